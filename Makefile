@@ -1,0 +1,63 @@
+# sikom: `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# Development values; production reads the safe defaults in sikom/settings.py.
+DEV_ENV := DEBUG=true SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 \
+	ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+TEST_ENV := SECRET_KEY=test-only-not-a-secret SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+
+.PHONY: run test lint bench messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("sikom needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@echo "Generated a local secret key in var/secret_key (not committed)."
+
+run: $(VENV)/.installed node_modules/.installed var/secret_key
+	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) load_reference_data
+	$(DEV_ENV) $(MANAGE) load_demo_data
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-test node_modules/.installed
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+
+bench: $(VENV)/.installed-test node_modules/.installed
+	$(TEST_ENV) $(BIN)/python bench/run.py
+
+messages: $(VENV)/.installed
+	cd sikom && $(TEST_ENV) ../$(MANAGE) makemessages --locale de --locale en --no-obsolete --no-location --ignore 'tests/*'
+	cd sikom && $(TEST_ENV) ../$(MANAGE) compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules var

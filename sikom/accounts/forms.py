@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sikom.accounts.models import Organisation
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages={"required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),
+                        "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
+    )
+    password = forms.CharField(
+        label=_("Passwort"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Bitte geben Sie Ihr Passwort ein.")},
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Sechsstelliger Code aus Ihrer Authenticator-App"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={
+            "required": _("Bitte geben Sie den sechsstelligen Code ein."),
+            "invalid": _("Der Code besteht aus sechs Ziffern, zum Beispiel 123456."),
+        },
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class OrganisationContactForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "contact_street",
+            "contact_postcode_city",
+            "contact_phone",
+            "contact_email",
+            "contact_website",
+            "contact_note",
+        ]
+        widgets = {"contact_note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "contact_phone": _("Wie es veröffentlicht werden soll, z. B. +49 351 123-4567."),
+            "contact_website": _("Vollständige Adresse mit https://"),
+            "contact_note": _("Zum Beispiel Sprechzeiten. Diese Angaben sind für alle sichtbar."),
+        }
+        error_messages = {
+            "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
+            "contact_website": {"invalid": _("Bitte geben Sie eine vollständige Internetadresse ein, beginnend mit https://.")},
+        }
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        allowed = set("+0123456789 -/()")
+        if phone and (not set(phone) <= allowed or sum(ch.isdigit() for ch in phone) < 5):
+            raise forms.ValidationError(_("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein."))
+        return phone

@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from sikom.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("anmelden/", views.login_view, name="login"),
+    path("abmelden/", views.logout_view, name="logout"),
+    path("anmelden/zweiter-faktor/", views.two_factor_verify, name="two_factor_verify"),
+    path("anmelden/zweiter-faktor/einrichten/", views.two_factor_setup, name="two_factor_setup"),
+    path("mein-bereich/", views.home, name="home"),
+    path("mein-bereich/organisation/<int:pk>/kontakt/", views.organisation_contact, name="organisation_contact"),
+    path("passwort/vergessen/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "passwort/vergessen/gesendet/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "passwort/neu/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "passwort/neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]

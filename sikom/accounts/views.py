@@ -1,0 +1,157 @@
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sikom.accounts import services
+from sikom.accounts.decorators import staff_required
+from sikom.accounts.forms import LoginForm, OrganisationContactForm, TokenForm
+from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
+from sikom.core import throttle
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.check_login(
+                request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            )
+        except services.LoginLocked:
+            form.add_error(None, _("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut."))
+        else:
+            if result.user is None:
+                form.add_error(None, _("E-Mail-Adresse oder Passwort ist nicht richtig."))
+            else:
+                login(request, result.user)
+                next_url = _next_url(request, reverse("accounts:home"))
+                if result.user.must_use_two_factor:
+                    step = "accounts:two_factor_verify" if confirmed_totp_device(result.user) else "accounts:two_factor_setup"
+                    return redirect(f"{reverse(step)}?next={next_url}")
+                return redirect(next_url)
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("Sie sind abgemeldet."))
+    return redirect("core:home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.must_use_two_factor or confirmed_totp_device(user) is not None:
+        return redirect(_next_url(request, reverse("accounts:home")))
+    device = services.totp_device_for_enrolment(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp_enrolment(request=request, device=device, token=form.cleaned_data["token"]):
+            messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
+            return redirect(_next_url(request, reverse("accounts:home")))
+        form.add_error("token", _("Der Code stimmt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und geben Sie den aktuellen Code ein."))
+    secret_text = b32encode(device.bin_key).decode().rstrip("=")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR-Code für die Authenticator-App"))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret_groups": [secret_text[i : i + 4] for i in range(0, len(secret_text), 4)],
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    device = confirmed_totp_device(user)
+    if device is None:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request, '')}")
+    if user.is_verified():
+        return redirect(_next_url(request, reverse("accounts:home")))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify_second_factor(request=request, device=device, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request, reverse("accounts:home")))
+        form.add_error("token", _("Der Code stimmt nicht oder ist abgelaufen. Nach mehreren Fehlversuchen müssen Sie kurz warten."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
+
+
+@never_cache
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.must_use_two_factor and not user.is_verified():
+        step = "accounts:two_factor_verify" if confirmed_totp_device(user) else "accounts:two_factor_setup"
+        return redirect(step)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "can_edit_own_contact": is_verified_staff(user)
+            and organisations_editable_by(user).filter(pk=user.organisation_id).exists(),
+        },
+    )
+
+
+@never_cache
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def organisation_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(organisations_editable_by(request.user), pk=pk)
+    form = OrganisationContactForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation_contact(
+            organisation=organisation, by=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
+        messages.success(request, _("Die Kontaktdaten sind gespeichert."))
+        return redirect("accounts:home")
+    # Unsaved edits must not leak into the page outside the form.
+    organisation.refresh_from_db()
+    return render(request, "accounts/organisation_contact.html", {"form": form, "organisation": organisation})
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Rate limited per client so the form cannot be used to flood mailboxes."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    limit_per_hour = 5
+
+    def form_valid(self, form):
+        if throttle.hit("password_reset", throttle.client_key(self.request), 3600) > self.limit_per_hour:
+            form.add_error(None, gettext_lazy("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut."))
+            return self.form_invalid(form)
+        return super().form_valid(form)

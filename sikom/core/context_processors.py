@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sikom.accounts.selectors import is_verified_staff
+from sikom.offers.selectors import can_manage_offers
+
+
+def navigation(request):
+    """Main navigation by role: public entries for everyone, work areas for verified staff."""
+    user = request.user
+    items = [
+        (reverse("core:home"), _("Startseite")),
+        (reverse("offers:list"), _("Angebote")),
+        (reverse("offers:finder"), _("Wegweiser")),
+    ]
+    if user.is_authenticated:
+        items.append((reverse("accounts:home"), _("Mein Bereich")))
+    if is_verified_staff(user):
+        if can_manage_offers(user):
+            items.append((reverse("offers:manage"), _("Angebote verwalten")))
+        if user.is_superuser:
+            items.append((reverse("admin:index"), _("Plattformverwaltung")))
+    path = request.path
+    return {
+        "navigation": [
+            {"url": url, "label": label, "active": path == url or (url != "/" and path.startswith(url))}
+            for url, label in items
+        ]
+    }

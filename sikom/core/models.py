@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what. Actions are namespaced: ``offer.updated``, ``auth.login_failed``."""
+
+    action = models.CharField(_("Aktion"), max_length=100, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("Person")
+    )
+    # Kept as text so the entry survives when the organisation is renamed or removed.
+    actor_organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    object_type = models.CharField(_("Objektart"), max_length=100, blank=True)
+    object_id = models.CharField(_("Objekt-ID"), max_length=64, blank=True)
+    data = models.JSONField(_("Details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ThrottleCounter(models.Model):
+    """Counts events per scope and key within a fixed time window, shared by every server worker.
+
+    Keys are keyed hashes (see core/throttle.py): no IP address or e-mail address is stored in clear.
+    """
+
+    scope = models.CharField(max_length=50)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="one_counter_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+
+class OperatorDetails(models.Model):
+    """Who runs this installation: shown in the Impressum, privacy notice and accessibility statement.
+
+    A single row edited by the operating role; empty fields are shown as »noch nicht hinterlegt«.
+    """
+
+    name = models.CharField(_("Betreiber (Behörde oder Stelle)"), max_length=200, blank=True)
+    address = models.TextField(_("Anschrift"), blank=True)
+    represented_by = models.CharField(_("Vertreten durch"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    content_responsible = models.CharField(_("Inhaltlich verantwortlich"), max_length=300, blank=True)
+    data_protection_officer = models.TextField(_("Datenschutzbeauftragte:r (Kontakt)"), blank=True)
+    accessibility_contact = models.TextField(_("Kontakt für Barrierefreiheit"), blank=True)
+    accessibility_enforcement_body = models.TextField(
+        _("Durchsetzungs- bzw. Schlichtungsstelle Barrierefreiheit"), blank=True
+    )
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Angaben zum Betreiber")
+        verbose_name_plural = _("Angaben zum Betreiber")
+
+    def __str__(self) -> str:
+        return self.name or str(_("Angaben zum Betreiber"))
+
+    @classmethod
+    def current(cls) -> "OperatorDetails":
+        return cls.objects.order_by("pk").first() or cls()

@@ -1,0 +1,65 @@
+"""Fixed-window counters in the database, shared by every worker process.
+
+Used for login throttling now and for rate limits on public forms. Keys are HMACs with the secret key, so the
+table never holds an IP or e-mail address in clear; rows older than a day are removed by ``purge``.
+"""
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from sikom.core.models import ThrottleCounter
+
+
+def hashed_key(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def client_key(request) -> str:
+    """The requesting client, as a keyed hash of its address (behind a proxy, the proxy's forwarded address)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            address = forwarded.split(",")[-1].strip()
+    return hashed_key(f"client:{address}")
+
+
+def _window_start(now: datetime, window_seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=now.tzinfo)
+
+
+def hit(scope: str, key: str, window_seconds: int) -> int:
+    """Count one event; return the count in the current window including this one."""
+    start = _window_start(timezone.now(), window_seconds)
+    updated = ThrottleCounter.objects.filter(scope=scope, key=key, window_start=start).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                ThrottleCounter.objects.create(scope=scope, key=key, window_start=start, count=1)
+        except IntegrityError:  # another worker created the row first
+            ThrottleCounter.objects.filter(scope=scope, key=key, window_start=start).update(count=F("count") + 1)
+    return count(scope, key, window_seconds)
+
+
+def count(scope: str, key: str, window_seconds: int) -> int:
+    """Events in the current and the previous window, so a burst at a window's edge is still seen."""
+    start = _window_start(timezone.now(), window_seconds)
+    since = start - timedelta(seconds=window_seconds)
+    total = ThrottleCounter.objects.filter(scope=scope, key=key, window_start__gte=since).aggregate(n=Sum("count"))
+    return total["n"] or 0
+
+
+def reset(scope: str, key: str) -> None:
+    ThrottleCounter.objects.filter(scope=scope, key=key).delete()
+
+
+def purge(older_than: timedelta = timedelta(days=1)) -> int:
+    deleted, _ = ThrottleCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+    return deleted

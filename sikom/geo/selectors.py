@@ -1,0 +1,52 @@
+"""Reads of the reference data, above all the typo-tolerant municipality search of the Wegweiser."""
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from sikom.geo.models import District, Municipality
+from sikom.geo.normalize import search_form
+
+MATCH_THRESHOLD = 0.75
+
+
+@dataclass(frozen=True)
+class MunicipalityMatch:
+    municipality: Municipality
+    score: float
+
+
+def _score(query: str, name: str) -> float:
+    if name == query:
+        return 1.0
+    if name.startswith(query):
+        return 0.95
+    if any(word.startswith(query) for word in name.split()):
+        return 0.9
+    if query in name:
+        return 0.85
+    whole = SequenceMatcher(None, query, name).ratio()
+    # People type the start of a name: compare with the same number of letters too.
+    start = SequenceMatcher(None, query, name[: len(query)]).ratio() if len(query) >= 4 else 0.0
+    return max(whole, start - 0.05)
+
+
+def search_municipalities(query: str, limit: int = 8) -> list[MunicipalityMatch]:
+    """Best matches first: exact, prefix, word prefix, substring, then similar spelling; larger towns break ties."""
+    needle = search_form(query)
+    if len(needle) < 2:
+        return []
+    scored = []
+    for pk, name, population in Municipality.objects.values_list("pk", "search_name", "population"):
+        score = _score(needle, name)
+        if score >= MATCH_THRESHOLD:
+            scored.append((score, population, pk))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    top = scored[:limit]
+    by_pk = Municipality.objects.select_related("district__police_directorate").in_bulk([pk for _, _, pk in top])
+    return [MunicipalityMatch(municipality=by_pk[pk], score=score) for score, _, pk in top]
+
+
+def district_by_key(key: str) -> District | None:
+    if not (len(key) == 5 and key.isdigit()):
+        return None
+    return District.objects.select_related("police_directorate").filter(key=key).first()

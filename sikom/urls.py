@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("sikom.core.urls")),
+    path("", include("sikom.accounts.urls")),
+    path("", include("sikom.offers.urls")),
+    path("sprache/", set_language, name="set_language"),
+    path("plattformverwaltung/", admin.site.urls),
+]
+
+handler400 = "sikom.core.views.bad_request"
+handler403 = "sikom.core.views.permission_denied"
+handler404 = "sikom.core.views.page_not_found"
+handler500 = "sikom.core.views.server_error"
