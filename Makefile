@@ -56,8 +56,8 @@ bench: $(VENV)/.installed-test node_modules/.installed
 	$(TEST_ENV) $(BIN)/python bench/run.py
 
 messages: $(VENV)/.installed
-	cd sikom && $(TEST_ENV) ../$(MANAGE) makemessages --locale de --locale en --no-obsolete --no-location --ignore 'tests/*'
-	cd sikom && $(TEST_ENV) ../$(MANAGE) compilemessages
+	cd sikom && $(TEST_ENV) ../$(BIN)/python ../manage.py makemessages --locale de --locale en --no-obsolete --ignore 'tests/*'
+	cd sikom && $(TEST_ENV) ../$(BIN)/python ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules var

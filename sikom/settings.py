@@ -200,4 +200,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "WARNING")},
 }
 FORM_RENDERER = "sikom.core.forms.KernFormRenderer"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 CSRF_FAILURE_VIEW = "sikom.core.views.csrf_failure"

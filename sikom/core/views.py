@@ -1,6 +1,7 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -49,7 +50,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "core/errors/500.html", status=500)
+    # Rendered without context processors or static files: they may be what failed.
+    return HttpResponseServerError(loader.get_template("core/errors/500.html").render())
 
 
 def csrf_failure(request, reason=""):

@@ -12,7 +12,7 @@ from sikom.geo.models import Municipality
 from sikom.geo.selectors import district_by_key, search_municipalities
 from sikom.offers import finder, selectors, services
 from sikom.offers.forms import FINDER_STEPS, FinderPlaceForm, OfferFilterForm, OfferForm
-from sikom.offers.vocabulary import Audience, Situation
+from sikom.offers.vocabulary import Audience, RegionalContact, Situation
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -93,6 +93,20 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "offers/offer_form.html", {"form": form, "offer": offer})
 
 
+def _readable(name: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nein")
+    if name == "audiences":
+        return ", ".join(str(Audience(code).label) for code in value if code in Audience.values)
+    if name == "situations":
+        return ", ".join(str(Situation(code).label) for code in value if code in Situation.values)
+    if name == "regional_contact":
+        return str(RegionalContact(value).label) if value in RegionalContact.values else value
+    return str(value)
+
+
 @staff_required(selectors.can_manage_offers)
 @require_GET
 def offer_history(request: HttpRequest, slug: str) -> HttpResponse:
@@ -103,7 +117,13 @@ def offer_history(request: HttpRequest, slug: str) -> HttpResponse:
         rows = []
         if older is not None:
             for name in newer.changed_fields:
-                rows.append({"field": OfferForm.base_fields[name].label, "old": older.snapshot.get(name), "new": newer.snapshot.get(name)})
+                rows.append(
+                    {
+                        "field": OfferForm.base_fields[name].label,
+                        "old": _readable(name, older.snapshot.get(name)),
+                        "new": _readable(name, newer.snapshot.get(name)),
+                    }
+                )
         changes.append({"revision": newer, "rows": rows})
     return render(request, "offers/offer_history.html", {"offer": offer, "changes": changes})
 

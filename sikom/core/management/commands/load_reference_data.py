@@ -20,4 +20,5 @@ class Command(BaseCommand):
             counts = load_reference_data(data_dir=data_dir)
             counts |= ensure_reference_organisations(data_file=settings.BASE_DIR / "sikom" / "accounts" / "data" / "organisations.json")
             counts |= load_offer_catalogue(data_file=settings.BASE_DIR / "sikom" / "offers" / "data" / "offers.json")
-        self.stdout.write(", ".join(f"{name}: {number}" for name, number in counts.items()))
+        if options["verbosity"]:
+            self.stdout.write(", ".join(f"{name}: {number}" for name, number in counts.items()))

@@ -1,0 +1,103 @@
+pytest_plugins = ["sikom.browser_testing"]
+
+import pytest
+from django.core.management import call_command
+
+from sikom import testing
+from sikom.accounts.models import OrganisationType
+from sikom.geo.models import District, Municipality
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request, django_db_blocker):
+    """Saxony's reference data, the programme's offices and the catalogue, for every test that uses the database.
+
+    Loaded once for the ordinary tests (they roll back); transactional tests flush tables, so it is reloaded then.
+    """
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    if not Municipality.objects.exists():
+        call_command("load_reference_data", verbosity=0)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing strength is not under test here; PBKDF2's deliberate slowness would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Personas: one per role, built with the factories.
+
+
+@pytest.fixture
+def official(db):
+    return testing.make_user(full_name="Bürgermeisterin Beispiel")
+
+
+@pytest.fixture
+def municipality_user(db):
+    return testing.make_user(organisation=testing.municipality_organisation())
+
+
+@pytest.fixture
+def asskomm(db):
+    return testing.make_user(organisation=testing.organisation_of(OrganisationType.ASSKOMM))
+
+
+@pytest.fixture
+def zastex(db):
+    return testing.make_user(organisation=testing.organisation_of(OrganisationType.ZASTEX))
+
+
+@pytest.fixture
+def zmi(db):
+    return testing.make_user(organisation=testing.organisation_of(OrganisationType.ZMI))
+
+
+@pytest.fixture
+def pd_dresden(db):
+    directorate = District.objects.get(key="14612").police_directorate
+    return testing.make_user(
+        organisation=testing.organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate)
+    )
+
+
+@pytest.fixture
+def expert_network(db):
+    return testing.make_user(organisation=testing.expert_network_of("14628"))
+
+
+@pytest.fixture
+def operator(db):
+    return testing.make_user(
+        organisation=testing.organisation_of(OrganisationType.OPERATOR), is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in person with an account but no role in the programme."""
+    return testing.make_user(full_name="Außenstehende Person")
+
+
+@pytest.fixture
+def staff_personas(municipality_user, asskomm, zastex, zmi, pd_dresden, expert_network, operator):
+    return {
+        "municipality_user": municipality_user,
+        "asskomm": asskomm,
+        "zastex": zastex,
+        "zmi": zmi,
+        "pd_dresden": pd_dresden,
+        "expert_network": expert_network,
+        "operator": operator,
+    }

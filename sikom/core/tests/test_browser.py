@@ -1,0 +1,33 @@
+import pytest
+from django.urls import reverse
+
+from sikom.browser_testing import check_accessibility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("name", ["core:home", "core:imprint", "core:privacy", "core:accessibility"])
+def test_public_page_is_accessible(page, live_server, name):
+    page.goto(live_server.url + reverse(name))
+    assert page.get_by_role("link", name="Zum Inhalt springen").count() == 1
+    check_accessibility(page)
+
+
+def test_skip_link_moves_focus_to_content(page, live_server):
+    page.goto(live_server.url + reverse("core:home"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Zum Inhalt springen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhalt"
+
+
+def test_language_switch_to_english_and_back(page, live_server):
+    page.goto(live_server.url + reverse("offers:list"))
+    page.get_by_label("Sprache").select_option("en")
+    page.get_by_role("button", name="Wechseln").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Offers and contact points"
+    check_accessibility(page)
+    page.get_by_label("Language").select_option("de")
+    page.get_by_role("button", name="Switch").click()
+    assert page.locator("html").get_attribute("lang") == "de"

@@ -1,0 +1,75 @@
+"""Factories and helpers shared by the test suites: personas are built from these, never from fixtures files."""
+
+import itertools
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sikom.accounts.models import Organisation, OrganisationType, User
+from sikom.geo.models import District, Municipality
+from sikom.offers import services as offer_services
+
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+def make_user(*, organisation: Organisation | None = None, enrolled: bool = True, **fields) -> User:
+    number = next(_numbers)
+    fields.setdefault("email", f"person{number}@example.org")
+    fields.setdefault("full_name", f"Person {number}")
+    user = User.objects.create_user(password=PASSWORD, organisation=organisation, **fields)
+    if enrolled and user.must_use_two_factor:
+        TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    return user
+
+
+def organisation_of(type_: str, **filters) -> Organisation:
+    return Organisation.objects.get(type=type_, **filters)
+
+
+def municipality_organisation(ags: str = "14628270") -> Organisation:
+    municipality = Municipality.objects.get(ags=ags)
+    organisation, _ = Organisation.objects.get_or_create(
+        type=OrganisationType.MUNICIPALITY, municipality=municipality, defaults={"name": f"Gemeinde {municipality}"}
+    )
+    return organisation
+
+
+def expert_network_of(district_key: str) -> Organisation:
+    return organisation_of(OrganisationType.EXPERT_NETWORK, district=District.objects.get(key=district_key))
+
+
+def current_token(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def login(client: Client, user: User, *, verified: bool = True) -> Client:
+    """Log in as the user; staff also pass the second factor unless ``verified`` is False."""
+    client.force_login(user)
+    if verified and user.must_use_two_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+        session.save()
+    return client
+
+
+def make_offer(**data) -> "offer_services.Offer":
+    number = next(_numbers)
+    defaults = {
+        "title": f"Testangebot {number}",
+        "summary": "Kurz erklärt.",
+        "goal": "Ein Ziel.",
+        "content": "Ein Inhalt.",
+        "provider": "Teststelle",
+        "contact_office": "Teststelle",
+        "contact_email": "test@example.org",
+        "audiences": ["official"],
+        "situations": ["threat"],
+        "helps_in_acute_danger": False,
+        "is_published": True,
+        "regional_contact": "",
+    }
+    return offer_services.create_offer(by=None, data=defaults | data)
