@@ -1,5 +1,3 @@
-pytest_plugins = ["sikom.browser_testing"]
-
 import pytest
 from django.core.management import call_command
 
@@ -7,15 +5,21 @@ from sikom import testing
 from sikom.accounts.models import OrganisationType
 from sikom.geo.models import District, Municipality
 
+pytest_plugins = ["sikom.browser_testing"]
+
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Saxony's reference data, the programme's offices and the catalogue, committed once for the whole run."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
 def reference_data(request, django_db_blocker):
-    """Saxony's reference data, the programme's offices and the catalogue, for every test that uses the database.
-
-    Loaded once for the ordinary tests (they roll back); transactional tests flush tables, so it is reloaded then.
-    """
+    """Transactional tests (browser tests) flush every table afterwards; the next one loads the data again."""
     if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")

@@ -11,7 +11,7 @@ from sikom.accounts.models import Organisation, OrganisationType, User
 from sikom.geo.models import District, Municipality
 from sikom.offers import services as offer_services
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
 _numbers = itertools.count(1)
 
 

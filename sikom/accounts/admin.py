@@ -22,5 +22,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "full_name", "password", "organisation"]}),
         ("Status", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "password1", "password2"]})
+    ]
     filter_horizontal = ["groups"]

@@ -9,8 +9,10 @@ class LoginForm(forms.Form):
         label=_("E-Mail-Adresse"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-        error_messages={"required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),
-                        "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
+        error_messages={
+            "required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
+        },
     )
     password = forms.CharField(
         label=_("Passwort"),
@@ -56,12 +58,16 @@ class OrganisationContactForm(forms.ModelForm):
         }
         error_messages = {
             "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
-            "contact_website": {"invalid": _("Bitte geben Sie eine vollständige Internetadresse ein, beginnend mit https://.")},
+            "contact_website": {
+                "invalid": _("Bitte geben Sie eine vollständige Internetadresse ein, beginnend mit https://.")
+            },
         }
 
     def clean_contact_phone(self) -> str:
         phone = self.cleaned_data["contact_phone"].strip()
         allowed = set("+0123456789 -/()")
         if phone and (not set(phone) <= allowed or sum(ch.isdigit() for ch in phone) < 5):
-            raise forms.ValidationError(_("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein."))
+            raise forms.ValidationError(
+                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein.")
+            )
         return phone

@@ -39,7 +39,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
         except services.LoginLocked:
-            form.add_error(None, _("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut."))
+            form.add_error(
+                None,
+                _(
+                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut."
+                ),
+            )
         else:
             if result.user is None:
                 form.add_error(None, _("E-Mail-Adresse oder Passwort ist nicht richtig."))
@@ -47,7 +52,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 login(request, result.user)
                 next_url = _next_url(request, reverse("accounts:home"))
                 if result.user.must_use_two_factor:
-                    step = "accounts:two_factor_verify" if confirmed_totp_device(result.user) else "accounts:two_factor_setup"
+                    step = (
+                        "accounts:two_factor_verify"
+                        if confirmed_totp_device(result.user)
+                        else "accounts:two_factor_setup"
+                    )
                     return redirect(f"{reverse(step)}?next={next_url}")
                 return redirect(next_url)
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
@@ -73,7 +82,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if services.confirm_totp_enrolment(request=request, device=device, token=form.cleaned_data["token"]):
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
             return redirect(_next_url(request, reverse("accounts:home")))
-        form.add_error("token", _("Der Code stimmt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und geben Sie den aktuellen Code ein."))
+        form.add_error(
+            "token",
+            _("Der Code stimmt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und geben Sie den aktuellen Code ein."),
+        )
     secret_text = b32encode(device.bin_key).decode().rstrip("=")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR-Code für die Authenticator-App"))
     return render(
@@ -102,7 +114,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request=request, device=device, token=form.cleaned_data["token"]):
             return redirect(_next_url(request, reverse("accounts:home")))
-        form.add_error("token", _("Der Code stimmt nicht oder ist abgelaufen. Nach mehreren Fehlversuchen müssen Sie kurz warten."))
+        form.add_error(
+            "token", _("Der Code stimmt nicht oder ist abgelaufen. Nach mehreren Fehlversuchen müssen Sie kurz warten.")
+        )
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
 
 

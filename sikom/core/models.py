@@ -39,10 +39,11 @@ class ThrottleCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="one_counter_per_window")
-        ]
+        constraints = [models.UniqueConstraint(fields=["scope", "key", "window_start"], name="one_counter_per_window")]
         indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class OperatorDetails(models.Model):

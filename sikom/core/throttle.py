@@ -45,6 +45,9 @@ def hit(scope: str, key: str, window_seconds: int) -> int:
                 ThrottleCounter.objects.create(scope=scope, key=key, window_start=start, count=1)
         except IntegrityError:  # another worker created the row first
             ThrottleCounter.objects.filter(scope=scope, key=key, window_start=start).update(count=F("count") + 1)
+        else:
+            # A new window is rare enough to tidy up here: no counter outlives a day, even without a scheduler.
+            purge()
     return count(scope, key, window_seconds)
 
 

@@ -9,10 +9,29 @@ from sikom.geo.normalize import search_form
 MATCH_THRESHOLD = 0.75
 
 
+def _municipalities():
+    # Boundaries are large GeoJSON documents, needed only for maps: never load them by the way.
+    return Municipality.objects.select_related("district__police_directorate").defer(
+        "boundary", "district__boundary", "district__police_directorate__boundary"
+    )
+
+
+def municipality_by_ags(ags: str) -> Municipality | None:
+    return _municipalities().filter(ags=ags).first()
+
+
 @dataclass(frozen=True)
 class MunicipalityMatch:
     municipality: Municipality
     score: float
+
+
+def _similarity(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b)
+    # The quick upper bounds rule out most of the 418 names before the exact (slower) ratio is computed.
+    if matcher.real_quick_ratio() < MATCH_THRESHOLD or matcher.quick_ratio() < MATCH_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
 
 
 def _score(query: str, name: str) -> float:
@@ -24,10 +43,10 @@ def _score(query: str, name: str) -> float:
         return 0.9
     if query in name:
         return 0.85
-    whole = SequenceMatcher(None, query, name).ratio()
+    whole = _similarity(query, name)
     # People type the start of a name: compare with the same number of letters too.
-    start = SequenceMatcher(None, query, name[: len(query)]).ratio() if len(query) >= 4 else 0.0
-    return max(whole, start - 0.05)
+    start = _similarity(query, name[: len(query)]) - 0.05 if len(query) >= 4 else 0.0
+    return max(whole, start)
 
 
 def search_municipalities(query: str, limit: int = 8) -> list[MunicipalityMatch]:
@@ -42,11 +61,16 @@ def search_municipalities(query: str, limit: int = 8) -> list[MunicipalityMatch]
             scored.append((score, population, pk))
     scored.sort(key=lambda item: (-item[0], -item[1]))
     top = scored[:limit]
-    by_pk = Municipality.objects.select_related("district__police_directorate").in_bulk([pk for _, _, pk in top])
+    by_pk = _municipalities().in_bulk([pk for _, _, pk in top])
     return [MunicipalityMatch(municipality=by_pk[pk], score=score) for score, _, pk in top]
 
 
 def district_by_key(key: str) -> District | None:
     if not (len(key) == 5 and key.isdigit()):
         return None
-    return District.objects.select_related("police_directorate").filter(key=key).first()
+    return (
+        District.objects.select_related("police_directorate")
+        .defer("boundary", "police_directorate__boundary")
+        .filter(key=key)
+        .first()
+    )

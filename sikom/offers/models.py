@@ -78,6 +78,9 @@ class OfferTag(models.Model):
         constraints = [models.UniqueConstraint(fields=["offer", "kind", "code"], name="unique_offer_tag")]
         indexes = [models.Index(fields=["kind", "code"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.code}"
+
 
 class OfferRevision(models.Model):
     """One row per saved version of an offer: the full snapshot and the names of the fields that changed."""
@@ -94,3 +97,6 @@ class OfferRevision(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["offer", "version"], name="one_revision_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.offer} v{self.version}"

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sikom.accounts.decorators import staff_required
-from sikom.geo.models import Municipality
-from sikom.geo.selectors import district_by_key, search_municipalities
+from sikom.geo.selectors import district_by_key, municipality_by_ags, search_municipalities
 from sikom.offers import finder, selectors, services
 from sikom.offers.forms import FINDER_STEPS, FinderPlaceForm, OfferFilterForm, OfferForm
 from sikom.offers.vocabulary import Audience, RegionalContact, Situation
@@ -82,8 +81,10 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
             except services.EditConflict:
                 form.add_error(
                     None,
-                    _("Das Angebot wurde inzwischen von jemand anderem geändert. Ihre Änderungen sind nicht "
-                      "gespeichert. Bitte öffnen Sie das Angebot neu und tragen Sie sie erneut ein."),
+                    _(
+                        "Das Angebot wurde inzwischen von jemand anderem geändert. Ihre Änderungen sind nicht "
+                        "gespeichert. Bitte öffnen Sie das Angebot neu und tragen Sie sie erneut ein."
+                    ),
                 )
             else:
                 messages.success(request, _("Die Änderungen sind gespeichert."))
@@ -113,7 +114,7 @@ def offer_history(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(selectors.offers_manageable_by(request.user), slug=slug)
     revisions = list(selectors.revisions_of(offer))
     changes = []
-    for newer, older in zip(revisions, [*revisions[1:], None]):
+    for newer, older in zip(revisions, [*revisions[1:], None], strict=True):
         rows = []
         if older is not None:
             for name in newer.changed_fields:
@@ -144,10 +145,15 @@ def _validate_steps(data, upto: int):
     return answers, None, None
 
 
+def _pairs(answers: dict) -> list[tuple[str, str]]:
+    """Answers as (name, value) pairs; multiple-choice answers give one pair per choice."""
+    return [
+        (key, value) for key, values in answers.items() for value in (values if isinstance(values, list) else [values])
+    ]
+
+
 def _query(answers: dict) -> str:
-    return urlencode(
-        [(key, value) for key, values in answers.items() for value in (values if isinstance(values, list) else [values])]
-    )
+    return urlencode(_pairs(answers))
 
 
 def _render_step(request: HttpRequest, index: int, form, answers: dict) -> HttpResponse:
@@ -160,7 +166,7 @@ def _render_step(request: HttpRequest, index: int, form, answers: dict) -> HttpR
             "step": index + 1,
             "steps": len(FINDER_STEPS) + 1,
             "action": reverse(FINDER_URLS[index + 1]) if index + 1 < len(FINDER_URLS) else "",
-            "hidden": [(key, value) for key, values in previous.items() for value in (values if isinstance(values, list) else [values])],
+            "hidden": _pairs(previous),
             "back": f"{reverse(FINDER_URLS[index - 1])}?{_query(previous)}" if index > 0 else "",
         },
     )
@@ -175,7 +181,9 @@ def _finder_step(request: HttpRequest, index: int) -> HttpResponse:
     if failed is not None:
         return _render_step(request, failed, form, answers)
     current = FINDER_STEPS[index]
-    initial = {name: request.GET.getlist(name) if name == "anliegen" else request.GET.get(name) for name in current.base_fields}
+    initial = {
+        name: request.GET.getlist(name) if name == "anliegen" else request.GET.get(name) for name in current.base_fields
+    }
     return _render_step(request, index, current(initial=initial), answers)
 
 
@@ -208,20 +216,31 @@ def finder_place(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('offers:finder_result')}?{_query(answers)}")
         ags = place.cleaned_data["gemeinde_ags"]
         if ags:
-            municipality = Municipality.objects.filter(ags=ags).select_related("district").first()
+            municipality = municipality_by_ags(ags)
             if municipality is None:
                 place.add_error("gemeinde", _("Diese Gemeinde gibt es nicht. Bitte suchen Sie erneut."))
             else:
-                return redirect(f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': municipality.district.key})}")
+                return redirect(
+                    f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': municipality.district.key})}"
+                )
         else:
             query = place.cleaned_data["gemeinde"].strip()
             matches = search_municipalities(query) if query else []
             if not query:
-                place.add_error("gemeinde", _("Bitte geben Sie Ihre Gemeinde ein oder fahren Sie ohne Ortsangabe fort."))
+                place.add_error(
+                    "gemeinde", _("Bitte geben Sie Ihre Gemeinde ein oder fahren Sie ohne Ortsangabe fort.")
+                )
             elif not matches:
-                place.add_error("gemeinde", _("Wir haben keine sächsische Gemeinde mit diesem Namen gefunden. Bitte prüfen Sie die Schreibweise."))
+                place.add_error(
+                    "gemeinde",
+                    _(
+                        "Wir haben keine sächsische Gemeinde mit diesem Namen gefunden. Bitte prüfen Sie die Schreibweise."
+                    ),
+                )
             elif matches[0].score == 1.0 and (len(matches) == 1 or matches[1].score < 1.0):
-                return redirect(f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': matches[0].municipality.district.key})}")
+                return redirect(
+                    f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': matches[0].municipality.district.key})}"
+                )
             else:
                 candidates = [match.municipality for match in matches]
     return render(
@@ -233,7 +252,7 @@ def finder_place(request: HttpRequest) -> HttpResponse:
             "acute": answers.get("akut") == "ja",
             "step": len(FINDER_STEPS) + 1,
             "steps": len(FINDER_STEPS) + 1,
-            "hidden": [(key, value) for key, values in answers.items() for value in (values if isinstance(values, list) else [values])],
+            "hidden": _pairs(answers),
             "back": f"{reverse('offers:finder_danger')}?{_query({k: v for k, v in answers.items() if k != 'akut'})}",
         },
     )
@@ -256,7 +275,10 @@ def finder_result(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Die Ortsangabe in der Adresse ist ungültig. Bitte wählen Sie Ihre Gemeinde erneut."))
         return redirect(f"{reverse('offers:finder_place')}?{_query(answers)}")
     choice = finder.Answers(
-        audience=answers["fuer"], situations=tuple(answers["anliegen"]), acute=answers["akut"] == "ja", district=district
+        audience=answers["fuer"],
+        situations=tuple(answers["anliegen"]),
+        acute=answers["akut"] == "ja",
+        district=district,
     )
     contacts = finder.regional_contacts(district)
     recommendations = finder.recommend(selectors.offers_visible_to(request.user), choice, contacts)

@@ -1,7 +1,6 @@
 import pytest
-from django.core.exceptions import ImproperlyConfigured
-
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from sikom import env
 

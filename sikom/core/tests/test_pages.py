@@ -27,7 +27,9 @@ def test_legal_page_shows_missing_operator_details_visibly(client, name):
 
 
 def test_imprint_shows_operator_details_once_filled_in(client):
-    OperatorDetails.objects.create(name="Musterbehörde Sachsen", address="Musterweg 1\n01000 Dresden", email="info@example.org")
+    OperatorDetails.objects.create(
+        name="Musterbehörde Sachsen", address="Musterweg 1\n01000 Dresden", email="info@example.org"
+    )
     html = client.get(reverse("core:imprint")).content.decode()
     assert "Musterbehörde Sachsen" in html and "Musterweg 1<br>01000 Dresden" in html
     assert 'href="mailto:info@example.org"' in html

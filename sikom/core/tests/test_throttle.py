@@ -35,3 +35,9 @@ def test_client_key_is_a_keyed_hash_not_the_address():
     assert "203.0.113.7" not in key and len(key) == 64
     assert key == throttle.client_key(RequestFactory().get("/", REMOTE_ADDR="203.0.113.7"))
     assert key != throttle.client_key(RequestFactory().get("/", REMOTE_ADDR="203.0.113.8"))
+
+
+def test_counters_older_than_a_day_are_removed_when_a_new_window_starts():
+    ThrottleCounter.objects.create(scope="login", key="old", window_start=timezone.now() - timedelta(days=2), count=3)
+    throttle.hit("login", "new", 900)
+    assert not ThrottleCounter.objects.filter(key="old").exists()

@@ -32,7 +32,11 @@ def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
         ("zmi", "Demo ZMI", org(type=OrganisationType.ZMI)),
         ("pd-dresden", "Demo Polizeidirektion Dresden", org(police_directorate=dresden.police_directorate)),
         ("lka-schutz", "Demo LKA Personen- und Objektschutz", org(type=OrganisationType.LKA_PROTECTION)),
-        ("expertennetzwerk", "Demo Expertennetzwerk Dresden", org(type=OrganisationType.EXPERT_NETWORK, district=dresden)),
+        (
+            "expertennetzwerk",
+            "Demo Expertennetzwerk Dresden",
+            org(type=OrganisationType.EXPERT_NETWORK, district=dresden),
+        ),
         ("zora", "Demo ZORA", org(type=OrganisationType.ZORA)),
         ("admin", "Demo Plattformbetrieb", org(type=OrganisationType.OPERATOR)),
     ]

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, data_dir: Path, **options):
         with transaction.atomic():
             counts = load_reference_data(data_dir=data_dir)
-            counts |= ensure_reference_organisations(data_file=settings.BASE_DIR / "sikom" / "accounts" / "data" / "organisations.json")
+            counts |= ensure_reference_organisations(
+                data_file=settings.BASE_DIR / "sikom" / "accounts" / "data" / "organisations.json"
+            )
             counts |= load_offer_catalogue(data_file=settings.BASE_DIR / "sikom" / "offers" / "data" / "offers.json")
         if options["verbosity"]:
             self.stdout.write(", ".join(f"{name}: {number}" for name, number in counts.items()))

@@ -1,0 +1,93 @@
+"""sikom benchmarks: run with `make bench`. Prints figures and their ratio to the target; exits non-zero on a miss.
+
+Each benchmark sets up its own throw-away database (SQLite file by default, or BENCH_DATABASE_URL for
+PostgreSQL), loads the reference data and measures in-process with Django's test client, so the figures show
+the application's own cost without network or server overhead.
+"""
+
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(name: str, samples_ms: list[float], target_p95_ms: float) -> bool:
+    p50, p95 = statistics.median(samples_ms), percentile(samples_ms, 0.95)
+    ratio = p95 / target_p95_ms
+    verdict = "ok" if ratio <= 1 else "MISSED"
+    print(
+        f"{name:<44} n={len(samples_ms):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  target p95<{target_p95_ms:g} ms  ratio={ratio:4.2f}  {verdict}"
+    )
+    return ratio <= 1
+
+
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> int:
+    workdir = tempfile.mkdtemp(prefix="sikom-bench-")
+    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sikom.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    warnings.filterwarnings("ignore", message="No directory at")
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    from sikom.geo.selectors import search_municipalities
+
+    print(f"database: {connection.vendor}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+    queries = ["Pirna", "Pirma", "Goerlitz", "Dresdn", "Bautz", "Annaberg", "Chemniz", "Großenhain", "Zwikau", "Plauen"]
+    cycle = itertools.cycle(queries)
+    client = Client()
+    result_url = "/wegweiser/ergebnis/?fuer=official&anliegen=threat&anliegen=online_hate&akut=ja&kreis=14628"
+    client.get("/")  # warm up templates and translations
+    results = [
+        report("municipality search (typo-tolerant, 418)", timed(lambda: search_municipalities(next(cycle)), 500), 10),
+        report("GET /angebote/ (catalogue, 19 offers)", timed(lambda: client.get("/angebote/"), 100), 100),
+        report(
+            "GET /angebote/?q=beratung&situation=threat",
+            timed(lambda: client.get("/angebote/?q=beratung&situation=threat"), 100),
+            100,
+        ),
+        report("GET /wegweiser/ergebnis/ (ranked + contacts)", timed(lambda: client.get(result_url), 100), 100),
+        report(
+            "POST /wegweiser/ort/ (municipality → district)",
+            timed(
+                lambda: client.post(
+                    "/wegweiser/ort/", {"fuer": "official", "anliegen": "threat", "akut": "nein", "gemeinde": "Pirma"}
+                ),
+                100,
+            ),
+            100,
+        ),
+    ]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
