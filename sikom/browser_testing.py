@@ -91,17 +91,21 @@ def check_accessibility(page) -> None:
 
 def login_browser(page, live_server, client, user) -> None:
     """Give the browser the session of a test client that logged in (and passed the second factor)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
     from sikom import testing
 
     testing.login(client, user)
-    from django.conf import settings
-
     page.context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
                 "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
+                # Chromium accepts a __Host- cookie only in the domain/path form.
+                "domain": urlsplit(live_server.url).hostname,
+                "path": "/",
                 "secure": settings.SESSION_COOKIE_SECURE,
                 "httpOnly": True,
             }
