@@ -7,11 +7,11 @@ MANAGE := $(BIN)/python manage.py
 
 # Development values; production reads the safe defaults in sikom/settings.py.
 DEV_ENV := DEBUG=true SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 \
-	ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key \
+	ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key ENCRYPTION_KEYS_FILE=var/encryption_key \
 	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
-TEST_ENV := SECRET_KEY=test-only-not-a-secret SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+TEST_ENV := SECRET_KEY=test-only-not-a-secret ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24= SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
 .PHONY: run test lint bench messages clean
 
@@ -37,12 +37,19 @@ var/secret_key:
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@echo "Generated a local secret key in var/secret_key (not committed)."
 
-run: $(VENV)/.installed node_modules/.installed var/secret_key
+var/encryption_key:
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@
+	@echo "Generated a local encryption key in var/encryption_key (not committed; losing it makes stored reports unreadable)."
+
+run: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) load_reference_data
 	$(DEV_ENV) $(MANAGE) load_demo_data
-	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEV_ENV) $(MANAGE) housekeeping --schedule
+	@echo "Starting the background worker (e-mail notices, housekeeping) and the server; stop both with Ctrl-C."
+	$(DEV_ENV) $(MANAGE) db_worker --verbosity 0 & $(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sikom import env
@@ -14,6 +15,12 @@ from sikom import env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = env.string("SECRET_KEY")
+# Keys for encryption at rest (sensitive fields, drafts, evidence files): comma-separated urlsafe-base64 32-byte keys.
+# The first encrypts; all decrypt, so a new key is put first and the old ones stay until data is re-encrypted.
+ENCRYPTION_KEYS = env.string_list("ENCRYPTION_KEYS", [])
+if not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("The environment variable ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE) must be set.")
+EVIDENCE_ROOT = Path(env.string("EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
 DEBUG = env.boolean("DEBUG", False)
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
@@ -35,6 +42,10 @@ INSTALLED_APPS = [
     "sikom.accounts",
     "sikom.geo",
     "sikom.offers",
+    "sikom.cases",
+    "sikom.reports",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +194,23 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+
+# Background work (e-mail notices, housekeeping) runs in `manage.py db_worker`; tests run tasks immediately.
+TASKS = {"default": {"BACKEND": env.string("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Rate limits per client and hour on the public reporting endpoints.
+REPORT_DRAFTS_PER_HOUR = env.integer("REPORT_DRAFTS_PER_HOUR", 20, minimum=1)
+REPORT_UPLOADS_PER_HOUR = env.integer("REPORT_UPLOADS_PER_HOUR", 60, minimum=1)
+REPORT_SUBMITS_PER_HOUR = env.integer("REPORT_SUBMITS_PER_HOUR", 10, minimum=1)
+REPORT_MESSAGES_PER_HOUR = env.integer("REPORT_MESSAGES_PER_HOUR", 30, minimum=1)
+
+# Offices notified of new reports until routing rules decide (casework issue).
+CASE_INTAKE_ORGANISATION_TYPES = env.string_list("CASE_INTAKE_ORGANISATION_TYPES", ["zastex"])
+
+# Uploads stream to disk in 64 KiB chunks; no file is held in memory whole.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.string("EMAIL_HOST", "localhost")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("sikom.core.urls")),
     path("", include("sikom.accounts.urls")),
     path("", include("sikom.offers.urls")),
+    path("", include("sikom.reports.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),
 ]

@@ -7,6 +7,22 @@ class CoreConfig(AppConfig):
     name = "sikom.core"
     label = "core"
 
+    def ready(self) -> None:
+        from django.core import checks
+
+        from sikom.core.crypto import check_keys
+
+        @checks.register(checks.Tags.security, deploy=False)
+        def encryption_keys_usable(app_configs, **kwargs):
+            # Fails `manage.py check`, `migrate` and `runserver` early instead of at the first report.
+            from django.core.exceptions import ImproperlyConfigured
+
+            try:
+                check_keys()
+            except ImproperlyConfigured as exc:
+                return [checks.Error(str(exc), id="sikom.E001")]
+            return []
+
 
 class SikomAdminConfig(admin_apps.AdminConfig):
     """The Django admin, for platform operators only, behind the second factor like every staff page."""

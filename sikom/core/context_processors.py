@@ -10,11 +10,15 @@ def navigation(request):
     user = request.user
     items = [
         (reverse("core:home"), _("Startseite")),
+        (reverse("reports:start"), _("Vorfall melden")),
+        (reverse("reports:followup"), _("Meldung verfolgen")),
         (reverse("offers:list"), _("Angebote")),
         (reverse("offers:finder"), _("Wegweiser")),
     ]
     if user.is_authenticated:
         items.append((reverse("accounts:home"), _("Mein Bereich")))
+    if user.is_authenticated and not user.must_use_two_factor:
+        items.append((reverse("reports:my_reports"), _("Meine Meldungen")))
     if is_verified_staff(user):
         if can_manage_offers(user):
             items.append((reverse("offers:manage"), _("Angebote verwalten")))

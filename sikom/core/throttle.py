@@ -66,3 +66,8 @@ def reset(scope: str, key: str) -> None:
 def purge(older_than: timedelta = timedelta(days=1)) -> int:
     deleted, _ = ThrottleCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+def allow(request, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count one request of this client in the scope; False once it is over the limit (the rate limit)."""
+    return hit(scope, client_key(request), window_seconds) <= limit

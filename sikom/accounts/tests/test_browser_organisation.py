@@ -25,7 +25,9 @@ def test_police_directorate_fills_in_its_public_contact(page, live_server, clien
     expect(page.get_by_text("Die Kontaktdaten sind gespeichert.")).to_be_visible()
     assert Organisation.objects.get(pk=pd_dresden.organisation_id).contact_email == "poststelle.pd-dd@example.org"
     # The Wegweiser now names the directorate with its contact.
-    page.goto(live_server.url + reverse("offers:finder_result") + "?fuer=official&anliegen=threat&akut=nein&kreis=14612")
+    page.goto(
+        live_server.url + reverse("offers:finder_result") + "?fuer=official&anliegen=threat&akut=nein&kreis=14612"
+    )
     expect(page.get_by_text("poststelle.pd-dd@example.org").first).to_be_visible()
 
 

@@ -71,10 +71,32 @@ def test_production_defaults_are_safe():
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={"SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "sikom.settings", "PATH": ""},
+        env={"SECRET_KEY": "x", "ENCRYPTION_KEYS": "x", "DJANGO_SETTINGS_MODULE": "sikom.settings", "PATH": ""},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         check=True,
     )
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "DENY", "True"]
+
+
+def test_missing_encryption_keys_stop_the_start():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={"SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "sikom.settings", "PATH": ""},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "ENCRYPTION_KEYS" in result.stderr
+
+
+def test_malformed_encryption_key_fails_the_system_check(settings):
+    from django.core import checks
+
+    settings.ENCRYPTION_KEYS = ["too-short"]
+    errors = [e for e in checks.run_checks(tags=[checks.Tags.security]) if e.id == "sikom.E001"]
+    assert errors

@@ -1,0 +1,175 @@
+"""Reads for the reporter's side. A reporter sees a case only through the receipt code (remembered in the session)
+or through the account the report was made with; anything else answers 404."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from sikom.cases.models import Case
+from sikom.reports import vocabulary as v
+from sikom.reports.models import Report
+from sikom.reports.receipt_pdf import ReceiptData, ReceiptEvidence
+
+FOLLOWUP_SESSION_KEY = "followup_cases"
+
+
+def cases_visible_to_reporter(request) -> QuerySet[Case]:
+    allowed = Case.objects.filter(pk__in=request.session.get(FOLLOWUP_SESSION_KEY, []))
+    if request.user.is_authenticated:
+        allowed = allowed | Case.objects.filter(report__reporter_account=request.user)
+    return allowed.select_related("report").distinct()
+
+
+def case_for_reporter(request, pk) -> Case:
+    case = cases_visible_to_reporter(request).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_for_reporter_by_number(request, number: str) -> Case:
+    case = cases_visible_to_reporter(request).filter(number=number).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def reports_of_account(user) -> QuerySet[Report]:
+    return Report.objects.filter(reporter_account=user).select_related("case").order_by("-submitted_at")
+
+
+def _label(choices, code) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
+def _labels(choices, codes) -> str:
+    return ", ".join(_label(choices, code) for code in codes)
+
+
+def _date(value) -> str:
+    return date_format(value, "d.m.Y") if value else ""
+
+
+def sections(*, person: dict, incident: dict, online: list[dict], contact: dict, municipality_name: str) -> list:
+    """The answers as (section code, heading, [(label, value)]) for the review page and the PDF receipt."""
+    yes, no = _("ja"), _("nein")
+    when = _date(incident.get("occurred_on"))
+    if incident.get("occurred_at"):
+        when += ", " + incident["occurred_at"].strftime("%H:%M") + " " + _("Uhr")
+    if incident.get("occurred_until"):
+        when += " – " + _date(incident["occurred_until"])
+    repetition = _label(v.Repetition, incident.get("repetition"))
+    if incident.get("repetition_count"):
+        repetition += f" ({incident['repetition_count']}×)"
+    contact_rows = [(_("Anonym"), yes if contact.get("anonymous") else no)]
+    if not contact.get("anonymous"):
+        contact_rows += [
+            (_("Name"), contact.get("contact_name") or "–"),
+            (_("E-Mail"), contact.get("contact_email") or "–"),
+            (_("Telefon"), contact.get("contact_phone") or "–"),
+            (_("Kontaktweg"), _label(v.ContactPreference, contact.get("contact_preference"))),
+        ]
+    contact_rows.append((_("Strafanzeige"), _label(v.ComplaintWish, contact.get("complaint_wish"))))
+    online_rows = []
+    for number, entry in enumerate(online, start=1):
+        details = [entry.get("url", "")]
+        if entry.get("platform"):
+            details.append(entry["platform"])
+        if entry.get("profile_name"):
+            details.append(_("Profil: %(name)s") % {"name": entry["profile_name"]})
+        if entry.get("posted_at"):
+            details.append(date_format(timezone.localtime(entry["posted_at"]), "d.m.Y H:i"))
+        online_rows.append((_("Beitrag %(number)d") % {"number": number}, " · ".join(details)))
+    return [
+        (
+            v.ReceiptSection.PERSON,
+            str(v.ReceiptSection.PERSON.label),
+            [
+                (_("Betroffene Person"), _label(v.AffectedRole, person.get("affected_role"))),
+                (_("Gemeinde"), municipality_name),
+                (_("Angehörige mit betroffen"), yes if person.get("relatives_affected") else no),
+            ],
+        ),
+        (
+            v.ReceiptSection.INCIDENT,
+            str(v.ReceiptSection.INCIDENT.label),
+            [
+                (_("Was ist passiert"), _labels(v.Category, incident.get("categories", []))),
+                (_("Wann"), when),
+                (_("Wo"), _label(v.Place, incident.get("place"))),
+                (_("Weg"), _label(v.Channel, incident.get("channel"))),
+                (_("Wiederholung"), repetition),
+                (_("Täter:in"), _label(v.Perpetrator, incident.get("perpetrator"))),
+                (_("Hinweise auf ein Motiv"), _labels(v.Motive, incident.get("motives", []))),
+                (_("Beschreibung"), incident.get("description") or "–"),
+            ],
+        ),
+        (v.ReceiptSection.ONLINE, str(v.ReceiptSection.ONLINE.label), online_rows or [(_("Beiträge"), _("keine"))]),
+        (v.ReceiptSection.CONTACT, str(v.ReceiptSection.CONTACT.label), contact_rows),
+    ]
+
+
+def draft_summary(draft) -> list:
+    from sikom.reports import steps
+
+    answers = {}
+    for name in ("person", "incident", "online", "contact"):
+        form = steps.bound_form(name, draft.answers.get(name, {}))
+        form.is_valid()
+        answers[name] = form
+    online = [f.cleaned_data for f in answers["online"].forms if getattr(f, "cleaned_data", {}).get("url")]
+    person = getattr(answers["person"], "cleaned_data", {})
+    return sections(
+        person=person,
+        incident=getattr(answers["incident"], "cleaned_data", {}),
+        online=online,
+        contact=getattr(answers["contact"], "cleaned_data", {}),
+        municipality_name=person.get("municipality", ""),
+    )
+
+
+def report_sections(report: Report) -> list:
+    return sections(
+        person={"affected_role": report.affected_role, "relatives_affected": report.relatives_affected},
+        incident={
+            "categories": report.categories,
+            "occurred_on": report.occurred_on,
+            "occurred_at": report.occurred_at,
+            "occurred_until": report.occurred_until,
+            "place": report.place,
+            "channel": report.channel,
+            "repetition": report.repetition,
+            "repetition_count": report.repetition_count,
+            "perpetrator": report.perpetrator,
+            "motives": report.motives,
+            "description": report.description,
+        },
+        online=[
+            {"url": c.url, "platform": c.platform, "profile_name": c.profile_name, "posted_at": c.posted_at}
+            for c in report.online_contents.all()
+        ],
+        contact={
+            "anonymous": report.anonymous,
+            "contact_name": report.contact_name,
+            "contact_email": report.contact_email,
+            "contact_phone": report.contact_phone,
+            "contact_preference": report.contact_preference,
+            "complaint_wish": report.complaint_wish,
+        },
+        municipality_name=report.municipality.display_name,
+    )
+
+
+def receipt_data(report: Report) -> ReceiptData:
+    chosen = set(report.receipt_sections)
+    return ReceiptData(
+        case_number=report.case.number,
+        submitted_at=report.submitted_at,
+        sections=[(heading, rows) for code, heading, rows in report_sections(report) if code in chosen],
+        evidence=[
+            ReceiptEvidence(name=item.original_name, size=item.size, sha256=item.sha256, uploaded_at=item.uploaded_at)
+            for item in report.evidence.all()
+        ],
+    )
