@@ -28,7 +28,7 @@ def _choice(label, choices, *, required=True, help_text=""):
     )
 
 
-def _text(label, *, max_length=TEXT_MAX, required=False, help_text="", widget=None):
+def _text(label, *, max_length=TEXT_MAX, required=False, help_text="", widget=None, required_message=None):
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -36,7 +36,7 @@ def _text(label, *, max_length=TEXT_MAX, required=False, help_text="", widget=No
         help_text=help_text,
         widget=widget,
         error_messages={
-            "required": _("Bitte füllen Sie dieses Feld aus."),
+            "required": required_message or _("Bitte füllen Sie dieses Feld aus."),
             "max_length": _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d)."),
         },
     )
@@ -82,6 +82,8 @@ class PersonForm(StepForm):
     municipality = _text(
         _("Gemeinde, in der die Person ihr Amt oder Mandat hat oder kandidiert"),
         max_length=100,
+        required=True,
+        required_message=_("Bitte geben Sie die Gemeinde an."),
         help_text=_("Zum Beispiel »Pirna«. Sie können die ersten Buchstaben eingeben und aus der Liste wählen."),
     )
     municipality_ags = forms.RegexField(
@@ -116,8 +118,6 @@ class PersonForm(StepForm):
             else:
                 self.candidates = [match.municipality for match in matches]
                 self.add_error("municipality", _("Bitte wählen Sie Ihre Gemeinde aus der Liste unten."))
-        elif municipality is None and "municipality" not in self.errors:
-            self.add_error("municipality", _("Bitte geben Sie die Gemeinde an."))
         if municipality is not None:
             data["municipality"] = municipality.display_name
             data["municipality_ags"] = municipality.ags
