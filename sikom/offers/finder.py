@@ -44,6 +44,8 @@ class Recommendation:
     score: int
     reasons: list[str] = field(default_factory=list)
     regional_office: Organisation | None = None
+    # Shown beside a regional office that has not filled in its contact details yet.
+    fallback_office: Organisation | None = None
 
 
 @dataclass
@@ -88,6 +90,7 @@ def recommend(offers: QuerySet[Offer], answers: Answers, contacts: RegionalConta
                 score=SITUATION_POINTS * len(matched) + (ACUTE_POINTS if acute_match else 0),
                 reasons=reasons,
                 regional_office=_regional_office(offer, contacts),
+                fallback_office=_fallback_office(offer, contacts),
             )
         )
     recommendations.sort(key=lambda rec: -rec.score)
@@ -99,6 +102,13 @@ def _regional_office(offer: Offer, contacts: RegionalContacts) -> Organisation |
         return contacts.police_directorate
     if offer.regional_contact == RegionalContact.EXPERT_NETWORK:
         return contacts.expert_network or contacts.expert_network_central
+    return None
+
+
+def _fallback_office(offer: Offer, contacts: RegionalContacts) -> Organisation | None:
+    regional = contacts.expert_network
+    if offer.regional_contact == RegionalContact.EXPERT_NETWORK and regional is not None and not regional.has_contact:
+        return contacts.expert_network_central
     return None
 
 

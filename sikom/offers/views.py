@@ -158,6 +158,15 @@ def _query(answers: dict) -> str:
 
 def _render_step(request: HttpRequest, index: int, form, answers: dict) -> HttpResponse:
     previous = {key: value for key, value in answers.items() if key in _step_keys(index)}
+    # Answers to this and later questions travel along unjudged, so going back and forth loses nothing;
+    # each is validated when its own question is submitted again.
+    current = set(FINDER_STEPS[index].base_fields)
+    carried = {
+        name: request.GET.getlist(name)
+        for name in _step_keys(len(FINDER_STEPS)) - _step_keys(index)
+        if name in request.GET
+    }
+    later = {name: values for name, values in carried.items() if name not in current}
     return render(
         request,
         "offers/finder_step.html",
@@ -166,8 +175,8 @@ def _render_step(request: HttpRequest, index: int, form, answers: dict) -> HttpR
             "step": index + 1,
             "steps": len(FINDER_STEPS) + 1,
             "action": reverse(FINDER_URLS[index + 1]) if index + 1 < len(FINDER_URLS) else "",
-            "hidden": _pairs(previous),
-            "back": f"{reverse(FINDER_URLS[index - 1])}?{_query(previous)}" if index > 0 else "",
+            "hidden": _pairs(previous | later),
+            "back": f"{reverse(FINDER_URLS[index - 1])}?{_query(previous | carried)}" if index > 0 else "",
         },
     )
 
@@ -253,7 +262,7 @@ def finder_place(request: HttpRequest) -> HttpResponse:
             "step": len(FINDER_STEPS) + 1,
             "steps": len(FINDER_STEPS) + 1,
             "hidden": _pairs(answers),
-            "back": f"{reverse('offers:finder_danger')}?{_query({k: v for k, v in answers.items() if k != 'akut'})}",
+            "back": f"{reverse('offers:finder_danger')}?{_query(answers)}",
         },
     )
 
