@@ -54,7 +54,9 @@ def test_anonymous_report_with_two_files_on_a_phone_and_follow_up(phone_page, li
     page.get_by_label("Wie oft ungefähr?").fill("4")
     page.get_by_label("Unbekannt").check()
     page.get_by_label("Rechtsextremistisch").check()
-    page.get_by_label("Beschreiben Sie, was passiert ist").fill("Mehrere Profile kündigen an, mich zu Hause zu besuchen.")
+    page.get_by_label("Beschreiben Sie, was passiert ist").fill(
+        "Mehrere Profile kündigen an, mich zu Hause zu besuchen."
+    )
     next_step(page)
 
     # 3 Online content
@@ -150,7 +152,9 @@ def test_report_form_works_without_javascript(browser, live_server, tmp_path):
         page.get_by_label("E-Mail-Adresse").fill("max@example.org")
         page.get_by_label("E-Mail", exact=True).check()
         page.get_by_label("Ja, ich möchte Anzeige erstatten").check()
-        page.get_by_label("Seit wann wissen Sie", exact=False).fill((timezone.localdate() - timedelta(days=10)).isoformat())
+        page.get_by_label("Seit wann wissen Sie", exact=False).fill(
+            (timezone.localdate() - timedelta(days=10)).isoformat()
+        )
         page.get_by_label("Ich habe die Datenschutzhinweise gelesen", exact=False).check()
         next_step(page)
         page.get_by_role("button", name="Meldung absenden").click()
