@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import Organisation
@@ -71,3 +72,61 @@ class OrganisationContactForm(forms.ModelForm):
                 _("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein.")
             )
         return phone
+
+
+class RegistrationForm(forms.Form):
+    """Accounts for officials who want all their reports in one list. Staff accounts are created by the operators."""
+
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        error_messages={"required": _("Bitte geben Sie Ihren Namen ein.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        error_messages={
+            "required": _("Bitte geben Sie Ihre E-Mail-Adresse ein."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        strip=False,
+        max_length=256,
+        help_text=_("Mindestens 12 Zeichen; nicht zu einfach und nicht Ihrem Namen ähnlich."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Bitte wählen Sie ein Passwort.")},
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Bitte wiederholen Sie das Passwort.")},
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("Ich habe die Datenschutzerklärung gelesen und bin mit der Verarbeitung meiner Angaben einverstanden."),
+        error_messages={"required": _("Ohne Ihre Einwilligung können wir kein Konto anlegen.")},
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        elif first:
+            from sikom.accounts.models import User
+
+            try:
+                password_validation.validate_password(
+                    first, User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

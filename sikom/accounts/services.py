@@ -87,6 +87,26 @@ def verify_second_factor(*, request: HttpRequest, device: TOTPDevice, token: str
     return False
 
 
+def register_official(*, full_name: str, email: str, password: str) -> User | None:
+    """An inactive account that the activation link switches on; None when the address is taken (the caller shows
+    the same answer either way, so registration reveals no accounts)."""
+    with transaction.atomic():
+        if User.objects.filter(email=email).exists():
+            audit.log("auth.registration_for_existing_address")
+            return None
+        user = User.objects.create_user(email, password, full_name=full_name, is_active=False)
+        audit.log("auth.registered", obj=user)
+    return user
+
+
+def activate_account(*, user: User) -> User:
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit.log("auth.activated", actor=user, obj=user)
+    return user
+
+
 def update_organisation_contact(*, organisation: Organisation, by: User, **fields: str) -> Organisation:
     allowed = {
         "contact_street",

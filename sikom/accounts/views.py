@@ -1,23 +1,30 @@
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.core.mail import send_mail
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sikom.accounts import services
 from sikom.accounts.decorators import staff_required
-from sikom.accounts.forms import LoginForm, OrganisationContactForm, TokenForm
+from sikom.accounts.forms import LoginForm, OrganisationContactForm, RegistrationForm, TokenForm
+from sikom.accounts.models import User
+from sikom.accounts.tokens import activation_token
 from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
 from sikom.core import throttle
 
@@ -152,6 +159,59 @@ def organisation_contact(request: HttpRequest, pk: int) -> HttpResponse:
     # Unsaved edits must not leak into the page outside the form.
     organisation.refresh_from_db()
     return render(request, "accounts/organisation_contact.html", {"form": form, "organisation": organisation})
+
+
+REGISTRATIONS_PER_HOUR = 5
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not throttle.allow(request, "registration", REGISTRATIONS_PER_HOUR, 3600):
+            form.add_error(None, _("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut."))
+        else:
+            user = services.register_official(
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+            if user is not None:
+                link = request.build_absolute_uri(
+                    reverse(
+                        "accounts:activate",
+                        args=[urlsafe_base64_encode(force_bytes(user.pk)), activation_token.make_token(user)],
+                    )
+                )
+                send_mail(
+                    _("sikom: Konto bestätigen"),
+                    render_to_string("accounts/email/activation.txt", {"link": link}),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                )
+            return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@require_GET
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
+
+
+@never_cache
+@require_GET
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=False)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not activation_token.check_token(user, token):
+        return render(request, "accounts/activation_invalid.html", status=400)
+    services.activate_account(user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Ihr Konto ist bestätigt. Meldungen, die Sie angemeldet abgeben, finden Sie hier."))
+    return redirect("reports:my_reports")
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -222,6 +222,17 @@ def open_with_receipt(*, request, number: str, code: str) -> Case | None:
     return report.case
 
 
+def claim_report(*, report: Report, user) -> bool:
+    """Link a report made without an account to the official's account (opened with its receipt code)."""
+    if not user.is_authenticated or user.must_use_two_factor:
+        return False
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, reporter_account__isnull=True).update(reporter_account=user)
+        if updated:
+            audit.log("report.claimed", actor=user, obj=report.case)
+    return bool(updated)
+
+
 def housekeeping() -> dict[str, int]:
     """Remove abandoned drafts with their files and files left behind by crashed uploads; purge old counters."""
     cutoff = timezone.now() - DRAFT_LIFETIME

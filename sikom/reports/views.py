@@ -156,10 +156,12 @@ def evidence_step(request: HttpRequest, slug: str = "beweismittel") -> HttpRespo
 
 
 def _evidence_step(request, step, draft) -> HttpResponse:
-    rejections = list(getattr(request, "evidence_rejections", []))
+    rejections = []
     if request.method == "POST":
         action = request.POST.get("aktion", "")
         uploaded = request.FILES.getlist("dateien")
+        # Only known once the body has been parsed (by the access to FILES above).
+        rejections = list(getattr(request, "evidence_rejections", []))
         if uploaded and not throttle.allow(request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, 3600):
             for stored in uploaded:
                 services.discard_upload(stored)
@@ -292,15 +294,19 @@ def followup_case(request: HttpRequest, number: str) -> HttpResponse:
 
 def _followup_case(request: HttpRequest, case) -> HttpResponse:
     form = ReporterMessageForm()
+    uploaded = request.FILES.getlist("dateien") if request.method == "POST" else []
     rejections = list(getattr(request, "evidence_rejections", []))
     if request.method == "POST":
         if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, 3600):
-            for stored in request.FILES.getlist("dateien"):
+            for stored in uploaded:
                 services.discard_upload(stored)
             return _too_many(request)
-        uploaded = request.FILES.getlist("dateien")
         for stored in uploaded:
             services.add_evidence(stored=stored, report=case.report)
+        if "zuordnen" in request.POST:
+            if services.claim_report(report=case.report, user=request.user):
+                messages.success(request, _("Die Meldung ist jetzt Ihrem Konto zugeordnet."))
+            return redirect("reports:followup_case", number=case.number)
         if "body" in request.POST:
             form = ReporterMessageForm(request.POST)
             if form.is_valid():

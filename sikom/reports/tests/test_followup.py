@@ -136,3 +136,18 @@ def test_case_page_of_another_case_is_404_even_after_opening_one(submitted, clie
     other = Case.objects.exclude(pk=case.pk).get()
     opened, _ = login(case.number, code)
     assert opened.get(reverse("reports:followup_case", args=[other.number])).status_code == 404
+
+
+def test_official_claims_an_anonymous_report_for_her_account(submitted, official):
+    from sikom import testing
+
+    case, code = submitted
+    client = testing.login(Client(), official)
+    _, response = login(case.number, code, client)
+    html = client.get(response["Location"]).content.decode()
+    assert "Meldung meinem Konto zuordnen" in html
+    client.post(response["Location"], {"zuordnen": "1"})
+    case.report.refresh_from_db()
+    assert case.report.reporter_account == official
+    assert case.number in client.get(reverse("reports:my_reports")).content.decode()
+    assert AuditEvent.objects.filter(action="report.claimed", actor=official).exists()
