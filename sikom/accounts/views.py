@@ -6,15 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,8 +23,8 @@ from sikom.accounts import services
 from sikom.accounts.decorators import staff_required
 from sikom.accounts.forms import LoginForm, OrganisationContactForm, RegistrationForm, TokenForm
 from sikom.accounts.models import User
-from sikom.accounts.tokens import activation_token
 from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
+from sikom.accounts.tokens import activation_token
 from sikom.core import throttle
 
 
