@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import Organisation
+from sikom.core.validators import clean_phone
 
 
 class LoginForm(forms.Form):
@@ -65,13 +66,7 @@ class OrganisationContactForm(forms.ModelForm):
         }
 
     def clean_contact_phone(self) -> str:
-        phone = self.cleaned_data["contact_phone"].strip()
-        allowed = set("+0123456789 -/()")
-        if phone and (not set(phone) <= allowed or sum(ch.isdigit() for ch in phone) < 5):
-            raise forms.ValidationError(
-                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein.")
-            )
-        return phone
+        return clean_phone(self.cleaned_data["contact_phone"])
 
 
 class RegistrationForm(forms.Form):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sikom.core.validators import clean_phone
 from sikom.offers.vocabulary import Audience, RegionalContact, Situation
 
 _CHOICE_ERRORS = {"invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste.")}
@@ -105,12 +106,7 @@ class OfferForm(forms.Form):
         self.fields["situations"].error_messages["required"] = _("Bitte wählen Sie mindestens eine Situation.")
 
     def clean_contact_phone(self) -> str:
-        phone = self.cleaned_data["contact_phone"].strip()
-        if phone and (not set(phone) <= set("+0123456789 -/()") or sum(ch.isdigit() for ch in phone) < 5):
-            raise forms.ValidationError(
-                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein.")
-            )
-        return phone
+        return clean_phone(self.cleaned_data["contact_phone"])
 
     def clean(self):
         data = super().clean()

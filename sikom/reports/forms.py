@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sikom.core.validators import clean_phone
 from sikom.geo.selectors import municipality_by_ags, search_municipalities
 from sikom.reports import vocabulary as v
 
@@ -291,13 +292,8 @@ class ContactForm(StepForm):
         error_messages={"required": _("Ohne Ihre Einwilligung können wir die Meldung nicht annehmen.")},
     )
 
-    def clean_contact_phone(self):
-        phone = self.cleaned_data["contact_phone"].strip()
-        if phone and (not set(phone) <= set("+0123456789 -/()") or sum(ch.isdigit() for ch in phone) < 5):
-            raise forms.ValidationError(
-                _("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen und + - / ( ) ein.")
-            )
-        return phone
+    def clean_contact_phone(self) -> str:
+        return clean_phone(self.cleaned_data["contact_phone"])
 
     def clean_learned_on(self):
         return _not_in_future(self.cleaned_data.get("learned_on"))

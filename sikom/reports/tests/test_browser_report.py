@@ -15,11 +15,6 @@ from sikom.reports.tests.flows import PDF, PNG
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-
-
 def next_step(page):
     page.get_by_role("button", name="Weiter", exact=True).click()
 

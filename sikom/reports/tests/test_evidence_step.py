@@ -12,12 +12,6 @@ from sikom.reports.tests import flows
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    return settings.EVIDENCE_ROOT
-
-
 def stored_files(root):
     return sorted(path.name for path in root.rglob("*.skf"))
 

@@ -14,12 +14,6 @@ from sikom.reports.tests import flows
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    return settings.EVIDENCE_ROOT
-
-
 def test_start_page_puts_110_first(client):
     html = client.get(reverse("reports:start")).content.decode()
     main = html.split('<main id="inhalt"', 1)[1]

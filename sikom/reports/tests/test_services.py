@@ -15,12 +15,6 @@ from sikom.reports.tests import flows
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    return settings.EVIDENCE_ROOT
-
-
 @pytest.mark.parametrize(
     ("learned", "deadline"),
     [
