@@ -35,6 +35,13 @@ def _is_transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _audit_in_the_test_transaction(settings):
+    # Tests roll back; an audit entry committed through the second connection would outlive its test.
+    # test_audit.py switches it on to show that entries survive a failed transaction.
+    settings.AUDIT_OUTSIDE_TRANSACTIONS = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Hashing strength is not under test here; PBKDF2's deliberate slowness would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "sikom.offers",
     "sikom.cases",
     "sikom.reports",
+    "sikom.assessments",
+    "sikom.measures",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -97,6 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A second connection to the same database for audit entries that must outlive a rolled-back transaction.
+DATABASES["audit"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+AUDIT_OUTSIDE_TRANSACTIONS = env.boolean("AUDIT_OUTSIDE_TRANSACTIONS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env.string("REDIS_URL", "")
@@ -203,6 +208,9 @@ REPORT_DRAFTS_PER_HOUR = env.integer("REPORT_DRAFTS_PER_HOUR", 20, minimum=1)
 REPORT_UPLOADS_PER_HOUR = env.integer("REPORT_UPLOADS_PER_HOUR", 60, minimum=1)
 REPORT_SUBMITS_PER_HOUR = env.integer("REPORT_SUBMITS_PER_HOUR", 10, minimum=1)
 REPORT_MESSAGES_PER_HOUR = env.integer("REPORT_MESSAGES_PER_HOUR", 30, minimum=1)
+
+# Closed cases are deleted after this many days, keeping pseudonymised statistics (retention task and command).
+CASE_RETENTION_DAYS = env.integer("CASE_RETENTION_DAYS", 730, minimum=1)
 
 # Offices notified of new reports until routing rules decide (casework issue).
 CASE_INTAKE_ORGANISATION_TYPES = env.string_list("CASE_INTAKE_ORGANISATION_TYPES", ["zastex"])

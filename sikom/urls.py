@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("sikom.accounts.urls")),
     path("", include("sikom.offers.urls")),
     path("", include("sikom.reports.urls")),
+    path("", include("sikom.cases.urls")),
+    path("", include("sikom.assessments.urls")),
+    path("", include("sikom.measures.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),
 ]

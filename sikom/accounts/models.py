@@ -134,6 +134,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     is_staff = models.BooleanField(_("Zugang zur Verwaltungsoberfläche"), default=False)
+    is_supervisor = models.BooleanField(
+        _("Leitung"), default=False, help_text=_("Darf das Protokoll der Fälle der eigenen Stelle lesen.")
+    )
     date_joined = models.DateTimeField(_("angelegt am"), default=timezone.now)
 
     objects = UserManager()

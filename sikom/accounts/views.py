@@ -25,6 +25,7 @@ from sikom.accounts.forms import LoginForm, OrganisationContactForm, Registratio
 from sikom.accounts.models import User
 from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
 from sikom.accounts.tokens import activation_token
+from sikom.cases.selectors import handles_cases
 from sikom.core import throttle
 
 
@@ -139,6 +140,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "can_edit_own_contact": is_verified_staff(user)
             and organisations_editable_by(user).filter(pk=user.organisation_id).exists(),
+            "handles_cases": handles_cases(user),
         },
     )
 

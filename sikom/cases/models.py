@@ -1,15 +1,29 @@
-"""Cases: the handling of a report by the programme's offices. Routing and workflow come with the casework issue;
-a new case waits for routing."""
+"""Cases: the handling of a report by the programme's offices — lead agency and shares, workflow with an
+append-only status history, referrals, deadlines, messages and the routing rules that assign new cases."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sikom.accounts.models import Organisation, OrganisationType
 from sikom.core.crypto import EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
-    RECEIVED = "received", _("Eingegangen – wird zugewiesen")
+    RECEIVED = "received", _("Eingegangen")
+    IN_REVIEW = "in_review", _("In Prüfung")
+    IN_PROGRESS = "in_progress", _("In Bearbeitung")
+    MEASURES_ACTIVE = "measures_active", _("Schutzmaßnahmen laufen")
+    REFERRED = "referred", _("Weitergeleitet")
+    CLOSED = "closed", _("Abgeschlossen")
+    REOPENED = "reopened", _("Wieder geöffnet")
+
+
+class RiskLevel(models.IntegerChoices):
+    LOW = 1, _("1 – niedrig")
+    MEDIUM = 2, _("2 – mittel")
+    HIGH = 3, _("3 – hoch")
+    ACUTE = 4, _("4 – akut")
 
 
 class CaseNumberSequence(models.Model):
@@ -25,18 +39,87 @@ class CaseNumberSequence(models.Model):
 class Case(models.Model):
     number = models.CharField(_("Fallnummer"), max_length=20, unique=True)
     status = models.CharField(_("Status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
-    created_at = models.DateTimeField(_("Eingegangen am"), auto_now_add=True)
+    lead = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_cases",
+        verbose_name=_("Federführende Stelle"),
+    )
+    risk_level = models.PositiveSmallIntegerField(
+        _("Gefährdungsstufe"), choices=RiskLevel.choices, null=True, blank=True
+    )
+    # Before a danger analysis exists, the deadline follows the provisional level derived from the report's facts.
+    risk_level_is_provisional = models.BooleanField(default=True)
+    first_contact_due_at = models.DateTimeField(_("Erstkontakt fällig bis"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("Erstkontakt am"), null=True, blank=True)
+    next_review_on = models.DateField(_("Nächste Neubewertung"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Eingegangen am"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Set when the reporter writes or adds evidence, cleared when a handler has seen it (casework issue).
+    # Set when the reporter writes or adds evidence; cleared when a member of the lead agency opens the case.
     reporter_activity_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("Fall")
         verbose_name_plural = _("Fälle")
+        indexes = [
+            models.Index(fields=["lead", "status"]),
+            models.Index(fields=["lead", "first_contact_due_at"]),
+            models.Index(fields=["status", "closed_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class CaseShare(models.Model):
+    """Another agency that works on the case beside the lead (sees it, writes notes and measures)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shared_cases")
+    reason = models.TextField(_("Grund"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "organisation"], name="one_share_per_organisation")]
+        indexes = [models.Index(fields=["organisation", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.organisation}"
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: status changes, routing decisions, referrals, shares.
+
+    Rows are only ever inserted; the status on the case is the last status event.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Statuswechsel")
+        ROUTED = "routed", _("Zugewiesen")
+        REFERRED = "referred", _("Weitergeleitet")
+        SHARED = "shared", _("Beteiligt")
+        RISK = "risk", _("Gefährdungsstufe")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=30, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=CaseStatus.choices, blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("Begründung"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_organisation = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Message(models.Model):
@@ -45,6 +128,7 @@ class Message(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     from_reporter = models.BooleanField(default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    author_organisation = models.CharField(max_length=200, blank=True)
     body = EncryptedTextField(_("Nachricht"))
     internal = models.BooleanField(_("Interne Notiz"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -60,3 +144,87 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RoutingTarget(models.TextChoices):
+    ZASTEX = "zastex", _("ZASTEX")
+    ZMI = "zmi", _("ZMI")
+    POLICE_DIRECTORATE = "police_directorate", _("Polizeidirektion der Gemeinde")
+    EXPERT_NETWORK = "expert_network", _("Expertennetzwerk des Landkreises")
+    ASSKOMM = "asskomm", _("ASSKomm")
+    ZORA = "zora", _("ZORA")
+
+
+class RoutingRule(models.Model):
+    """A routing rule as data: when a new report matches, the target agency leads or is shared.
+
+    A rule matches when every condition that is set holds. Rules are tried by ascending priority; the first matching
+    rule with ``lead=True`` decides the lead (later lead rules are fall-backs), every matching rule with
+    ``lead=False`` shares the case with its agency.
+    """
+
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    priority = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
+    categories = models.JSONField(
+        _("Bei diesen Vorfallarten (eine genügt)"), default=list, blank=True, help_text=_("Leer: jede Vorfallart.")
+    )
+    requires_extremist_motive = models.BooleanField(_("Nur bei extremistischem Motiv"), default=False)
+    requires_private_sphere = models.BooleanField(_("Nur mit Bezug zur Privatsphäre"), default=False)
+    target = models.CharField(_("Zuständige Stelle"), max_length=30, choices=RoutingTarget.choices)
+    lead = models.BooleanField(_("Federführend (sonst beteiligt)"), default=True)
+    active = models.BooleanField(_("Aktiv"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("Zuweisungsregel")
+        verbose_name_plural = _("Zuweisungsregeln")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+TARGET_ORGANISATION_TYPES = {
+    RoutingTarget.ZASTEX: OrganisationType.ZASTEX,
+    RoutingTarget.ZMI: OrganisationType.ZMI,
+    RoutingTarget.POLICE_DIRECTORATE: OrganisationType.POLICE_DIRECTORATE,
+    RoutingTarget.EXPERT_NETWORK: OrganisationType.EXPERT_NETWORK,
+    RoutingTarget.ASSKOMM: OrganisationType.ASSKOMM,
+    RoutingTarget.ZORA: OrganisationType.ZORA,
+}
+
+CASE_HANDLING_TYPES = [
+    OrganisationType.ZASTEX,
+    OrganisationType.ZMI,
+    OrganisationType.POLICE_DIRECTORATE,
+    OrganisationType.LKA_PROTECTION,
+    OrganisationType.EXPERT_NETWORK,
+    OrganisationType.ZORA,
+    OrganisationType.ASSKOMM,
+]
+
+
+class CaseStatistic(models.Model):
+    """What remains of a case after its retention period: pseudonymised facts for the situation report.
+
+    No case number, no text, no person, no municipality (only the district), months instead of dates.
+    """
+
+    reported_month = models.DateField(_("Monat der Meldung"))
+    closed_month = models.DateField(_("Monat des Abschlusses"), null=True)
+    district_key = models.CharField(_("Kreisschlüssel"), max_length=5)
+    affected_role = models.CharField(_("Betroffene Person"), max_length=30)
+    categories = models.JSONField(_("Vorfallarten"), default=list)
+    motives = models.JSONField(_("Motive"), default=list)
+    place = models.CharField(_("Ort"), max_length=20)
+    channel = models.CharField(_("Weg"), max_length=20)
+    risk_level = models.PositiveSmallIntegerField(_("Gefährdungsstufe"), null=True)
+    lead_type = models.CharField(_("Art der federführenden Stelle"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Fallstatistik")
+        verbose_name_plural = _("Fallstatistik")
+
+    def __str__(self) -> str:
+        return f"{self.reported_month:%Y-%m} {self.district_key}"

@@ -1,16 +1,72 @@
-"""Who receives notices about a case. Until routing exists (casework issue), the intake offices do."""
+"""Who sees which case — decided here and nowhere else — and the inbox queries."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from sikom.accounts.models import User
+from sikom.accounts.selectors import is_verified_staff
+from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Cases whose lead or shares include the user's organisation; nothing for anyone else.
+
+    Invisible cases answer 404 everywhere (case page, evidence, exports), so ids cannot be probed.
+    """
+    if not is_verified_staff(user) or user.organisation_type not in CASE_HANDLING_TYPES:
+        return Case.objects.none()
+    shared = CaseShare.objects.filter(case=OuterRef("pk"), organisation_id=user.organisation_id)
+    return Case.objects.filter(Q(lead_id=user.organisation_id) | Exists(shared))
+
+
+def get_case_for(user, number: str) -> Case:
+    case = cases_visible_to(user).filter(number=number).select_related("lead", "report__municipality__district").first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def is_lead(user, case: Case) -> bool:
+    return case.lead_id is not None and case.lead_id == user.organisation_id
 
 
 def intake_recipients() -> QuerySet[User]:
+    """Until a case has a lead (routing failed), the intake offices are told."""
     return User.objects.filter(is_active=True, organisation__type__in=settings.CASE_INTAKE_ORGANISATION_TYPES).exclude(
         email=""
     )
 
 
+def case_recipients(case: Case) -> QuerySet[User]:
+    """Members of the lead and the shared agencies: the people told about activity on the case."""
+    if case.lead_id is None:
+        return intake_recipients()
+    organisations = [case.lead_id, *case.shares.values_list("organisation_id", flat=True)]
+    return User.objects.filter(is_active=True, organisation_id__in=organisations).exclude(email="")
+
+
 def messages_for_reporter(case):
     return case.messages.filter(internal=False).order_by("created_at", "pk")
+
+
+def handles_cases(user) -> bool:
+    """Members of the agencies that work on cases (not municipalities or the platform operators)."""
+    return is_verified_staff(user) and user.organisation_type in CASE_HANDLING_TYPES
+
+
+def can_read_log(user, case: Case) -> bool:
+    """Supervisors (»Leitung«) of an agency on the case read who did what with it."""
+    return bool(user.is_supervisor) and (
+        case.lead_id == user.organisation_id or case.shares.filter(organisation_id=user.organisation_id).exists()
+    )
+
+
+def is_overdue(case: Case) -> bool:
+    return (
+        case.first_contact_at is None
+        and case.status != CaseStatus.CLOSED
+        and case.first_contact_due_at is not None
+        and case.first_contact_due_at < timezone.now()
+    )

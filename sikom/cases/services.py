@@ -1,10 +1,17 @@
-"""Writes for cases that the reporting side needs: numbering, reporter messages, notifying the offices."""
+"""Every write to a case: routing, status moves, referral, shares, risk level and deadline, messages.
+
+Each function is one transaction with the case row locked, appends to the case's event history and the audit log,
+and sends notices on commit (they carry only the case number and a link).
+"""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from sikom.cases.models import Case, CaseNumberSequence, Message
-from sikom.cases.tasks import notify_offices_of_reporter_activity
+from sikom.accounts.models import Organisation, User
+from sikom.cases import deadlines, routing, workflow
+from sikom.cases.models import Case, CaseEvent, CaseNumberSequence, CaseShare, CaseStatus, Message
+from sikom.cases.tasks import notify_case_recipients, notify_reporter
 from sikom.core import audit
 
 
@@ -16,10 +23,176 @@ def next_case_number(*, year: int) -> str:
     return f"SK-{year}-{sequence.last:06d}"
 
 
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _event(case: Case, kind: str, *, by: User | None = None, **fields) -> CaseEvent:
+    organisation = getattr(by, "organisation", None) if by is not None else None
+    return CaseEvent.objects.create(
+        case=case, kind=kind, by=by, by_organisation=organisation.name if organisation else "", **fields
+    )
+
+
+def route_new_case(*, case: Case) -> Case:
+    """Apply the routing rules to a new case: lead, shares, provisional risk level and first-contact deadline."""
+    report = case.report
+    facts = routing.Facts.of(report)
+    decision = routing.decide(facts)
+    case = _locked(case)
+    case.lead = decision.lead
+    level = routing.provisional_level(facts)
+    case.risk_level = level
+    case.risk_level_is_provisional = True
+    case.first_contact_due_at = deadlines.first_contact_due(case.created_at, level)
+    case.save(update_fields=["lead", "risk_level", "risk_level_is_provisional", "first_contact_due_at", "updated_at"])
+    if decision.lead is not None:
+        _event(case, CaseEvent.Kind.ROUTED, organisation=decision.lead, reason=decision.lead_rule.name)
+    for organisation, rule in decision.shares:
+        CaseShare.objects.get_or_create(case=case, organisation=organisation, defaults={"reason": rule.name})
+        _event(case, CaseEvent.Kind.SHARED, organisation=organisation, reason=rule.name)
+    audit.log(
+        "case.routed",
+        obj=case,
+        data={
+            "lead": decision.lead.name if decision.lead else None,
+            "shares": [organisation.name for organisation, _ in decision.shares],
+            "rule": decision.lead_rule.name if decision.lead_rule else None,
+        },
+    )
+    return case
+
+
+def change_status(*, case: Case, to: str, by: User, reason: str = "") -> Case:
+    with transaction.atomic():
+        case = _locked(case)
+        workflow.check(case.status, to, is_lead=case.lead_id == by.organisation_id, reason=reason)
+        _event(case, CaseEvent.Kind.STATUS, by=by, from_status=case.status, to_status=to, reason=reason.strip())
+        previous = case.status
+        case.status = to
+        case.closed_at = timezone.now() if to == CaseStatus.CLOSED else None
+        case.save(update_fields=["status", "closed_at", "updated_at"])
+        audit.log("case.status_changed", actor=by, obj=case, data={"from": previous, "to": to})
+        transaction.on_commit(lambda: notify_reporter.enqueue(case.pk))
+    return case
+
+
+def refer(*, case: Case, to: Organisation, by: User, reason: str) -> Case:
+    """Hand the lead to another agency (also ZORA for prosecution); the previous lead keeps a share."""
+    with transaction.atomic():
+        case = _locked(case)
+        if to.pk == case.lead_id:
+            raise workflow.TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
+        workflow.check(case.status, CaseStatus.REFERRED, is_lead=case.lead_id == by.organisation_id, reason=reason)
+        previous_lead, previous_status = case.lead, case.status
+        if previous_lead is not None:
+            CaseShare.objects.get_or_create(
+                case=case, organisation=previous_lead, defaults={"reason": reason, "created_by": by}
+            )
+        CaseShare.objects.filter(case=case, organisation=to).delete()
+        case.lead = to
+        case.status = CaseStatus.REFERRED
+        case.save(update_fields=["lead", "status", "updated_at"])
+        _event(
+            case,
+            CaseEvent.Kind.REFERRED,
+            by=by,
+            organisation=to,
+            from_status=previous_status,
+            to_status=CaseStatus.REFERRED,
+            reason=reason.strip(),
+        )
+        audit.log(
+            "case.referred",
+            actor=by,
+            obj=case,
+            data={"from": previous_lead.name if previous_lead else None, "to": to.name},
+        )
+        transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "referred"))
+    return case
+
+
+def share_with(*, case: Case, organisation: Organisation, by: User, reason: str = "") -> CaseShare:
+    with transaction.atomic():
+        case = _locked(case)
+        if case.lead_id != by.organisation_id:
+            raise workflow.TransitionNotAllowed(_("Diesen Schritt kann nur die federführende Stelle gehen."))
+        if organisation.pk == case.lead_id:
+            raise workflow.TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
+        share, created = CaseShare.objects.get_or_create(
+            case=case, organisation=organisation, defaults={"reason": reason.strip(), "created_by": by}
+        )
+        if created:
+            _event(case, CaseEvent.Kind.SHARED, by=by, organisation=organisation, reason=reason.strip())
+            audit.log("case.shared", actor=by, obj=case, data={"with": organisation.name})
+            transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "shared"))
+    return share
+
+
+def set_risk_level(*, case: Case, level: int, by: User | None, provisional: bool = False, next_review_on=None) -> Case:
+    """Set the risk level (and the next reassessment date) and recompute the first-contact deadline from the time
+    the case came in."""
+    with transaction.atomic():
+        case = _locked(case)
+        previous = case.risk_level
+        case.risk_level = level
+        case.risk_level_is_provisional = provisional
+        case.first_contact_due_at = deadlines.first_contact_due(case.created_at, level)
+        case.next_review_on = next_review_on
+        case.save(
+            update_fields=[
+                "risk_level",
+                "risk_level_is_provisional",
+                "first_contact_due_at",
+                "next_review_on",
+                "updated_at",
+            ]
+        )
+        _event(case, CaseEvent.Kind.RISK, by=by, reason=f"{previous or '–'} → {level}")
+        audit.log("case.risk_level_set", actor=by, obj=case, data={"from": previous, "to": level})
+    return case
+
+
+def record_first_contact(*, case: Case, by: User) -> Case:
+    with transaction.atomic():
+        case = _locked(case)
+        if case.first_contact_at is None:
+            case.first_contact_at = timezone.now()
+            case.save(update_fields=["first_contact_at", "updated_at"])
+            audit.log("case.first_contact", actor=by, obj=case)
+    return case
+
+
+def post_handler_message(*, case: Case, by: User, body: str, internal: bool) -> Message:
+    """A message to the reporter (counts as first contact) or an internal note never shown to the reporter."""
+    with transaction.atomic():
+        case = _locked(case)
+        message = Message.objects.create(
+            case=case,
+            author=by,
+            author_organisation=by.organisation.name if by.organisation_id else "",
+            body=body,
+            internal=internal,
+        )
+        if not internal and case.first_contact_at is None:
+            case.first_contact_at = timezone.now()
+            case.save(update_fields=["first_contact_at", "updated_at"])
+        audit.log("case.note_added" if internal else "case.message_sent", actor=by, obj=case)
+        if not internal:
+            transaction.on_commit(lambda: notify_reporter.enqueue(case.pk))
+    return message
+
+
 def post_reporter_message(*, case: Case, body: str) -> Message:
     with transaction.atomic():
         message = Message.objects.create(case=case, from_reporter=True, body=body)
         Case.objects.filter(pk=case.pk).update(reporter_activity_at=timezone.now())
         audit.log("case.reporter_message_added", obj=case)
-        transaction.on_commit(lambda: notify_offices_of_reporter_activity.enqueue(case.pk))
+        transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "reporter_activity"))
     return message
+
+
+def mark_seen(*, case: Case, by: User) -> None:
+    """The lead agency has looked at the reporter's news: the case no longer stands out in the inbox."""
+    if case.reporter_activity_at is not None and case.lead_id == by.organisation_id:
+        Case.objects.filter(pk=case.pk).update(reporter_activity_at=None)

@@ -1,19 +1,39 @@
-"""The one audit log. Every write service and every read of sensitive data calls ``log``."""
+"""The one audit log. Every write service and every read of sensitive data calls ``log``.
+
+On PostgreSQL an entry written inside a transaction goes through a second connection (alias ``audit``) that commits
+at once, so the record of an attempt survives when the surrounding transaction is rolled back. SQLite allows one
+writer at a time, so there the entry shares the request's transaction (documented in docs/decisions/0013).
+"""
 
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connections, models, transaction
 
 from sikom.core.models import AuditEvent
 
+AUDIT_ALIAS = "audit"
+
+
+def _independent() -> bool:
+    return (
+        settings.AUDIT_OUTSIDE_TRANSACTIONS
+        and AUDIT_ALIAS in connections.settings
+        and connections["default"].vendor == "postgresql"
+        and transaction.get_connection().in_atomic_block
+    )
+
 
 def log(action: str, *, actor=None, obj: models.Model | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
-    organisation = getattr(actor, "organisation", None) if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    authenticated = actor is not None and actor.is_authenticated
+    organisation = getattr(actor, "organisation", None) if authenticated else None
+    entry = AuditEvent(
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if authenticated else None,
         actor_organisation=organisation.name if organisation else "",
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         data=data or {},
     )
+    entry.save(using=AUDIT_ALIAS if _independent() else "default")
+    return entry

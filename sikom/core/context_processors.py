@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sikom.accounts.selectors import is_verified_staff
+from sikom.cases.selectors import handles_cases
 from sikom.offers.selectors import can_manage_offers
 
 
@@ -20,6 +21,8 @@ def navigation(request):
     if user.is_authenticated and not user.must_use_two_factor:
         items.append((reverse("reports:my_reports"), _("Meine Meldungen")))
     if is_verified_staff(user):
+        if handles_cases(user):
+            items.append((reverse("cases:inbox"), _("Fälle")))
         if can_manage_offers(user):
             items.append((reverse("offers:manage"), _("Angebote verwalten")))
         if user.is_superuser:

@@ -8,6 +8,7 @@ _CHOICE_ERRORS = {"invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wähle
 
 
 class OfferFilterForm(forms.Form):
+    is_filter = True  # every field is optional: no »optional« marks
     q = forms.CharField(
         label=_("Suchbegriff"),
         max_length=100,

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sikom.cases.models import Case
-from sikom.cases.services import next_case_number
-from sikom.cases.tasks import notify_offices_of_new_case
+from sikom.cases.services import next_case_number, route_new_case
+from sikom.cases.tasks import notify_case_recipients
 from sikom.core import audit, throttle
 from sikom.geo.models import Municipality
 from sikom.reports import evidence as evidence_files
@@ -21,7 +21,7 @@ from sikom.reports import vocabulary as v
 from sikom.reports.models import Evidence, OnlineContent, Report, ReportCategory, ReportDraft
 
 RECEIPT_DIGITS = 20
-# Scrypt: deliberately slow and memory-hard, so a stolen database does not reveal the codes; ~50 ms per check.
+# Scrypt: deliberately slow and memory-hard, so a stolen database does not reveal the codes (~0.1 s per check).
 # Used directly, independent of the password hashers configured for accounts.
 _receipt_hasher = ScryptPasswordHasher()
 DRAFT_LIFETIME = timedelta(hours=24)
@@ -129,6 +129,10 @@ def submit(*, draft_id, reporter_account=None) -> Submission:
 
     A second submit of the same draft (double click, reload) returns the case of the first and creates nothing.
     """
+    # The slow hash is computed before the transaction: inside, it would hold the case-number lock (and on SQLite
+    # the database's write lock) for its whole duration.
+    code = _receipt_code()
+    receipt_hash = _hash_receipt(code)
     with transaction.atomic():
         draft = ReportDraft.objects.select_for_update().get(pk=draft_id)
         if draft.submitted_case_id:
@@ -137,7 +141,6 @@ def submit(*, draft_id, reporter_account=None) -> Submission:
         person, incident, contact = answers["person"], answers["incident"], answers["contact"]
         now = timezone.now()
         case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
-        code = _receipt_code()
         learned_on = contact.get("learned_on")
         deadline = None
         if learned_on and v.COMPLAINT_DEADLINE_CATEGORIES & set(incident["categories"]):
@@ -147,7 +150,7 @@ def submit(*, draft_id, reporter_account=None) -> Submission:
             reporter_account=reporter_account
             if reporter_account is not None and reporter_account.is_authenticated
             else None,
-            receipt_hash=_hash_receipt(code),
+            receipt_hash=receipt_hash,
             submitted_at=now,
             affected_role=person["affected_role"],
             municipality=Municipality.objects.get(ags=person["municipality_ags"]),
@@ -193,7 +196,8 @@ def submit(*, draft_id, reporter_account=None) -> Submission:
         draft.answers = {}
         draft.save(update_fields=["submitted_case", "answers", "updated_at"])
         audit.log("report.submitted", obj=case, data={"categories": incident["categories"]})
-        transaction.on_commit(lambda: notify_offices_of_new_case.enqueue(case.pk))
+        case = route_new_case(case=case)
+        transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "new"))
     return Submission(case=case, receipt_code=code)
 
 

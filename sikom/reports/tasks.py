@@ -11,9 +11,11 @@ HOUSEKEEPING_INTERVAL = timedelta(minutes=15)
 
 @task()
 def housekeeping() -> dict[str, int]:
+    from sikom.cases.retention import apply_retention
     from sikom.reports import services
 
     result = services.housekeeping()
+    result["cases_deleted_by_retention"] = apply_retention()
     schedule_housekeeping(after=HOUSEKEEPING_INTERVAL)
     return result
 

@@ -30,7 +30,7 @@ def test_reporter_follows_up_with_number_and_code(submitted):
     client, response = login(case.number, code)
     assert response["Location"] == reverse("reports:followup_case", args=[case.number])
     html = client.get(response["Location"]).content.decode()
-    assert "Eingegangen – wird zugewiesen" in html
+    assert '<dd class="kern-description-list-item__value">Eingegangen</dd>' in html
 
 
 def test_code_may_be_typed_without_spaces_and_number_in_lower_case(submitted):

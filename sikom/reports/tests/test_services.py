@@ -132,7 +132,7 @@ def test_housekeeping_task_runs_and_the_command_works(client, settings):
     from sikom.reports.tasks import housekeeping
 
     result = housekeeping.call()
-    assert set(result) == {"drafts", "orphan_files", "throttle_counters"}
+    assert set(result) == {"drafts", "orphan_files", "throttle_counters", "cases_deleted_by_retention"}
     call_command("housekeeping", verbosity=0)
 
 

@@ -42,6 +42,45 @@ def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
     ]
 
 
+DEMO_CASES = [
+    {
+        "categories": ["threat", "private_sphere"],
+        "place": "home",
+        "motives": ["right_wing"],
+        "description": "[Demo] Zwei Personen standen am Abend vor dem Wohnhaus und riefen Drohungen.",
+    },
+    {
+        "categories": ["online_hate", "insult"],
+        "place": "online",
+        "motives": ["none"],
+        "description": "[Demo] Beleidigende Kommentare unter einem Beitrag der Gemeinde.",
+    },
+    {
+        "categories": ["data_published"],
+        "place": "online",
+        "motives": ["reichsbuerger"],
+        "description": "[Demo] Privatadresse in einer Liste in einem Messenger-Kanal veröffentlicht.",
+    },
+    {
+        "categories": ["physical_attack"],
+        "place": "street",
+        "motives": ["none"],
+        "municipality_ags": "14713000",
+        "description": "[Demo] Nach einer Ratssitzung auf dem Heimweg gestoßen.",
+    },
+]
+
+
+def _demo_cases() -> list[str]:
+    """A few routed cases, so the inboxes are not empty in a trial (only when there are no cases yet)."""
+    from sikom.cases.models import Case
+    from sikom.testing import make_case
+
+    if Case.objects.exists():
+        return []
+    return [make_case(**case).number for case in DEMO_CASES]
+
+
 class Command(BaseCommand):
     help = "Create one demo login per role (DEBUG only) and print the logins with their TOTP secrets."
 
@@ -69,7 +108,10 @@ class Command(BaseCommand):
                     )
                     secret = b32encode(device.bin_key).decode().rstrip("=")
                 rows.append((email, organisation.name if organisation else "–", secret))
+            demo_cases = _demo_cases()
         self.stdout.write("")
+        if demo_cases:
+            self.stdout.write(f"Demo-Fälle angelegt: {', '.join(demo_cases)}")
         self.stdout.write(self.style.SUCCESS(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD})"))
         self.stdout.write("TOTP-Schlüssel in eine Authenticator-App eintragen (oder: oathtool --totp -b SCHLÜSSEL)")
         for email, organisation, secret in rows:

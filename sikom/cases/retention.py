@@ -1,0 +1,60 @@
+"""Retention: closed cases are deleted after `CASE_RETENTION_DAYS` (default two years), keeping only pseudonymised
+statistics. A case with a running protective measure is never deleted, whatever its status."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sikom.cases.models import Case, CaseStatistic, CaseStatus
+from sikom.core import audit
+from sikom.reports import evidence as evidence_files
+
+
+def due_for_deletion():
+    from sikom.measures.models import CaseMeasure, MeasureStatus
+
+    cutoff = timezone.now() - timedelta(days=settings.CASE_RETENTION_DAYS)
+    running = CaseMeasure.objects.filter(status=MeasureStatus.ACTIVE).values("case_id")
+    return Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=cutoff).exclude(pk__in=running)
+
+
+def _statistic(case: Case) -> CaseStatistic:
+    report = case.report
+    return CaseStatistic(
+        reported_month=timezone.localdate(report.submitted_at).replace(day=1),
+        closed_month=timezone.localdate(case.closed_at).replace(day=1) if case.closed_at else None,
+        district_key=report.municipality.district.key,
+        affected_role=report.affected_role,
+        categories=report.categories,
+        motives=report.motives,
+        place=report.place,
+        channel=report.channel,
+        risk_level=case.risk_level,
+        lead_type=case.lead.type if case.lead_id else "",
+    )
+
+
+def apply_retention(*, limit: int = 500) -> int:
+    """Delete up to `limit` cases past their retention period; returns how many were deleted."""
+    deleted = 0
+    for case_id in list(due_for_deletion().values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            case = (
+                due_for_deletion()
+                .select_for_update()
+                .filter(pk=case_id)
+                .select_related("report__municipality__district", "lead")
+                .first()
+            )
+            if case is None:  # reopened or given a running measure meanwhile
+                continue
+            _statistic(case).save()
+            files = list(case.report.evidence.values_list("storage_name", flat=True))
+            number = case.number
+            case.delete()
+            audit.log("case.deleted_by_retention", data={"number": number})
+            transaction.on_commit(lambda files=files: [evidence_files.delete_evidence_file(name) for name in files])
+        deleted += 1
+    return deleted
