@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from sikom import testing
 from sikom.accounts.models import OrganisationType
-from sikom.geo.models import District, Municipality
+from sikom.geo.models import Municipality
 
 pytest_plugins = ["sikom.browser_testing"]
 
@@ -77,10 +77,7 @@ def zmi(db):
 
 @pytest.fixture
 def pd_dresden(db):
-    directorate = District.objects.get(key="14612").police_directorate
-    return testing.make_user(
-        organisation=testing.organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate)
-    )
+    return testing.directorate_member("14612")
 
 
 @pytest.fixture

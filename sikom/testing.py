@@ -115,3 +115,9 @@ def make_case(
     if route:
         case = route_new_case(case=case)
     return case
+
+
+def directorate_member(district_key: str) -> User:
+    """A member of the police directorate responsible for the district."""
+    directorate = District.objects.get(key=district_key).police_directorate
+    return make_user(organisation=organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate))

@@ -3,7 +3,6 @@ import pytest
 from sikom import testing
 from sikom.accounts.models import OrganisationType
 from sikom.assessments.tests import helpers
-from sikom.geo.models import District
 
 
 @pytest.fixture
@@ -18,10 +17,7 @@ def directorate_case(db):
 
 @pytest.fixture
 def pd_leipzig(db):
-    directorate = District.objects.get(key="14713").police_directorate
-    return testing.make_user(
-        organisation=testing.organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate)
-    )
+    return testing.directorate_member("14713")
 
 
 @pytest.fixture
