@@ -86,6 +86,7 @@ def make_case(
     **report_fields,
 ):
     """A submitted report with its case, routed by the rules like a real submission (no form, no files)."""
+    from django.db import transaction
     from django.utils import timezone
 
     from sikom.cases.models import Case
@@ -93,7 +94,8 @@ def make_case(
     from sikom.reports.models import Report, ReportCategory
 
     now = timezone.now()
-    case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
+    with transaction.atomic():
+        case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
     report = Report.objects.create(
         case=case,
         receipt_hash="scrypt$test",

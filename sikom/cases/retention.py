@@ -43,7 +43,7 @@ def apply_retention(*, limit: int = 500) -> int:
         with transaction.atomic():
             case = (
                 due_for_deletion()
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .filter(pk=case_id)
                 .select_related("report__municipality__district", "lead")
                 .first()

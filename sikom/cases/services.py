@@ -34,6 +34,7 @@ def _event(case: Case, kind: str, *, by: User | None = None, **fields) -> CaseEv
     )
 
 
+@transaction.atomic
 def route_new_case(*, case: Case) -> Case:
     """Apply the routing rules to a new case: lead, shares, provisional risk level and first-contact deadline."""
     report = case.report
