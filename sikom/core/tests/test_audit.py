@@ -1,5 +1,5 @@
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from sikom.core import audit
 from sikom.core.models import AuditEvent
@@ -17,7 +17,10 @@ def test_entry_survives_a_rolled_back_transaction(settings):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time; the entry shares the transaction there (decision 0013)")
     settings.AUDIT_OUTSIDE_TRANSACTIONS = True
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit.log("case.export_failed")
-        raise RuntimeError("export crashed")
-    assert AuditEvent.objects.filter(action="case.export_failed").exists()
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            audit.log("case.export_failed")
+            raise RuntimeError("export crashed")
+        assert AuditEvent.objects.filter(action="case.export_failed").exists()
+    finally:
+        connections[audit.AUDIT_ALIAS].close()  # lets the test database be dropped at the end of the run
