@@ -35,6 +35,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from common import BenchError, psql
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150
 WARM_UP = 3
@@ -42,20 +44,7 @@ BATCH = 5000  # cases per generation round (one transaction each)
 MEMBERS = [("police_directorate", "Polizeidirektion Dresden"), ("zastex", "ZASTEX"), ("zmi", "ZMI")]
 
 
-class BenchError(Exception):
-    pass
-
-
 # Driver: environment, database, child process
-
-
-def psql(admin_url: str, sql: str) -> None:
-    command = ["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-qc", sql]
-    try:
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
-    except (OSError, subprocess.SubprocessError) as error:
-        detail = (getattr(error, "stderr", None) or b"").decode(errors="replace").strip()
-        raise BenchError(f"psql {sql!r} failed: {detail or error}") from error
 
 
 def child_env(workdir: Path, database_url: str) -> dict[str, str]:

@@ -34,6 +34,8 @@ from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from common import BenchError, psql
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
@@ -74,10 +76,6 @@ REQUEST_TYPES = [
     ("confirmation", "GET /melden/bestaetigung/"),
 ]
 CASE_NUMBER = re.compile(r'id="fallnummer">\s*(SK-\d{4}-\d{6})\s*<')
-
-
-class BenchError(Exception):
-    pass
 
 
 # Statistics and output, in the style of bench/run.py
@@ -492,15 +490,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-def psql(admin_url: str, sql: str) -> None:
-    command = ["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-qc", sql]
-    try:
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as error:
-        detail = (getattr(error, "stderr", None) or b"").decode(errors="replace").strip()
-        raise BenchError(f"psql {sql!r} failed: {detail or error}") from error
 
 
 def server_env(workdir: Path, database_url: str) -> dict[str, str]:
