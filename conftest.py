@@ -27,6 +27,16 @@ def reference_data(request, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _inbox_entries_in_step(request, reference_data):
+    """After every test that touched the database, the derived inbox rows must equal a fresh recomputation: a write
+    path that forgets `refresh_inbox_entries` fails whichever test takes it."""
+    yield
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    testing.assert_inbox_entries_in_step()
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):

@@ -157,7 +157,8 @@ ROLES = {
 
 
 def generate(total: int, seed: int) -> dict:
-    """Cases, reports, categories and shares with `bulk_create`; explicit keys, one transaction per round."""
+    """Cases, reports, categories and shares with `bulk_create`; explicit keys, one transaction per round; the inbox
+    rows by `refresh_inbox_entries`."""
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone
@@ -165,6 +166,7 @@ def generate(total: int, seed: int) -> dict:
     from sikom.accounts.models import Organisation, OrganisationType
     from sikom.cases import deadlines, routing
     from sikom.cases.models import Case, CaseNumberSequence, CaseShare, RiskLevel
+    from sikom.cases.services import refresh_inbox_entries
     from sikom.geo.models import Municipality
     from sikom.reports.models import Report, ReportCategory
 
@@ -321,6 +323,8 @@ def generate(total: int, seed: int) -> dict:
                 Report.objects.bulk_create(reports)
                 ReportCategory.objects.bulk_create(categories)
                 CaseShare.objects.bulk_create(shares)
+                # The inbox rows, by the service every write in the app calls.
+                refresh_inbox_entries(case_ids=[case.pk for case in cases])
     CaseNumberSequence.objects.bulk_create([CaseNumberSequence(year=y, last=n) for y, n in sorted(per_year.items())])
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [Case, Report, ReportCategory, CaseShare]):
@@ -349,8 +353,9 @@ def describe_data() -> None:
     from django.db.models import Count, Q
 
     from sikom.accounts.models import Organisation
-    from sikom.cases.models import Case
+    from sikom.cases.models import Case, InboxEntry
 
+    print(f"inbox rows {InboxEntry.objects.count()}")
     print("lead distribution:", end=" ")
     rows = Organisation.objects.annotate(n=Count("lead_cases")).filter(n__gt=0).order_by("-n").values_list("name", "n")
     print(", ".join(f"{name[:28]} {n}" for name, n in rows[:12]), "…" if len(rows) > 12 else "")

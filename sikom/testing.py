@@ -119,6 +119,34 @@ def make_case(
     return case
 
 
+def update_case(case, **fields):
+    """Set a case's fields directly (e.g. a deadline in the past), keeping its inbox rows in step as the services do."""
+    from sikom.cases.models import Case
+    from sikom.cases.services import refresh_inbox_entries
+
+    Case.objects.filter(pk=case.pk).update(**fields)
+    refresh_inbox_entries(case_ids=[case.pk])
+    case.refresh_from_db()
+    return case
+
+
+def assert_inbox_entries_in_step():
+    """The stored inbox rows equal a fresh recomputation from the cases (computed in a savepoint rolled back)."""
+    from django.db import transaction
+
+    from sikom.cases.models import Case, InboxEntry
+    from sikom.cases.services import refresh_inbox_entries
+
+    fields = [field.attname for field in InboxEntry._meta.concrete_fields if not field.primary_key]
+    stored = sorted(InboxEntry.objects.values_list(*fields))
+    with transaction.atomic():
+        refresh_inbox_entries(case_ids=Case.objects.values_list("pk", flat=True))
+        expected = sorted(InboxEntry.objects.values_list(*fields))
+        transaction.set_rollback(True)
+    if stored != expected:
+        raise AssertionError("inbox rows out of step with their cases (a write without refresh_inbox_entries)")
+
+
 def directorate_member(district_key: str) -> User:
     """A member of the police directorate responsible for the district."""
     directorate = District.objects.get(key=district_key).police_directorate

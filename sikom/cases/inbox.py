@@ -1,7 +1,8 @@
 """The inbox of an organisation: filters, counts per filter, sorting and paging over the cases it may see.
 
-Every query starts from `selectors.cases_visible_to`, so the inbox can never show more than the case page would.
-The number of queries is constant however many cases there are (asserted in the tests).
+Filters, counts and sorting read the organisation's `InboxEntry` rows (one index range, however many cases there
+are); the cases shown are loaded through `selectors.cases_visible_to`, so the inbox can never show more than the
+case page would. The number of queries is constant however many cases there are (asserted in the tests).
 """
 
 from dataclasses import dataclass
@@ -9,15 +10,14 @@ from datetime import timedelta
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sikom.cases.models import Case, CaseShare, CaseStatus, RiskLevel
-from sikom.cases.selectors import cases_visible_to
+from sikom.cases.models import CaseStatus, InboxEntry, RiskLevel
+from sikom.cases.selectors import cases_visible_to, inbox_entries_of
 from sikom.geo.models import District
-from sikom.reports.models import ReportCategory
-from sikom.reports.vocabulary import Category
+from sikom.reports.vocabulary import CATEGORY_BITS, Category
 
 PAGE_SIZE = 50
 OPEN = "open"
@@ -93,41 +93,84 @@ class InboxPage:
     total: int
 
 
-def _filtered(user, filters: dict) -> QuerySet[Case]:
-    organisation_id = user.organisation_id
-    cases = cases_visible_to(user)
+class _Paginator(Paginator):
+    """A paginator that can be told the total when the counts already hold it (one COUNT query fewer)."""
+
+    def __init__(self, object_list, per_page, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.count = count
+
+
+def _filtered(entries: QuerySet[InboxEntry], filters: dict) -> QuerySet[InboxEntry]:
     status = filters.get("status")
     if status == OPEN:
-        cases = cases.exclude(status=CaseStatus.CLOSED)
+        entries = entries.filter(is_open=True)
     elif status:
-        cases = cases.filter(status=status)
+        entries = entries.filter(status=status)
     if filters.get("risk"):
-        cases = cases.filter(risk_level=filters["risk"])
+        entries = entries.filter(risk_level=filters["risk"])
     if filters.get("district"):
-        cases = cases.filter(report__municipality__district__key=filters["district"])
+        entries = entries.filter(district__key=filters["district"])
     if filters.get("category"):
-        cases = cases.filter(
-            Exists(ReportCategory.objects.filter(report__case=OuterRef("pk"), code=filters["category"]))
+        entries = entries.alias(category_bit=F("categories").bitand(CATEGORY_BITS[filters["category"]])).filter(
+            category_bit__gt=0
         )
     now = timezone.now()
     due = filters.get("due")
     if due:
-        pending = Q(first_contact_at__isnull=True) & ~Q(status=CaseStatus.CLOSED)
+        pending = Q(awaiting_first_contact=True, is_open=True)
         if due == "overdue":
-            cases = cases.filter(pending, first_contact_due_at__lt=now)
+            entries = entries.filter(pending, first_contact_due_at__lt=now)
         elif due == "today":
             end = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-            cases = cases.filter(pending, first_contact_due_at__lte=end)
+            entries = entries.filter(pending, first_contact_due_at__lte=end)
         elif due == "week":
-            cases = cases.filter(pending, first_contact_due_at__lte=now + timedelta(days=7))
+            entries = entries.filter(pending, first_contact_due_at__lte=now + timedelta(days=7))
     if filters.get("relation") == "lead":
-        cases = cases.filter(lead_id=organisation_id)
+        entries = entries.filter(is_lead=True)
     elif filters.get("relation") == "shared":
-        cases = cases.exclude(lead_id=organisation_id)
+        entries = entries.filter(is_lead=False)
     number = (filters.get("q") or "").strip().upper()
     if number:
-        cases = cases.filter(number__contains=number)
-    return cases
+        entries = entries.filter(number__contains=number)
+    return entries
+
+
+def _counts(entries: QuerySet[InboxEntry]) -> dict:
+    """All counts in one grouped pass over the organisation's rows, read from one index (hence counting a column of
+    it, not the primary key); risk level and attention count open cases only."""
+    now = timezone.now()
+    rows = (
+        entries.values_list("status", "risk_level")
+        .annotate(
+            n=Count("organisation"),
+            overdue=Count("organisation", filter=Q(awaiting_first_contact=True, first_contact_due_at__lt=now)),
+            reporter_activity=Count("organisation", filter=Q(reporter_activity=True)),
+            lead=Count("organisation", filter=Q(is_lead=True)),
+        )
+        .order_by()
+    )
+    status, risk, attention = {}, {}, {"overdue": 0, "reporter_activity": 0, "lead": 0}
+    for code, level, n, overdue, activity, lead in rows:
+        status[code] = status.get(code, 0) + n
+        if code != CaseStatus.CLOSED:
+            risk[level] = risk.get(level, 0) + n
+            attention["overdue"] += overdue
+            attention["reporter_activity"] += activity
+            attention["lead"] += lead
+    return {"status": status, "risk": risk, "attention": attention}
+
+
+def _total_from_counts(filters: dict, counts: dict) -> int | None:
+    if any(value for name, value in filters.items() if name not in ("status", "sort")):
+        return None
+    status = filters.get("status")
+    if status == OPEN:
+        return sum(n for code, n in counts["status"].items() if code != CaseStatus.CLOSED)
+    if status:
+        return counts["status"].get(status, 0)
+    return sum(counts["status"].values())
 
 
 # Only what the inbox shows: no encrypted report fields to decrypt, no boundaries to parse.
@@ -146,38 +189,32 @@ LISTED = (
 
 
 def inbox(user, filters: dict, page_number) -> InboxPage:
-    now = timezone.now()
-    cases = _filtered(user, filters)
+    entries = inbox_entries_of(user)
+    counts = _counts(entries)
     order = SORTS.get(filters.get("sort") or "due", SORTS["due"])
-    shared = CaseShare.objects.filter(case=OuterRef("pk"), organisation_id=user.organisation_id)
-    listing = (
-        cases.annotate(is_shared=Exists(shared))
+    listing = _filtered(entries, filters).order_by(*order).values_list("case_id", "categories")
+    page = _Paginator(listing, PAGE_SIZE, count=_total_from_counts(filters, counts)).get_page(page_number)
+    # The rows shown are checked against the one visibility rule again: a derived row can never show a case.
+    shown = {
+        case.pk: case
+        for case in cases_visible_to(user)
+        .filter(pk__in=[case_id for case_id, _ in page.object_list])
         .select_related("report__municipality__district")
         .only(*LISTED)
-        .prefetch_related(Prefetch("report__category_rows", queryset=ReportCategory.objects.order_by("pk")))
-        .order_by(*order)
+    }
+    status_labels, risk_labels, category_labels = (
+        dict(CaseStatus.choices),
+        dict(RiskLevel.choices),
+        dict(Category.choices),
     )
-    page = Paginator(listing, PAGE_SIZE).get_page(page_number)
-    # All counts in one grouped pass over the visible cases; risk level and attention count open cases only.
-    rows = (
-        cases_visible_to(user)
-        .values_list("status", "risk_level")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(first_contact_at__isnull=True, first_contact_due_at__lt=now)),
-            reporter_activity=Count("pk", filter=Q(reporter_activity_at__isnull=False)),
-            lead=Count("pk", filter=Q(lead_id=user.organisation_id)),
-        )
-        .order_by()
-    )
-    status, risk, attention = {}, {}, {"overdue": 0, "reporter_activity": 0, "lead": 0}
-    for code, level, n, overdue, activity, lead in rows:
-        status[code] = status.get(code, 0) + n
-        if code != CaseStatus.CLOSED:
-            risk[level] = risk.get(level, 0) + n
-            attention["overdue"] += overdue
-            attention["reporter_activity"] += activity
-            attention["lead"] += lead
-    return InboxPage(
-        page=page, counts={"status": status, "risk": risk, "attention": attention}, total=page.paginator.count
-    )
+    cases = []
+    for case_id, categories in page.object_list:
+        case = shown.get(case_id)
+        if case is None:
+            continue
+        case.status_label = status_labels.get(case.status, case.status)
+        case.risk_label = risk_labels.get(case.risk_level, "")
+        case.category_labels = [category_labels[code] for code, bit in CATEGORY_BITS.items() if categories & bit]
+        cases.append(case)
+    page.object_list = cases
+    return InboxPage(page=page, counts=counts, total=page.paginator.count)

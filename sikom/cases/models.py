@@ -92,6 +92,59 @@ class CaseShare(models.Model):
         return f"{self.case} → {self.organisation}"
 
 
+class InboxEntry(models.Model):
+    """One row per case and organisation that may see it (the lead and each share), holding what the inbox
+    filters, counts and sorts on.
+
+    Derived data, written only by `services.refresh_inbox_entries` in the same transaction as the change it
+    follows. It lets an organisation's inbox read one index range instead of joining lead and shares over every
+    case (docs/decisions/0014). It never decides visibility: the rows shown are checked against
+    `selectors.cases_visible_to` again.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inbox_entries")
+    is_lead = models.BooleanField()
+    number = models.CharField(max_length=20)
+    status = models.CharField(max_length=30, choices=CaseStatus.choices)
+    is_open = models.BooleanField()
+    risk_level = models.PositiveSmallIntegerField(choices=RiskLevel.choices, null=True)
+    first_contact_due_at = models.DateTimeField(null=True)
+    awaiting_first_contact = models.BooleanField()
+    reporter_activity = models.BooleanField()
+    created_at = models.DateTimeField()
+    district = models.ForeignKey("geo.District", null=True, on_delete=models.PROTECT, related_name="+")
+    categories = models.PositiveIntegerField()  # bit set, reports.vocabulary.CATEGORY_BITS
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "organisation"], name="one_inbox_entry_per_organisation")
+        ]
+        indexes = [
+            # Counts per status and level: read from the index alone.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "status",
+                    "risk_level",
+                    "is_lead",
+                    "awaiting_first_contact",
+                    "reporter_activity",
+                    "first_contact_due_at",
+                ]
+            ),
+            # One per sort order, so the first page is read in order and stops after 50 rows.
+            models.Index(fields=["organisation", "is_open", "first_contact_due_at", "-created_at"]),
+            models.Index(fields=["organisation", "first_contact_due_at", "-created_at"]),
+            models.Index(fields=["organisation", "is_open", "-created_at"]),
+            models.Index(fields=["organisation", "-created_at"]),
+            models.Index(fields=["organisation", "is_open", "-risk_level", "first_contact_due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} @ {self.organisation_id}"
+
+
 class CaseEvent(models.Model):
     """Append-only history of a case: status changes, routing decisions, referrals, shares.
 

@@ -1,13 +1,13 @@
 """Who sees which case — decided here and nowhere else — and the inbox queries."""
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sikom.accounts.models import User
 from sikom.accounts.selectors import is_verified_staff
-from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus
+from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus, InboxEntry
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -17,10 +17,17 @@ def cases_visible_to(user) -> QuerySet[Case]:
     """
     if not is_verified_staff(user) or user.organisation_type not in CASE_HANDLING_TYPES:
         return Case.objects.none()
-    # An IN over the organisation's shares (not a correlated EXISTS): PostgreSQL hashes it once, which keeps the
-    # inbox fast over 200,000 cases (docs/benchmarks.md).
-    shared = CaseShare.objects.filter(organisation_id=user.organisation_id).values("case_id")
-    return Case.objects.filter(Q(lead_id=user.organisation_id) | Q(pk__in=shared))
+    # A correlated EXISTS: the callers look up single cases or one inbox page, so it probes the share index a few
+    # times instead of collecting all of an organisation's shares (lists are read from InboxEntry, decision 0014).
+    shared = CaseShare.objects.filter(case_id=OuterRef("pk"), organisation_id=user.organisation_id)
+    return Case.objects.filter(Q(lead_id=user.organisation_id) | Exists(shared))
+
+
+def inbox_entries_of(user) -> QuerySet[InboxEntry]:
+    """The inbox rows of the user's organisation: derived from the same lead and shares as `cases_visible_to`."""
+    if not handles_cases(user):
+        return InboxEntry.objects.none()
+    return InboxEntry.objects.filter(organisation_id=user.organisation_id)
 
 
 def get_case_for(user, number: str) -> Case:

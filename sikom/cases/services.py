@@ -4,15 +4,19 @@ Each function is one transaction with the case row locked, appends to the case's
 and sends notices on commit (they carry only the case number and a link).
 """
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sikom.accounts.models import Organisation, User
 from sikom.cases import deadlines, routing, workflow
-from sikom.cases.models import Case, CaseEvent, CaseNumberSequence, CaseShare, CaseStatus, Message
+from sikom.cases.models import Case, CaseEvent, CaseNumberSequence, CaseShare, CaseStatus, InboxEntry, Message
 from sikom.cases.tasks import notify_case_recipients, notify_reporter
 from sikom.core import audit
+from sikom.reports.vocabulary import CATEGORY_BITS
 
 
 def next_case_number(*, year: int) -> str:
@@ -32,6 +36,64 @@ def _event(case: Case, kind: str, *, by: User | None = None, **fields) -> CaseEv
     return CaseEvent.objects.create(
         case=case, kind=kind, by=by, by_organisation=organisation.name if organisation else "", **fields
     )
+
+
+def _inbox_entries(case: Case) -> list[InboxEntry]:
+    try:
+        report = case.report
+    except ObjectDoesNotExist:  # a case is created just before its report, in the same transaction
+        report = None
+    organisations = [(case.lead_id, True)] if case.lead_id is not None else []
+    organisations += [
+        (share.organisation_id, False) for share in case.shares.all() if share.organisation_id != case.lead_id
+    ]
+    categories = 0
+    for row in report.category_rows.all() if report else ():
+        categories |= CATEGORY_BITS.get(row.code, 0)
+    return [
+        InboxEntry(
+            organisation_id=organisation_id,
+            case_id=case.pk,
+            is_lead=is_lead,
+            number=case.number,
+            status=case.status,
+            is_open=case.status != CaseStatus.CLOSED,
+            risk_level=case.risk_level,
+            first_contact_due_at=case.first_contact_due_at,
+            awaiting_first_contact=case.first_contact_at is None,
+            reporter_activity=case.reporter_activity_at is not None,
+            created_at=case.created_at,
+            district_id=report.municipality.district_id if report else None,
+            categories=categories,
+        )
+        for organisation_id, is_lead in organisations
+    ]
+
+
+def refresh_inbox_entries(*, case_ids: Iterable[int]) -> None:
+    """Rewrite the inbox rows of these cases from the cases, their shares and reports.
+
+    Every write that changes what the inbox shows calls it inside its own transaction, so the rows never lag
+    behind the case (a test checks them after every test of the suite).
+    """
+    case_ids = list(case_ids)
+    cases = (
+        Case.objects.filter(pk__in=case_ids)
+        .select_related("report__municipality")
+        .prefetch_related("shares", "report__category_rows")
+    )
+    with transaction.atomic():
+        InboxEntry.objects.filter(case_id__in=case_ids).delete()
+        InboxEntry.objects.bulk_create([entry for case in cases for entry in _inbox_entries(case)])
+
+
+def rebuild_inbox_entries(*, batch_size: int = 2000) -> int:
+    """Recompute the inbox rows of every case, a batch per transaction; returns the number of cases."""
+    done, last = 0, 0
+    while case_ids := list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        refresh_inbox_entries(case_ids=case_ids)
+        done, last = done + len(case_ids), case_ids[-1]
+    return done
 
 
 @transaction.atomic
@@ -61,6 +123,7 @@ def route_new_case(*, case: Case) -> Case:
             "rule": decision.lead_rule.name if decision.lead_rule else None,
         },
     )
+    refresh_inbox_entries(case_ids=[case.pk])
     return case
 
 
@@ -73,6 +136,7 @@ def change_status(*, case: Case, to: str, by: User, reason: str = "") -> Case:
         case.status = to
         case.closed_at = timezone.now() if to == CaseStatus.CLOSED else None
         case.save(update_fields=["status", "closed_at", "updated_at"])
+        refresh_inbox_entries(case_ids=[case.pk])
         audit.log("case.status_changed", actor=by, obj=case, data={"from": previous, "to": to})
         transaction.on_commit(lambda: notify_reporter.enqueue(case.pk))
     return case
@@ -94,6 +158,7 @@ def refer(*, case: Case, to: Organisation, by: User, reason: str) -> Case:
         case.lead = to
         case.status = CaseStatus.REFERRED
         case.save(update_fields=["lead", "status", "updated_at"])
+        refresh_inbox_entries(case_ids=[case.pk])
         _event(
             case,
             CaseEvent.Kind.REFERRED,
@@ -124,6 +189,7 @@ def share_with(*, case: Case, organisation: Organisation, by: User, reason: str 
             case=case, organisation=organisation, defaults={"reason": reason.strip(), "created_by": by}
         )
         if created:
+            refresh_inbox_entries(case_ids=[case.pk])
             _event(case, CaseEvent.Kind.SHARED, by=by, organisation=organisation, reason=reason.strip())
             audit.log("case.shared", actor=by, obj=case, data={"with": organisation.name})
             transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "shared"))
@@ -149,6 +215,7 @@ def set_risk_level(*, case: Case, level: int, by: User | None, provisional: bool
                 "updated_at",
             ]
         )
+        refresh_inbox_entries(case_ids=[case.pk])
         _event(case, CaseEvent.Kind.RISK, by=by, reason=f"{previous or '–'} → {level}")
         audit.log("case.risk_level_set", actor=by, obj=case, data={"from": previous, "to": level})
     return case
@@ -160,6 +227,7 @@ def record_first_contact(*, case: Case, by: User) -> Case:
         if case.first_contact_at is None:
             case.first_contact_at = timezone.now()
             case.save(update_fields=["first_contact_at", "updated_at"])
+            refresh_inbox_entries(case_ids=[case.pk])
             audit.log("case.first_contact", actor=by, obj=case)
     return case
 
@@ -178,6 +246,7 @@ def post_handler_message(*, case: Case, by: User, body: str, internal: bool) -> 
         if not internal and case.first_contact_at is None:
             case.first_contact_at = timezone.now()
             case.save(update_fields=["first_contact_at", "updated_at"])
+            refresh_inbox_entries(case_ids=[case.pk])
         audit.log("case.note_added" if internal else "case.message_sent", actor=by, obj=case)
         if not internal:
             transaction.on_commit(lambda: notify_reporter.enqueue(case.pk))
@@ -188,6 +257,7 @@ def post_reporter_message(*, case: Case, body: str) -> Message:
     with transaction.atomic():
         message = Message.objects.create(case=case, from_reporter=True, body=body)
         Case.objects.filter(pk=case.pk).update(reporter_activity_at=timezone.now())
+        refresh_inbox_entries(case_ids=[case.pk])
         audit.log("case.reporter_message_added", obj=case)
         transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "reporter_activity"))
     return message
@@ -196,4 +266,6 @@ def post_reporter_message(*, case: Case, body: str) -> Message:
 def mark_seen(*, case: Case, by: User) -> None:
     """The lead agency has looked at the reporter's news: the case no longer stands out in the inbox."""
     if case.reporter_activity_at is not None and case.lead_id == by.organisation_id:
-        Case.objects.filter(pk=case.pk).update(reporter_activity_at=None)
+        with transaction.atomic():
+            Case.objects.filter(pk=case.pk).update(reporter_activity_at=None)
+            refresh_inbox_entries(case_ids=[case.pk])

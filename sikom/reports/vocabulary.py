@@ -27,6 +27,20 @@ class Category(models.TextChoices):
     OTHER = "other", _("Etwas anderes")
 
 
+# Each category's bit in the inbox's category set (`InboxEntry.categories`). Stored values: a code keeps its bit for
+# good, a new code takes the next free one (`manage.py rebuild_inbox` recomputes every stored set).
+CATEGORY_BITS = {
+    Category.INSULT: 1 << 0,
+    Category.THREAT: 1 << 1,
+    Category.COERCION: 1 << 2,
+    Category.PROPERTY_DAMAGE: 1 << 3,
+    Category.PHYSICAL_ATTACK: 1 << 4,
+    Category.ONLINE_HATE: 1 << 5,
+    Category.PRIVATE_SPHERE: 1 << 6,
+    Category.DATA_PUBLISHED: 1 << 7,
+    Category.OTHER: 1 << 8,
+}
+
 # Offences that are prosecuted only on a complaint filed within three months (§ 77b StGB).
 COMPLAINT_DEADLINE_CATEGORIES = {Category.INSULT}
 

@@ -15,9 +15,7 @@ def test_inbox_case_page_and_actions_are_accessible(page, live_server, client, p
 
     from django.utils import timezone
 
-    from sikom.cases.models import Case
-
-    Case.objects.filter(pk=late.pk).update(first_contact_due_at=timezone.now() - timedelta(hours=3))
+    testing.update_case(late, first_contact_due_at=timezone.now() - timedelta(hours=3))
     login_browser(page, live_server, client, pd_dresden)
     page.goto(live_server.url + reverse("cases:inbox"))
     expect(page.get_by_role("heading", name="Fälle – Polizeidirektion Dresden")).to_be_visible()

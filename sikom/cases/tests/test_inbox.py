@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sikom import testing
 from sikom.cases import services
-from sikom.cases.models import Case, CaseStatus
+from sikom.cases.models import CaseStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_filters_and_search(client, pd_dresden):
 
 def test_overdue_cases_stand_out(client, pd_dresden):
     late = testing.make_case()
-    Case.objects.filter(pk=late.pk).update(first_contact_due_at=timezone.now() - timedelta(hours=1))
+    testing.update_case(late, first_contact_due_at=timezone.now() - timedelta(hours=1))
     on_time = testing.make_case()
     testing.login(client, pd_dresden)
     response = client.get(reverse("cases:inbox"), {"due": "overdue"})
@@ -78,7 +78,7 @@ def test_sorting_by_due_date_and_paging(client, pd_dresden, monkeypatch):
     monkeypatch.setattr(inbox, "PAGE_SIZE", 2)
     cases = [testing.make_case() for _ in range(3)]
     for offset, case in enumerate(cases):
-        Case.objects.filter(pk=case.pk).update(first_contact_due_at=timezone.now() + timedelta(hours=10 - offset))
+        testing.update_case(case, first_contact_due_at=timezone.now() + timedelta(hours=10 - offset))
     testing.login(client, pd_dresden)
     first = numbers(client.get(reverse("cases:inbox"), {"sort": "due"}))
     second = numbers(client.get(reverse("cases:inbox"), {"sort": "due", "seite": "2"}))

@@ -121,7 +121,7 @@ def test_the_same_measure_is_not_open_twice_but_may_follow_an_ended_one(case, pd
 
 
 def test_no_new_measures_on_a_closed_case(case, pd_dresden):
-    type(case).objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    testing.update_case(case, status=CaseStatus.CLOSED)
     with pytest.raises(MeasureInvalid, match="abgeschlossen"):
         plan(case, pd_dresden)
 
