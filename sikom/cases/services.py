@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from sikom.cases import deadlines, routing, workflow
 from sikom.cases.models import Case, CaseEvent, CaseNumberSequence, CaseShare, CaseStatus, InboxEntry, Message
 from sikom.cases.tasks import notify_case_recipients, notify_reporter
 from sikom.core import audit
+from sikom.reports.models import ReportCategory
 from sikom.reports.vocabulary import CATEGORY_BITS
 
 
@@ -70,6 +72,21 @@ def _inbox_entries(case: Case) -> list[InboxEntry]:
     ]
 
 
+# What the rows are made of; nothing encrypted to decrypt, no boundaries to parse.
+_ENTRY_SOURCES = (
+    "number",
+    "status",
+    "lead",
+    "risk_level",
+    "first_contact_due_at",
+    "first_contact_at",
+    "reporter_activity_at",
+    "created_at",
+    "report__id",
+    "report__municipality__district",
+)
+
+
 def refresh_inbox_entries(*, case_ids: Iterable[int]) -> None:
     """Rewrite the inbox rows of these cases from the cases, their shares and reports.
 
@@ -80,7 +97,11 @@ def refresh_inbox_entries(*, case_ids: Iterable[int]) -> None:
     cases = (
         Case.objects.filter(pk__in=case_ids)
         .select_related("report__municipality")
-        .prefetch_related("shares", "report__category_rows")
+        .only(*_ENTRY_SOURCES)
+        .prefetch_related(
+            Prefetch("shares", queryset=CaseShare.objects.only("case_id", "organisation_id")),
+            Prefetch("report__category_rows", queryset=ReportCategory.objects.only("report_id", "code")),
+        )
     )
     with transaction.atomic():
         InboxEntry.objects.filter(case_id__in=case_ids).delete()
