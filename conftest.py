@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from sikom import testing
 from sikom.accounts.models import OrganisationType
@@ -15,6 +16,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Saxony's reference data, the programme's offices and the catalogue, committed once for the whole run."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+    yield
+    # The audit alias is a second connection to the test database; left open, PostgreSQL refuses to drop it.
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)
