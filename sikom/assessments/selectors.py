@@ -13,6 +13,7 @@ from sikom.accounts.models import OrganisationType
 from sikom.accounts.selectors import is_verified_staff
 from sikom.assessments.models import ThreatAssessment
 from sikom.cases.models import Case
+from sikom.cases.selectors import is_on_case
 
 ASSESSING_TYPES = (OrganisationType.ZASTEX, OrganisationType.POLICE_DIRECTORATE, OrganisationType.LKA_PROTECTION)
 
@@ -21,7 +22,7 @@ def organisation_may_assess(organisation, case: Case) -> bool:
     """The organisation assesses threats and leads or shares the case (the rule behind ``can_assess``)."""
     if organisation is None or organisation.type not in ASSESSING_TYPES:
         return False
-    return case.lead_id == organisation.pk or case.shares.filter(organisation_id=organisation.pk).exists()
+    return is_on_case(organisation.pk, case)
 
 
 def can_assess(user, case: Case) -> bool:
@@ -33,17 +34,8 @@ def assessments_for(case: Case) -> QuerySet[ThreatAssessment]:
     return ThreatAssessment.objects.filter(case=case).select_related("assessed_by").order_by("-created_at", "-pk")
 
 
-def latest_assessment(case: Case) -> ThreatAssessment | None:
-    return assessments_for(case).first()
-
-
 def get_assessment(case: Case, pk: int) -> ThreatAssessment:
     assessment = assessments_for(case).filter(pk=pk).first()
     if assessment is None:
         raise Http404
     return assessment
-
-
-def case_section_context(user, case: Case) -> dict:
-    """Context for ``assessments/partials/case_section.html`` on the case page."""
-    return {"case": case, "assessments": assessments_for(case), "can_assess": can_assess(user, case)}

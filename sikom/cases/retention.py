@@ -13,10 +13,10 @@ from sikom.reports import evidence as evidence_files
 
 
 def due_for_deletion():
-    from sikom.measures.models import CaseMeasure, MeasureStatus
+    from sikom.measures.selectors import cases_with_running_measures
 
     cutoff = timezone.now() - timedelta(days=settings.CASE_RETENTION_DAYS)
-    running = CaseMeasure.objects.filter(status=MeasureStatus.ACTIVE).values("case_id")
+    running = cases_with_running_measures().values("pk")
     return Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=cutoff).exclude(pk__in=running)
 
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sikom.accounts.models import User
-from sikom.accounts.selectors import is_verified_staff
+from sikom.accounts.selectors import is_member_of
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus, InboxEntry
 
 
@@ -15,7 +15,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
     Invisible cases answer 404 everywhere (case page, evidence, exports), so ids cannot be probed.
     """
-    if not is_verified_staff(user) or user.organisation_type not in CASE_HANDLING_TYPES:
+    if not handles_cases(user):
         return Case.objects.none()
     # A correlated EXISTS: the callers look up single cases or one inbox page, so it probes the share index a few
     # times instead of collecting all of an organisation's shares (lists are read from InboxEntry, decision 0014).
@@ -62,14 +62,21 @@ def messages_for_reporter(case):
 
 def handles_cases(user) -> bool:
     """Members of the agencies that work on cases (not municipalities or the platform operators)."""
-    return is_verified_staff(user) and user.organisation_type in CASE_HANDLING_TYPES
+    return is_member_of(user, *CASE_HANDLING_TYPES)
+
+
+def is_on_case(organisation_id: int | None, case: Case) -> bool:
+    """The organisation leads the case or the case is shared with it (the rule of `cases_visible_to`, for one case)."""
+    if organisation_id is None:
+        return False
+    if case.lead_id == organisation_id:
+        return True
+    return CaseShare.objects.filter(case_id=case.pk, organisation_id=organisation_id).exists()
 
 
 def can_read_log(user, case: Case) -> bool:
     """Supervisors (»Leitung«) of an agency on the case read who did what with it."""
-    return bool(user.is_supervisor) and (
-        case.lead_id == user.organisation_id or case.shares.filter(organisation_id=user.organisation_id).exists()
-    )
+    return bool(user.is_supervisor) and is_on_case(user.organisation_id, case)
 
 
 def is_overdue(case: Case) -> bool:

@@ -53,7 +53,6 @@ def _case_context(request, case, **forms):
         "report": report,
         "sections": report_sections(report),
         "evidence": report.evidence.all(),
-        "online_contents": report.online_contents.all(),
         "messages_on_case": case.messages.select_related("author").order_by("created_at", "pk"),
         "events": case.events.select_related("by", "organisation"),
         "shares": case.shares.select_related("organisation"),
@@ -62,7 +61,8 @@ def _case_context(request, case, **forms):
         "refer_form": forms.get("refer_form") or ReferForm(case=case),
         "share_form": forms.get("share_form") or ShareForm(case=case),
         "message_form": forms.get("message_form") or MessageForm(),
-        "assessments": assessments_for(case),
+        # A list: the section shows the latest and counts them; the encrypted answers are not shown there.
+        "assessments": list(assessments_for(case).defer("answers", "override_reason")),
         "can_assess": can_assess(request.user, case),
         "measures": measures_for(case),
         "can_manage_measures": can_manage_measures(request.user, case),

@@ -44,7 +44,7 @@ class MeasureKind(models.TextChoices):
 
 
 class Responsible(models.TextChoices):
-    """Who carries out a measure by default, resolved for the case by ``selectors.default_responsible``."""
+    """Who carries out a measure by default, resolved for the case by ``selectors.default_responsibles``."""
 
     POLICE_DIRECTORATE = "police_directorate", _("Polizeidirektion der Gemeinde")
     LKA_PROTECTION = "lka_protection", _("LKA Personen- und Objektschutz")

@@ -12,6 +12,7 @@ from sikom.accounts.models import Organisation, OrganisationType
 from sikom.accounts.selectors import is_verified_staff
 from sikom.cases.models import Case, CaseShare
 from sikom.cases.routing import EXTREMIST_MOTIVES
+from sikom.cases.selectors import is_on_case
 from sikom.measures import catalogue
 from sikom.measures.catalogue import RESPONSIBLE_TYPES, Recommendation, Responsible
 from sikom.measures.models import CaseMeasure, CaseMeasureChange, MeasureStatus
@@ -52,15 +53,6 @@ def running_measures_exist(case: Case | int) -> bool:
 def cases_with_running_measures() -> QuerySet[Case]:
     """For the retention task: exclude these cases from deletion (``.exclude(pk__in=…)``)."""
     return Case.objects.filter(measures__status=MeasureStatus.ACTIVE).distinct()
-
-
-def is_on_case(organisation_id: int | None, case: Case) -> bool:
-    """The organisation leads the case or the case is shared with it."""
-    if organisation_id is None:
-        return False
-    if case.lead_id == organisation_id:
-        return True
-    return CaseShare.objects.filter(case_id=case.pk, organisation_id=organisation_id).exists()
 
 
 def can_manage_measures(user, case: Case) -> bool:
@@ -133,10 +125,6 @@ def default_responsibles(case: Case, *, choices: list[Organisation] | None = Non
     for responsible, organisation_type in RESPONSIBLE_TYPES.items():
         resolved.setdefault(responsible, by_type.get(organisation_type))
     return {code: resolved[entry.responsible] for code, entry in catalogue.CATALOGUE.items()}
-
-
-def default_responsible(case: Case, kind: str, *, choices: list[Organisation] | None = None) -> Organisation | None:
-    return default_responsibles(case, choices=choices)[kind]
 
 
 def recommendations_for(case: Case) -> list[Recommendation]:

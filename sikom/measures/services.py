@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from sikom.accounts.models import Organisation, User
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseStatus
+from sikom.cases.selectors import is_on_case
 from sikom.cases.services import share_with
 from sikom.core import audit
 from sikom.measures.catalogue import MeasureKind
 from sikom.measures.models import OPEN_STATUSES, TRANSITIONS, CaseMeasure, CaseMeasureChange, MeasureStatus
-from sikom.measures.selectors import is_on_case
 
 UPDATABLE_FIELDS = ["status", "starts_on", "ends_on", "notes"]
 

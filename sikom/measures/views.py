@@ -18,14 +18,14 @@ from sikom.measures.forms import PlanMeasureForm, UpdateMeasureForm
 from sikom.measures.models import CaseMeasure, MeasureStatus
 
 
-def _plan_form(case, organisations, recommended, data=None, kind: str | None = None):
+def _plan_form(case, organisations, defaults, recommended, data=None, kind: str | None = None):
     if data is None:
         kind = (
             kind
             if kind in catalogue.CATALOGUE
             else (recommended[0] if recommended else next(iter(catalogue.CATALOGUE)))
         )
-        default = selectors.default_responsible(case, kind, choices=organisations)
+        default = defaults[kind]
         initial = {"kind": kind, "responsible": default.pk if default else None}
     else:
         initial = None
@@ -53,7 +53,7 @@ def measure_list(request: HttpRequest, number: str) -> HttpResponse:
     form = None
     status = 200
     if may_manage and request.method == "POST":
-        form = _plan_form(case, organisations, recommended, data=request.POST)
+        form = _plan_form(case, organisations, defaults, recommended, data=request.POST)
         if form.is_valid():
             try:
                 measure = services.plan_measure(
@@ -79,7 +79,7 @@ def measure_list(request: HttpRequest, number: str) -> HttpResponse:
     else:
         audit.log("case.measures_viewed", actor=request.user, obj=case)
         if may_manage:
-            form = _plan_form(case, organisations, recommended, kind=request.GET.get("art"))
+            form = _plan_form(case, organisations, defaults, recommended, kind=request.GET.get("art"))
     return render(
         request,
         "measures/measure_list.html",
@@ -104,7 +104,8 @@ def responsible_field(request: HttpRequest, number: str) -> HttpResponse:
     if not selectors.can_manage_measures(request.user, case):
         raise PermissionDenied
     organisations = selectors.responsible_choices(case)
-    form = _plan_form(case, organisations, [], kind=request.GET.get("kind"))
+    defaults = selectors.default_responsibles(case, choices=organisations)
+    form = _plan_form(case, organisations, defaults, [], kind=request.GET.get("kind"))
     return render(request, "measures/partials/responsible_field.html", {"form": form})
 
 
