@@ -22,6 +22,7 @@ from sikom.assessments.instrument import Answer as AssessmentAnswer
 from sikom.assessments.rules import RULES_BY_CODE
 from sikom.cases.models import Case
 from sikom.core.pdf import LINE, Document, EvidenceItem, format_date, format_datetime
+from sikom.geo.selectors import without_boundaries
 from sikom.reports import vocabulary as v
 from sikom.reports.models import Report
 from sikom.reports.selectors import report_sections
@@ -58,9 +59,9 @@ def render_dossier_pdf(case: Case) -> bytes:
 
 
 def _report(case: Case) -> Report | None:
+    reports = Report.objects.filter(case_id=case.pk).select_related("municipality")
     return (
-        Report.objects.filter(case_id=case.pk)
-        .select_related("municipality")
+        without_boundaries(reports, "municipality")
         .prefetch_related("category_rows", "online_contents", "evidence")
         .first()
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sikom.cases.models import Case, CaseStatistic, CaseStatus
 from sikom.core import audit
+from sikom.geo.selectors import without_boundaries
 from sikom.reports import evidence as evidence_files
 
 
@@ -41,13 +42,12 @@ def apply_retention(*, limit: int = 500) -> int:
     deleted = 0
     for case_id in list(due_for_deletion().values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
-            case = (
-                due_for_deletion()
-                .select_for_update(of=("self",))
-                .filter(pk=case_id)
-                .select_related("report__municipality__district", "lead")
-                .first()
-            )
+            locked = due_for_deletion().select_for_update(of=("self",)).filter(pk=case_id)
+            case = without_boundaries(
+                locked.select_related("report__municipality__district", "lead"),
+                "report__municipality",
+                "report__municipality__district",
+            ).first()
             if case is None:  # reopened or given a running measure meanwhile
                 continue
             _statistic(case).save()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from sikom.accounts.models import User
 from sikom.accounts.selectors import is_member_of
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus, InboxEntry
+from sikom.geo.selectors import without_boundaries
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -31,7 +32,12 @@ def inbox_entries_of(user) -> QuerySet[InboxEntry]:
 
 
 def get_case_for(user, number: str) -> Case:
-    case = cases_visible_to(user).filter(number=number).select_related("lead", "report__municipality__district").first()
+    cases = cases_visible_to(user).select_related("lead", "report__municipality__district")
+    case = (
+        without_boundaries(cases, "report__municipality", "report__municipality__district")
+        .filter(number=number)
+        .first()
+    )
     if case is None:
         raise Http404
     return case

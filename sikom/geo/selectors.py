@@ -3,16 +3,26 @@
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.db.models import QuerySet
+
 from sikom.geo.models import District, Municipality
 from sikom.geo.normalize import search_form
 
 MATCH_THRESHOLD = 0.75
 
 
+def without_boundaries(queryset: QuerySet, *related: str) -> QuerySet:
+    """Boundaries are large GeoJSON documents (a district's about 34 KB), needed only for maps: queries that reach
+    the reference data by the way leave them out, for the model itself ("") and each related path given."""
+    return queryset.defer(*(f"{path}__boundary" if path else "boundary" for path in related))
+
+
 def _municipalities():
-    # Boundaries are large GeoJSON documents, needed only for maps: never load them by the way.
-    return Municipality.objects.select_related("district__police_directorate").defer(
-        "boundary", "district__boundary", "district__police_directorate__boundary"
+    return without_boundaries(
+        Municipality.objects.select_related("district__police_directorate"),
+        "",
+        "district",
+        "district__police_directorate",
     )
 
 
@@ -69,8 +79,7 @@ def district_by_key(key: str) -> District | None:
     if not (len(key) == 5 and key.isdigit()):
         return None
     return (
-        District.objects.select_related("police_directorate")
-        .defer("boundary", "police_directorate__boundary")
+        without_boundaries(District.objects.select_related("police_directorate"), "", "police_directorate")
         .filter(key=key)
         .first()
     )
