@@ -24,7 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def reference_data(request, django_db_blocker):
     """Transactional tests (browser tests) flush every table afterwards; the next one loads the data again."""
-    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+    if not _uses_db(request):
         return
     request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     if not Municipality.objects.exists():
@@ -36,9 +36,13 @@ def _inbox_entries_in_step(request, reference_data):
     """After every test that touched the database, the derived inbox rows must equal a fresh recomputation: a write
     path that forgets `refresh_inbox_entries` fails whichever test takes it."""
     yield
-    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+    if not _uses_db(request):
         return
     testing.assert_inbox_entries_in_step()
+
+
+def _uses_db(request) -> bool:
+    return request.node.get_closest_marker("django_db") is not None or bool(DB_FIXTURES & set(request.fixturenames))
 
 
 def _is_transactional(request) -> bool:

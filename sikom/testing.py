@@ -130,18 +130,25 @@ def update_case(case, **fields):
     return case
 
 
+def inbox_entry_rows() -> list[tuple]:
+    """Every stored inbox row without its key, in a stable order."""
+    from sikom.cases.models import InboxEntry
+
+    fields = [field.attname for field in InboxEntry._meta.concrete_fields if not field.primary_key]
+    return sorted(InboxEntry.objects.values_list(*fields))
+
+
 def assert_inbox_entries_in_step():
     """The stored inbox rows equal a fresh recomputation from the cases (computed in a savepoint rolled back)."""
     from django.db import transaction
 
-    from sikom.cases.models import Case, InboxEntry
+    from sikom.cases.models import Case
     from sikom.cases.services import refresh_inbox_entries
 
-    fields = [field.attname for field in InboxEntry._meta.concrete_fields if not field.primary_key]
-    stored = sorted(InboxEntry.objects.values_list(*fields))
+    stored = inbox_entry_rows()
     with transaction.atomic():
         refresh_inbox_entries(case_ids=Case.objects.values_list("pk", flat=True))
-        expected = sorted(InboxEntry.objects.values_list(*fields))
+        expected = inbox_entry_rows()
         transaction.set_rollback(True)
     if stored != expected:
         raise AssertionError("inbox rows out of step with their cases (a write without refresh_inbox_entries)")

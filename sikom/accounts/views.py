@@ -226,7 +226,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     limit_per_hour = 5
 
     def form_valid(self, form):
-        if throttle.hit("password_reset", throttle.client_key(self.request), 3600) > self.limit_per_hour:
+        if not throttle.allow(self.request, "password_reset", self.limit_per_hour, 3600):
             form.add_error(None, gettext_lazy("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut."))
             return self.form_invalid(form)
         return super().form_valid(form)

@@ -277,11 +277,17 @@ def post_handler_message(*, case: Case, by: User, body: str, internal: bool) -> 
 def post_reporter_message(*, case: Case, body: str) -> Message:
     with transaction.atomic():
         message = Message.objects.create(case=case, from_reporter=True, body=body)
-        Case.objects.filter(pk=case.pk).update(reporter_activity_at=timezone.now())
-        refresh_inbox_entries(case_ids=[case.pk])
+        record_reporter_activity(case_id=case.pk)
         audit.log("case.reporter_message_added", obj=case)
         transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "reporter_activity"))
     return message
+
+
+def record_reporter_activity(*, case_id: int) -> None:
+    """The reporter wrote or added evidence: the case stands out in the inbox until the lead opens it (`mark_seen`).
+    Call inside the transaction of the reporter's write."""
+    Case.objects.filter(pk=case_id).update(reporter_activity_at=timezone.now())
+    refresh_inbox_entries(case_ids=[case_id])
 
 
 def mark_seen(*, case: Case, by: User) -> None:

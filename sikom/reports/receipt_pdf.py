@@ -15,18 +15,15 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from sikom.core.pdf import TIME_ZONE, Document, EvidenceItem, format_datetime, format_size, require_aware
+from sikom.core.pdf import Document, EvidenceItem, format_datetime, format_size, require_aware
 
 __all__ = [
-    "RECEIPT_TIME_ZONE",
     "ReceiptData",
     "ReceiptEvidence",
     "format_datetime",
     "format_size",
     "render_receipt_pdf",
 ]
-
-RECEIPT_TIME_ZONE = TIME_ZONE
 
 
 @dataclass(frozen=True)

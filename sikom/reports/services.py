@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sikom.cases.models import Case
-from sikom.cases.services import next_case_number, refresh_inbox_entries, route_new_case
+from sikom.cases.services import next_case_number, record_reporter_activity, route_new_case
 from sikom.cases.tasks import notify_case_recipients
 from sikom.core import audit, throttle
 from sikom.geo.models import Municipality
@@ -77,8 +77,7 @@ def add_evidence(*, stored, draft: ReportDraft | None = None, report: Report | N
                 added_after_submission=report is not None,
             )
             if report is not None:
-                Case.objects.filter(pk=report.case_id).update(reporter_activity_at=timezone.now())
-                refresh_inbox_entries(case_ids=[report.case_id])
+                record_reporter_activity(case_id=report.case_id)
                 audit.log("case.reporter_evidence_added", obj=report.case, data={"sha256": stored.sha256})
     except Exception:
         evidence_files.delete_evidence_file(stored.storage_name)

@@ -123,14 +123,10 @@ def test_rebuild_command_recomputes_every_row(zastex):
 def test_the_migration_fills_rows_for_existing_cases(zastex):
     testing.make_case(categories=["threat", "data_published"])
     testing.make_case(categories=["online_hate"], place="online")
-    expected = sorted(InboxEntry.objects.values_list(*_fields()))
+    expected = testing.inbox_entry_rows()
     InboxEntry.objects.all().delete()
     importlib.import_module("sikom.cases.migrations.0004_inboxentry").fill_inbox_entries(apps, None)
-    assert sorted(InboxEntry.objects.values_list(*_fields())) == expected
-
-
-def _fields():
-    return [field.attname for field in InboxEntry._meta.concrete_fields if not field.primary_key]
+    assert testing.inbox_entry_rows() == expected
 
 
 def _row_of(case):
