@@ -81,10 +81,10 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
-def _action(request, number, form_class, apply, success, **form_kwargs):
+def _action(request, number, form_name, make_form, apply, success):
     """Shared shape of the case actions: validate, apply the service, show German errors on the case page."""
     case = selectors.get_case_for(request.user, number)
-    form = form_class(request.POST, **{key: (case if value == "case" else value) for key, value in form_kwargs.items()})
+    form = make_form(case, request.POST)
     if form.is_valid():
         try:
             apply(case, form.cleaned_data)
@@ -93,23 +93,19 @@ def _action(request, number, form_class, apply, success, **form_kwargs):
         else:
             messages.success(request, success)
             return redirect("cases:detail", number=case.number)
-    name = {StatusForm: "status_form", ReferForm: "refer_form", ShareForm: "share_form", MessageForm: "message_form"}
-    return render(
-        request, "cases/case_detail.html", _case_context(request, case, **{name[form_class]: form}), status=400
-    )
+    return render(request, "cases/case_detail.html", _case_context(request, case, **{form_name: form}), status=400)
 
 
 @staff_required()
 @require_POST
 def change_status(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.get_case_for(request.user, number)
     return _action(
         request,
         number,
-        StatusForm,
+        "status_form",
+        lambda case, data: StatusForm(data, current=case.status),
         lambda case, data: services.change_status(case=case, to=data["to"], by=request.user, reason=data["reason"]),
         _("Der Status ist geändert."),
-        current=case.status,
     )
 
 
@@ -119,10 +115,10 @@ def refer(request: HttpRequest, number: str) -> HttpResponse:
     return _action(
         request,
         number,
-        ReferForm,
+        "refer_form",
+        lambda case, data: ReferForm(data, case=case),
         lambda case, data: services.refer(case=case, to=data["organisation"], by=request.user, reason=data["reason"]),
         _("Der Fall ist weitergeleitet."),
-        case="case",
     )
 
 
@@ -132,12 +128,12 @@ def share(request: HttpRequest, number: str) -> HttpResponse:
     return _action(
         request,
         number,
-        ShareForm,
+        "share_form",
+        lambda case, data: ShareForm(data, case=case),
         lambda case, data: services.share_with(
             case=case, organisation=data["organisation"], by=request.user, reason=data["reason"]
         ),
         _("Die Stelle ist beteiligt."),
-        case="case",
     )
 
 
@@ -147,7 +143,8 @@ def post_message(request: HttpRequest, number: str) -> HttpResponse:
     return _action(
         request,
         number,
-        MessageForm,
+        "message_form",
+        lambda case, data: MessageForm(data),
         lambda case, data: services.post_handler_message(
             case=case, by=request.user, body=data["body"], internal=data["internal"]
         ),
