@@ -1,6 +1,11 @@
 """Pieces the benchmark scripts share."""
 
+import contextlib
+import os
+import statistics
 import subprocess
+import urllib.parse
+from collections.abc import Iterator
 
 
 class BenchError(Exception):
@@ -14,3 +19,36 @@ def psql(admin_url: str, sql: str, *, timeout: int = 120) -> None:
     except (OSError, subprocess.SubprocessError) as error:
         detail = (getattr(error, "stderr", None) or b"").decode(errors="replace").strip()
         raise BenchError(f"psql {sql!r} failed: {detail or error}") from error
+
+
+@contextlib.contextmanager
+def throwaway_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database ``<prefix>_<pid>`` on the server of ``admin_url``, created with psql; yields its URL.
+
+    Dropped on exit (WITH (FORCE): PostgreSQL 13 or newer); a failed drop is printed, not raised.
+    """
+    name = f"{prefix}_{os.getpid()}"
+    psql(admin_url, f"CREATE DATABASE {name}")
+    try:  # from here on it is ours to drop
+        yield urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}").geturl()
+    finally:
+        try:
+            psql(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        except BenchError as error:
+            print(f"could not drop database {name}: {error}")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(name: str, samples_ms: list[float], target_p95_ms: float) -> bool:
+    """Print one result line (p50, p95, the target and their ratio); True if p95 meets the target."""
+    p50, p95 = statistics.median(samples_ms), percentile(samples_ms, 0.95)
+    ratio = p95 / target_p95_ms
+    verdict = "ok" if ratio <= 1 else "MISSED"
+    print(
+        f"{name:<44} n={len(samples_ms):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  target p95<{target_p95_ms:g} ms  ratio={ratio:4.2f}  {verdict}"
+    )
+    return ratio <= 1

@@ -29,13 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from common import BenchError, psql
+from common import BenchError, report, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150
@@ -74,34 +73,26 @@ def child_env(workdir: Path, database_url: str) -> dict[str, str]:
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="sikom-inbox-"))
     admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    database = None
-    try:
-        if admin_url:
-            name = f"sikom_bench_inbox_{os.getpid()}"
-            psql(admin_url, f"CREATE DATABASE {name}")
-            database = name  # from here on it is ours to drop
-            database_url = urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}").geturl()
-        else:
-            database_url = f"sqlite:///{workdir}/inbox.sqlite3"
-        print()
-        sys.stdout.flush()
-        child = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--measure"],
-            cwd=ROOT,
-            env=child_env(workdir, database_url),
-            timeout=3 * 3600,
-        )
-        return child.returncode
-    except (BenchError, subprocess.SubprocessError) as error:
-        print(f"inbox benchmark failed: {error}")
-        return 1
-    finally:
-        if database is not None:
-            try:
-                psql(admin_url, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")  # FORCE: PostgreSQL 13+
-            except BenchError as error:
-                print(f"could not drop database {database}: {error}")
-        shutil.rmtree(workdir, ignore_errors=True)
+    # Clean-up in reverse order of entry: the database (if any) is dropped first, then the temp dir removed.
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        try:
+            if admin_url:
+                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_inbox"))
+            else:
+                database_url = f"sqlite:///{workdir}/inbox.sqlite3"
+            print()
+            sys.stdout.flush()
+            child = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--measure"],
+                cwd=ROOT,
+                env=child_env(workdir, database_url),
+                timeout=3 * 3600,
+            )
+            return child.returncode
+        except (BenchError, subprocess.SubprocessError) as error:
+            print(f"inbox benchmark failed: {error}")
+            return 1
 
 
 # Child: generation
@@ -372,11 +363,6 @@ def describe_data() -> None:
 # Child: measurement
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def capture(client, url: str) -> tuple[list[dict], object]:
     """One request with every query recorded (both connections: `audit` writes outside the transaction)."""
     from django.db import connections
@@ -443,17 +429,11 @@ def measure_page(client, label: str, url: str, repeat: int) -> bool:
         client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
-    p50, p95 = statistics.median(samples), percentile(samples, 0.95)
-    ratio = p95 / TARGET_P95_MS
-    ok = ratio <= 1
     total = re.search(r'id="liste">\s*([\d.]+) F', response.content.decode())
     timed = rerun(queries)
     slowest_ms, slowest = max(timed)
     sql = " ".join(slowest.split())
-    print(
-        f"{label:<44} n={len(samples):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  target p95<{TARGET_P95_MS} ms  "
-        f"ratio={ratio:4.2f}  {'ok' if ok else 'MISSED'}"
-    )
+    ok = report(label, samples, TARGET_P95_MS)
     print(
         f"{'':<6}{len(queries)} queries{f', {total.group(1)} cases listed' if total else ''}; CPU of this process "
         f"p50 {statistics.median(cpu):.1f} ms; SELECTs alone {sum(t for t, _ in timed):.1f} ms, slowest "

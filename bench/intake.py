@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import BenchError, psql
+from common import BenchError, report, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -76,24 +76,6 @@ REQUEST_TYPES = [
     ("confirmation", "GET /melden/bestaetigung/"),
 ]
 CASE_NUMBER = re.compile(r'id="fallnummer">\s*(SK-\d{4}-\d{6})\s*<')
-
-
-# Statistics and output, in the style of bench/run.py
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def report(name: str, samples_ms: list[float], target_p95_ms: float) -> bool:
-    p50, p95 = statistics.median(samples_ms), percentile(samples_ms, 0.95)
-    ratio = p95 / target_p95_ms
-    verdict = "ok" if ratio <= 1 else "MISSED"
-    print(
-        f"{name:<44} n={len(samples_ms):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  target p95<{target_p95_ms:g} ms  ratio={ratio:4.2f}  {verdict}"
-    )
-    return ratio <= 1
 
 
 # HTTP client (stdlib only)
@@ -559,57 +541,49 @@ def main() -> int:
     clients = int(os.environ.get("BENCH_INTAKE_CLIENTS", "2"))
     workdir = Path(tempfile.mkdtemp(prefix="sikom-intake-"))
     bench_database_url = os.environ.get("BENCH_DATABASE_URL", "")
-    admin_url = database = None
     server = None
-    try:
-        if bench_database_url:
-            admin_url = bench_database_url
-            name = f"sikom_bench_{os.getpid()}"
-            psql(admin_url, f"CREATE DATABASE {name}")
-            database = name  # from here on it is ours to drop
-            database_url = urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}").geturl()
-            label = "PostgreSQL"
-        else:
-            database_url = f"sqlite:///{workdir}/intake.sqlite3"
-            label = "SQLite"
-        env = server_env(workdir, database_url)
-        manage(env, "migrate", "--noinput", "--verbosity", "0")
-        manage(env, "load_reference_data", "--verbosity", "0")
-        port = free_port()
-        log = workdir / "gunicorn.log"
-        command = [str(VENV_BIN / "gunicorn"), "sikom.wsgi", "--workers", "2", "--timeout", "120"]
-        command += ["--bind", f"{HOST}:{port}", "--no-control-socket"]  # no control socket in $HOME
-        with open(log, "wb") as log_file:
-            server = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        wait_until_healthy(server, port, log)
-        print()
-        print(f"intake over HTTP: gunicorn, 2 sync workers, {label}, 127.0.0.1:{port}")
-        # Warm-up, not measured: every worker imports and compiles its templates on its first requests.
-        run_walks(port, [-1, -2], 2)
-        times_ok, _rate = throughput(port, reports, clients)
-        memory_ok = memory(port, server.pid)
-        return 0 if times_ok and memory_ok else 1
-    except BenchError as error:
-        print(f"intake benchmark failed: {error}")
-        return 1
-    finally:
-        if server is not None:
-            stop(server)
-            errors = [line for line in log.read_text().splitlines() if "[ERROR]" in line or "Traceback" in line]
-            if errors:
-                print(f"gunicorn logged {len(errors)} error(s), first: {errors[0]}")
-        if database is not None:
-            try:
-                psql(admin_url, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")  # FORCE: PostgreSQL 13+
-            except BenchError as error:
-                print(f"could not drop database {database}: {error}")
-        shutil.rmtree(workdir, ignore_errors=True)
+    # Clean-up in reverse order of entry: the database (if any) is dropped first, then the temp dir removed.
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        try:
+            if bench_database_url:
+                database_url = cleanup.enter_context(throwaway_database(bench_database_url, "sikom_bench"))
+                label = "PostgreSQL"
+            else:
+                database_url = f"sqlite:///{workdir}/intake.sqlite3"
+                label = "SQLite"
+            env = server_env(workdir, database_url)
+            manage(env, "migrate", "--noinput", "--verbosity", "0")
+            manage(env, "load_reference_data", "--verbosity", "0")
+            port = free_port()
+            log = workdir / "gunicorn.log"
+            command = [str(VENV_BIN / "gunicorn"), "sikom.wsgi", "--workers", "2", "--timeout", "120"]
+            command += ["--bind", f"{HOST}:{port}", "--no-control-socket"]  # no control socket in $HOME
+            with open(log, "wb") as log_file:
+                server = subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                )
+            wait_until_healthy(server, port, log)
+            print()
+            print(f"intake over HTTP: gunicorn, 2 sync workers, {label}, 127.0.0.1:{port}")
+            # Warm-up, not measured: every worker imports and compiles its templates on its first requests.
+            run_walks(port, [-1, -2], 2)
+            times_ok, _rate = throughput(port, reports, clients)
+            memory_ok = memory(port, server.pid)
+            return 0 if times_ok and memory_ok else 1
+        except BenchError as error:
+            print(f"intake benchmark failed: {error}")
+            return 1
+        finally:
+            if server is not None:
+                stop(server)
+                errors = [line for line in log.read_text().splitlines() if "[ERROR]" in line or "Traceback" in line]
+                if errors:
+                    print(f"gunicorn logged {len(errors)} error(s), first: {errors[0]}")
 
 
 if __name__ == "__main__":

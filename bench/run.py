@@ -8,7 +8,6 @@ over real HTTP on gunicorn (2 workers), with its own server and database.
 
 import itertools
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -21,21 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def report(name: str, samples_ms: list[float], target_p95_ms: float) -> bool:
-    p50, p95 = statistics.median(samples_ms), percentile(samples_ms, 0.95)
-    ratio = p95 / target_p95_ms
-    verdict = "ok" if ratio <= 1 else "MISSED"
-    print(
-        f"{name:<44} n={len(samples_ms):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  target p95<{target_p95_ms:g} ms  ratio={ratio:4.2f}  {verdict}"
-    )
-    return ratio <= 1
+from common import report  # noqa: E402 -- bench/common.py, found through the path set above
 
 
 def timed(fn, repeat: int) -> list[float]:
