@@ -59,10 +59,12 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
-def string_list(name: str, default: list[str]) -> list[str]:
+def string_list(name: str, default: object = _MISSING) -> list[str]:
     value = _raw(name)
     if value is None or value == "":
-        return default
+        if default is _MISSING:
+            raise ImproperlyConfigured(f"The environment variable {name} must be set.")
+        return default  # type: ignore[return-value]
     items = [item.strip() for item in value.split(",")]
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name} must be a comma-separated list without empty entries, not {value!r}.")

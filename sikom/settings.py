@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sikom import env
@@ -17,9 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = env.string("SECRET_KEY")
 # Keys for encryption at rest (sensitive fields, drafts, evidence files): comma-separated urlsafe-base64 32-byte keys.
 # The first encrypts; all decrypt, so a new key is put first and the old ones stay until data is re-encrypted.
-ENCRYPTION_KEYS = env.string_list("ENCRYPTION_KEYS", [])
-if not ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("The environment variable ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE) must be set.")
+ENCRYPTION_KEYS = env.string_list("ENCRYPTION_KEYS")
 EVIDENCE_ROOT = Path(env.string("EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
 DEBUG = env.boolean("DEBUG", False)
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", [])
