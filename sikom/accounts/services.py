@@ -36,17 +36,17 @@ def check_login(*, request: HttpRequest, email: str, password: str) -> LoginResu
     A locked account gets the same answer whether or not it exists, so the lock reveals nothing.
     """
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    account_key, client_key = _account_key(email), throttle.client_key(request)
-    if (
-        throttle.count("login_account", account_key, window) >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or throttle.count("login_client", client_key, window) >= settings.LOGIN_FAILURES_PER_CLIENT
-    ):
+    account_key = _account_key(email)
+    counters = [
+        ("login_account", account_key, settings.LOGIN_FAILURES_PER_ACCOUNT),
+        ("login_client", throttle.client_key(request), settings.LOGIN_FAILURES_PER_CLIENT),
+    ]
+    if throttle.locked(counters, window):
         audit.log("auth.login_locked", data={"account": account_key[:12]})
         raise LoginLocked
     user = authenticate(request, username=email.strip().lower(), password=password)
     if user is None:
-        throttle.hit("login_account", account_key, window)
-        throttle.hit("login_client", client_key, window)
+        throttle.record_failure(counters, window)
         known = get_user_model().objects.filter(email=email.strip().lower()).first()
         audit.log("auth.login_failed", obj=known, data={"account": account_key[:12]})
         return LoginResult(user=None)

@@ -59,6 +59,17 @@ def count(scope: str, key: str, window_seconds: int) -> int:
     return total["n"] or 0
 
 
+def locked(counters: list[tuple[str, str, int]], window_seconds: int) -> bool:
+    """A lock-out: any of the (scope, key, limit) failure counters has reached its limit in the window."""
+    return any(count(scope, key, window_seconds) >= limit for scope, key, limit in counters)
+
+
+def record_failure(counters: list[tuple[str, str, int]], window_seconds: int) -> None:
+    """Count one failure on each of the (scope, key, limit) counters."""
+    for scope, key, _limit in counters:
+        hit(scope, key, window_seconds)
+
+
 def reset(scope: str, key: str) -> None:
     ThrottleCounter.objects.filter(scope=scope, key=key).delete()
 

@@ -208,17 +208,16 @@ def open_with_receipt(*, request, number: str, code: str) -> Case | None:
     do not exist too, so nothing reveals whether a case number exists.
     """
     number_key = throttle.hashed_key(f"case:{number}")
-    client = throttle.client_key(request)
-    if (
-        throttle.count("followup_case", number_key, FOLLOWUP_WINDOW_SECONDS) >= FOLLOWUP_FAILURES_PER_CASE
-        or throttle.count("followup_client", client, FOLLOWUP_WINDOW_SECONDS) >= FOLLOWUP_FAILURES_PER_CLIENT
-    ):
+    counters = [
+        ("followup_case", number_key, FOLLOWUP_FAILURES_PER_CASE),
+        ("followup_client", throttle.client_key(request), FOLLOWUP_FAILURES_PER_CLIENT),
+    ]
+    if throttle.locked(counters, FOLLOWUP_WINDOW_SECONDS):
         raise FollowUpLocked
     report = Report.objects.select_related("case").filter(case__number=number).first()
     valid = _receipt_hasher.verify(code, report.receipt_hash if report else _dummy_hash())
     if report is None or not valid:
-        throttle.hit("followup_case", number_key, FOLLOWUP_WINDOW_SECONDS)
-        throttle.hit("followup_client", client, FOLLOWUP_WINDOW_SECONDS)
+        throttle.record_failure(counters, FOLLOWUP_WINDOW_SECONDS)
         audit.log("report.followup_failed")
         return None
     throttle.reset("followup_case", number_key)
