@@ -75,6 +75,27 @@ def search_municipalities(query: str, limit: int = 8) -> list[MunicipalityMatch]
     return [MunicipalityMatch(municipality=by_pk[pk], score=score) for score, _, pk in top]
 
 
+@dataclass(frozen=True)
+class MunicipalityInput:
+    """What a person's entry names: the municipality (a chosen code, or a name matching exactly one), otherwise the
+    candidates to choose from (none: nothing matched); `unknown_code` when a submitted code does not exist."""
+
+    municipality: Municipality | None
+    candidates: list[Municipality]
+    unknown_code: bool = False
+
+
+def resolve_municipality(*, ags: str = "", name: str = "") -> MunicipalityInput:
+    if ags:
+        municipality = municipality_by_ags(ags)
+        return MunicipalityInput(municipality=municipality, candidates=[], unknown_code=municipality is None)
+    matches = search_municipalities(name)
+    exact = [match for match in matches if match.score == 1.0]
+    if len(exact) == 1:
+        return MunicipalityInput(municipality=exact[0].municipality, candidates=[])
+    return MunicipalityInput(municipality=None, candidates=[match.municipality for match in matches])
+
+
 def district_by_key(key: str) -> District | None:
     if not (len(key) == 5 and key.isdigit()):
         return None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sikom.accounts.decorators import staff_required
-from sikom.geo.selectors import district_by_key, municipality_by_ags, search_municipalities
+from sikom.geo.selectors import district_by_key, resolve_municipality, search_municipalities
 from sikom.offers import finder, selectors, services
 from sikom.offers.forms import FINDER_STEPS, FinderPlaceForm, OfferFilterForm, OfferForm
 from sikom.offers.vocabulary import Audience, RegionalContact, Situation
@@ -223,35 +223,23 @@ def finder_place(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and place.is_valid():
         if place.cleaned_data["ohne_ort"]:
             return redirect(f"{reverse('offers:finder_result')}?{_query(answers)}")
-        ags = place.cleaned_data["gemeinde_ags"]
-        if ags:
-            municipality = municipality_by_ags(ags)
-            if municipality is None:
-                place.add_error("gemeinde", _("Diese Gemeinde gibt es nicht. Bitte suchen Sie erneut."))
-            else:
-                return redirect(
-                    f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': municipality.district.key})}"
-                )
+        ags, query = place.cleaned_data["gemeinde_ags"], place.cleaned_data["gemeinde"].strip()
+        entry = resolve_municipality(ags=ags, name=query)
+        if entry.municipality is not None:
+            return redirect(
+                f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': entry.municipality.district.key})}"
+            )
+        if entry.unknown_code:
+            place.add_error("gemeinde", _("Diese Gemeinde gibt es nicht. Bitte suchen Sie erneut."))
+        elif not query:
+            place.add_error("gemeinde", _("Bitte geben Sie Ihre Gemeinde ein oder fahren Sie ohne Ortsangabe fort."))
+        elif not entry.candidates:
+            place.add_error(
+                "gemeinde",
+                _("Wir haben keine sächsische Gemeinde mit diesem Namen gefunden. Bitte prüfen Sie die Schreibweise."),
+            )
         else:
-            query = place.cleaned_data["gemeinde"].strip()
-            matches = search_municipalities(query) if query else []
-            if not query:
-                place.add_error(
-                    "gemeinde", _("Bitte geben Sie Ihre Gemeinde ein oder fahren Sie ohne Ortsangabe fort.")
-                )
-            elif not matches:
-                place.add_error(
-                    "gemeinde",
-                    _(
-                        "Wir haben keine sächsische Gemeinde mit diesem Namen gefunden. Bitte prüfen Sie die Schreibweise."
-                    ),
-                )
-            elif matches[0].score == 1.0 and (len(matches) == 1 or matches[1].score < 1.0):
-                return redirect(
-                    f"{reverse('offers:finder_result')}?{_query({**answers, 'kreis': matches[0].municipality.district.key})}"
-                )
-            else:
-                candidates = [match.municipality for match in matches]
+            candidates = entry.candidates
     return render(
         request,
         "offers/finder_place.html",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sikom.core.validators import clean_phone
-from sikom.geo.selectors import municipality_by_ags, search_municipalities
+from sikom.geo.selectors import resolve_municipality
 from sikom.reports import vocabulary as v
 
 DESCRIPTION_MAX = 20_000
@@ -99,26 +99,22 @@ class PersonForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        ags = data.get("municipality_ags")
-        municipality = municipality_by_ags(ags) if ags else None
-        if ags and municipality is None:
+        ags, name = data.get("municipality_ags") or "", data.get("municipality") or ""
+        if not ags and not name:
+            return data
+        entry = resolve_municipality(ags=ags, name=name)
+        municipality = entry.municipality
+        if entry.unknown_code:
             self.add_error("municipality", _("Diese Gemeinde gibt es nicht. Bitte wählen Sie erneut."))
             return data
-        if municipality is None and data.get("municipality"):
-            matches = search_municipalities(data["municipality"])
-            exact = [match for match in matches if match.score == 1.0]
-            if len(exact) == 1:
-                municipality = exact[0].municipality
-            elif not matches:
-                self.add_error(
-                    "municipality",
-                    _(
-                        "Wir haben keine sächsische Gemeinde mit diesem Namen gefunden. Bitte prüfen Sie die Schreibweise."
-                    ),
-                )
-            else:
-                self.candidates = [match.municipality for match in matches]
-                self.add_error("municipality", _("Bitte wählen Sie Ihre Gemeinde aus der Liste unten."))
+        if municipality is None and not entry.candidates:
+            self.add_error(
+                "municipality",
+                _("Wir haben keine sächsische Gemeinde mit diesem Namen gefunden. Bitte prüfen Sie die Schreibweise."),
+            )
+        elif municipality is None:
+            self.candidates = entry.candidates
+            self.add_error("municipality", _("Bitte wählen Sie Ihre Gemeinde aus der Liste unten."))
         if municipality is not None:
             data["municipality"] = municipality.display_name
             data["municipality_ags"] = municipality.ags
