@@ -239,9 +239,12 @@ class OnlineContentForm(StepForm):
 
 
 class BaseOnlineContentFormSet(forms.BaseFormSet):
+    def filled_forms(self) -> list:
+        """The rows with an address (a row left empty is no entry); after validation."""
+        return [form for form in self.forms if getattr(form, "cleaned_data", None) and form.cleaned_data.get("url")]
+
     def answers(self) -> dict:
-        entries = [form.answers() for form in self.forms if form.cleaned_data and form.cleaned_data.get("url")]
-        return {"entries": entries}
+        return {"entries": [form.answers() for form in self.filled_forms()]}
 
 
 OnlineContentFormSet = forms.formset_factory(

@@ -22,15 +22,9 @@ def cases_visible_to_reporter(request) -> QuerySet[Case]:
     return allowed.select_related("report").distinct()
 
 
-def case_for_reporter(request, pk) -> Case:
-    case = cases_visible_to_reporter(request).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
-
-
-def case_for_reporter_by_number(request, number: str) -> Case:
-    case = cases_visible_to_reporter(request).filter(number=number).first()
+def case_for_reporter(request, **lookup) -> Case:
+    """The reporter's case by `pk=` or `number=`; 404 for any other."""
+    case = cases_visible_to_reporter(request).filter(**lookup).first()
     if case is None:
         raise Http404
     return case
@@ -119,7 +113,7 @@ def draft_summary(draft) -> list:
         form = steps.bound_form(name, draft.answers.get(name, {}))
         form.is_valid()
         answers[name] = form
-    online = [f.cleaned_data for f in answers["online"].forms if getattr(f, "cleaned_data", {}).get("url")]
+    online = [f.cleaned_data for f in answers["online"].filled_forms()]
     person = getattr(answers["person"], "cleaned_data", {})
     return sections(
         person=person,

@@ -84,7 +84,7 @@ def validated_answers(draft) -> dict:
         if not form.is_valid():
             raise IncompleteDraft(step)
         if step.name == "online":
-            result["online"] = {"entries": [f.cleaned_data for f in form.forms if f.cleaned_data.get("url")]}
+            result["online"] = {"entries": [f.cleaned_data for f in form.filled_forms()]}
         else:
             result[step.name] = form.cleaned_data
     return result

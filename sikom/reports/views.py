@@ -238,7 +238,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     receipt = request.session.get(RECEIPT_SESSION_KEY)
     if not receipt:
         return redirect("reports:start")
-    case = selectors.case_for_reporter(request, receipt["case"])
+    case = selectors.case_for_reporter(request, pk=receipt["case"])
     code = receipt.get("code")
     if code:
         # The code is shown exactly once; afterwards only its hash exists.
@@ -251,7 +251,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for_reporter_by_number(request, number)
+    case = selectors.case_for_reporter(request, number=number)
     data = selectors.receipt_data(case.report)
     response = HttpResponse(render_receipt_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="Eingangsbestaetigung-{case.number}.pdf"'
@@ -285,7 +285,7 @@ def followup_login(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def followup_case(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for_reporter_by_number(request, number)
+    case = selectors.case_for_reporter(request, number=number)
     if request.method == "POST" and request.content_type == "multipart/form-data":
         request.evidence_slots_left = max(0, 2 * MAX_FILES - case.report.evidence.count())
         request.upload_handlers = [EvidenceUploadHandler(request)]
