@@ -26,6 +26,11 @@ def _municipalities():
     )
 
 
+def municipality_names() -> list[str]:
+    """The 418 names as people write them, sorted (the suggestions of a municipality field)."""
+    return sorted({municipality.display_name for municipality in Municipality.objects.only("name")})
+
+
 def municipality_by_ags(ags: str) -> Municipality | None:
     return _municipalities().filter(ags=ags).first()
 

@@ -36,6 +36,15 @@ def index_of(step: Step) -> int:
     return STEPS.index(step)
 
 
+def previous(step: Step) -> Step | None:
+    index = index_of(step)
+    return STEPS[index - 1] if index else None
+
+
+def following(step: Step) -> Step:
+    return STEPS[index_of(step) + 1]
+
+
 def first_open_step(answers: dict) -> Step:
     """The first step without saved answers; the review step when everything else is done."""
     for step in STEPS[:-1]:

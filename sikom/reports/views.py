@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sikom.cases.selectors import messages_for_reporter
 from sikom.cases.services import post_reporter_message
 from sikom.core import throttle
-from sikom.geo.models import Municipality
+from sikom.geo.selectors import municipality_names
 from sikom.reports import selectors, services, steps
 from sikom.reports.evidence import MAX_FILES, EvidenceUploadHandler
 from sikom.reports.forms import FollowUpLoginForm, OnlineContentFormSet, ReporterMessageForm
@@ -23,7 +23,10 @@ DRAFT_SESSION_KEY = "report_draft"
 RECEIPT_SESSION_KEY = "report_receipt"
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
+def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:
+    """The rate limit's answer; files that arrived with the refused request are removed again."""
+    for stored in uploaded:
+        services.discard_upload(stored)
     return render(request, "reports/too_many.html", status=429)
 
 
@@ -48,31 +51,29 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/start.html", {"draft": draft})
 
 
-def _step_context(request, step, draft, form, **extra):
-    index = steps.index_of(step)
+def _step_context(step, draft, form, **extra):
     return {
         "form": form,
         "step": step,
         "steps": steps.STEPS,
-        "number": index + 1,
+        "number": steps.index_of(step) + 1,
         "reached": steps.index_of(steps.first_open_step(draft.answers)),
-        "previous": steps.STEPS[index - 1] if index else None,
+        "previous": steps.previous(step),
         **extra,
     }
 
 
-def _load(request, slug):
-    step = steps.BY_SLUG.get(slug)
-    if step is None:
-        raise Http404
-    draft = _current_draft(request)
-    return step, draft
+def _review_context(draft) -> dict:
+    return {"summary": selectors.draft_summary(draft), "items": draft.evidence.all()}
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step_view(request: HttpRequest, slug: str) -> HttpResponse:
-    step, draft = _load(request, slug)
+    step = steps.BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    draft = _current_draft(request)
     if draft is None:
         messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
         return redirect("reports:start")
@@ -89,26 +90,19 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             services.save_step(draft=draft, step=step.name, answers=form.answers())
             if going_back:
-                return redirect("reports:step", slug=steps.STEPS[steps.index_of(step) - 1].slug)
-            return redirect("reports:step", slug=_next(step).slug)
+                return redirect("reports:step", slug=steps.previous(step).slug)
+            return redirect("reports:step", slug=steps.following(step).slug)
         if going_back:
             services.save_step(draft=draft, step=step.name, answers=_raw(request.POST, form), complete=False)
-            return redirect("reports:step", slug=steps.STEPS[steps.index_of(step) - 1].slug)
+            return redirect("reports:step", slug=steps.previous(step).slug)
     else:
         form = form_class(initial=_initial(draft, step))
     extra = {}
     if step.name == "person":
-        extra["municipality_names"] = sorted(
-            {municipality.display_name for municipality in Municipality.objects.only("name")}
-        )
+        extra["municipality_names"] = municipality_names()
     if step.name == "review":
-        extra["summary"] = selectors.draft_summary(draft)
-        extra["items"] = draft.evidence.all()
-    return render(request, f"reports/step_{step.name}.html", _step_context(request, step, draft, form, **extra))
-
-
-def _next(step):
-    return steps.STEPS[steps.index_of(step) + 1]
+        extra.update(_review_context(draft))
+    return render(request, f"reports/step_{step.name}.html", _step_context(step, draft, form, **extra))
 
 
 def _initial(draft, step) -> dict:
@@ -130,16 +124,16 @@ def _online_step(request, step, draft) -> HttpResponse:
             fields = list(OnlineContentFormSet.form.base_fields)
             rows = [{name: request.POST.get(f"form-{i}-{name}", "") for name in fields} for i in range(total)]
             formset = OnlineContentFormSet(initial=[*rows, {}])
-            return render(request, "reports/step_online.html", _step_context(request, step, draft, formset))
+            return render(request, "reports/step_online.html", _step_context(step, draft, formset))
         if formset.is_valid():
             services.save_step(draft=draft, step=step.name, answers=formset.answers())
-            target = steps.STEPS[steps.index_of(step) - 1] if "zurueck" in request.POST else _next(step)
+            target = steps.previous(step) if "zurueck" in request.POST else steps.following(step)
             return redirect("reports:step", slug=target.slug)
     else:
         formset = OnlineContentFormSet(initial=stored or None)
         if not stored:
             formset = OnlineContentFormSet(initial=[{}])
-    return render(request, "reports/step_online.html", _step_context(request, step, draft, formset))
+    return render(request, "reports/step_online.html", _step_context(step, draft, formset))
 
 
 @csrf_exempt
@@ -163,9 +157,7 @@ def _evidence_step(request, step, draft) -> HttpResponse:
         # Only known once the body has been parsed (by the access to FILES above).
         rejections = list(getattr(request, "evidence_rejections", []))
         if uploaded and not throttle.allow(request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, 3600):
-            for stored in uploaded:
-                services.discard_upload(stored)
-            return _too_many(request)
+            return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, draft=draft)
         if action.startswith("entfernen:"):
@@ -174,7 +166,7 @@ def _evidence_step(request, step, draft) -> HttpResponse:
             messages.success(request, _("Hochgeladen: %(count)d Datei(en).") % {"count": len(uploaded)})
         if action in ("weiter", "zurueck") and not rejections:
             services.save_step(draft=draft, step=step.name, answers={"count": draft.evidence.count()})
-            target = steps.STEPS[steps.index_of(step) - 1] if action == "zurueck" else _next(step)
+            target = steps.previous(step) if action == "zurueck" else steps.following(step)
             return redirect("reports:step", slug=target.slug)
         if not rejections:
             return redirect("reports:step", slug=step.slug)
@@ -183,7 +175,6 @@ def _evidence_step(request, step, draft) -> HttpResponse:
         request,
         "reports/step_evidence.html",
         _step_context(
-            request,
             step,
             draft,
             None,
@@ -210,9 +201,7 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     review = steps.FORMS["review"](request.POST)
     if not review.is_valid():
         step = steps.STEPS[-1]
-        context = _step_context(
-            request, step, draft, review, summary=selectors.draft_summary(draft), items=draft.evidence.all()
-        )
+        context = _step_context(step, draft, review, **_review_context(draft))
         return render(request, "reports/step_review.html", context)
     services.save_step(draft=draft, step="review", answers=review.answers())
     try:
@@ -298,9 +287,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
     rejections = list(getattr(request, "evidence_rejections", []))
     if request.method == "POST":
         if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, 3600):
-            for stored in uploaded:
-                services.discard_upload(stored)
-            return _too_many(request)
+            return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, report=case.report)
         if "zuordnen" in request.POST:
