@@ -158,6 +158,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.organisation.type if self.organisation_id else None
 
     @property
+    def organisation_name(self) -> str:
+        """As recorded beside a person's actions, so the record keeps the office when the account is gone."""
+        return self.organisation.name if self.organisation_id else ""
+
+    @property
     def must_use_two_factor(self) -> bool:
         """Every organisation member and every administrator is staff and needs a second factor."""
         return self.organisation_id is not None or self.is_staff or self.is_superuser

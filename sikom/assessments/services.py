@@ -140,7 +140,7 @@ def record_assessment(
             override_reason=reason,
             next_review_on=next_review_on,
             assessed_by=by,
-            assessed_by_organisation=by.organisation.name if by.organisation_id else "",
+            assessed_by_organisation=by.organisation_name,
         )
         case_services.set_risk_level(case=case, level=level, by=by, provisional=False, next_review_on=next_review_on)
         audit.log(

@@ -34,9 +34,8 @@ def _locked(case: Case) -> Case:
 
 
 def _event(case: Case, kind: str, *, by: User | None = None, **fields) -> CaseEvent:
-    organisation = getattr(by, "organisation", None) if by is not None else None
     return CaseEvent.objects.create(
-        case=case, kind=kind, by=by, by_organisation=organisation.name if organisation else "", **fields
+        case=case, kind=kind, by=by, by_organisation=by.organisation_name if by is not None else "", **fields
     )
 
 
@@ -260,7 +259,7 @@ def post_handler_message(*, case: Case, by: User, body: str, internal: bool) -> 
         message = Message.objects.create(
             case=case,
             author=by,
-            author_organisation=by.organisation.name if by.organisation_id else "",
+            author_organisation=by.organisation_name,
             body=body,
             internal=internal,
         )

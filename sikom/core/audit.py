@@ -26,11 +26,10 @@ def _independent() -> bool:
 
 def log(action: str, *, actor=None, obj: models.Model | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
     authenticated = actor is not None and actor.is_authenticated
-    organisation = getattr(actor, "organisation", None) if authenticated else None
     entry = AuditEvent(
         action=action,
         actor=actor if authenticated else None,
-        actor_organisation=organisation.name if organisation else "",
+        actor_organisation=actor.organisation_name if authenticated else "",
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         data=data or {},

@@ -98,14 +98,13 @@ def _snapshot(measure: CaseMeasure) -> dict[str, Any]:
 
 
 def _record(measure: CaseMeasure, *, action: str, changes: dict[str, list], by: User) -> CaseMeasureChange:
-    organisation = by.organisation if by.organisation_id else None
     return CaseMeasureChange.objects.create(
         measure=measure,
         action=action,
         version=measure.version,
         changes=changes,
         by=by,
-        by_organisation=organisation.name if organisation else "",
+        by_organisation=by.organisation_name,
     )
 
 
