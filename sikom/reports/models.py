@@ -21,7 +21,6 @@ class ReportDraft(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     answers = EncryptedJSONField(default=dict)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -41,8 +41,8 @@ class Submission:
     receipt_code: str | None  # None when the draft had been submitted already (double submit)
 
 
-def start_draft(*, owner=None) -> ReportDraft:
-    return ReportDraft.objects.create(owner=owner if owner is not None and owner.is_authenticated else None)
+def start_draft() -> ReportDraft:
+    return ReportDraft.objects.create()
 
 
 def save_step(*, draft: ReportDraft, step: str, answers: dict, complete: bool = True) -> ReportDraft:

@@ -45,7 +45,7 @@ def start(request: HttpRequest) -> HttpResponse:
         if draft is None or request.POST.get("neu") == "1":
             if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, 3600):
                 return _too_many(request)
-            draft = services.start_draft(owner=request.user)
+            draft = services.start_draft()
             request.session[DRAFT_SESSION_KEY] = str(draft.pk)
         return redirect("reports:step", slug=steps.first_open_step(draft.answers).slug)
     return render(request, "reports/start.html", {"draft": draft})
