@@ -395,20 +395,11 @@ class EvidenceUploadHandler(FileUploadHandler):
         self.accepted = 0
         self.rejections: list[str] = []
         self._current: _Incoming | None = None
-        self._publish_rejections()
-
-    def _publish_rejections(self) -> None:
-        if self.request is not None:
-            self.request.evidence_rejections = self.rejections
+        if request is not None:  # the view reads them once the body is parsed
+            request.evidence_rejections = self.rejections
 
     def _reject(self, message: str) -> None:
         self.rejections.append(message)
-
-    def handle_raw_input(
-        self, input_data: Any, META: dict, content_length: int, boundary: bytes, encoding: str | None = None
-    ) -> None:
-        self._publish_rejections()
-        return None  # let Django's multipart parser do the parsing
 
     def new_file(
         self,
@@ -420,7 +411,6 @@ class EvidenceUploadHandler(FileUploadHandler):
         content_type_extra: dict | None = None,
     ) -> None:
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
-        self._publish_rejections()
         self._discard()  # defensive: a previous file cannot still be open, but must never leak if it were
         name = sanitize_name(file_name)
         if self.accepted >= self.slots_left:
