@@ -57,6 +57,7 @@ test: $(VENV)/.installed-test node_modules/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 
 bench: $(VENV)/.installed-test node_modules/.installed

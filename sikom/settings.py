@@ -36,13 +36,16 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "sikom.core",
-    "sikom.accounts",
     "sikom.geo",
-    "sikom.offers",
-    "sikom.cases",
+    "sikom.accounts",
     "sikom.reports",
+    "sikom.cases",
+    "sikom.offers",
     "sikom.assessments",
     "sikom.measures",
+    "sikom.intake",
+    "sikom.casefile",
+    "sikom.portal",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -76,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sikom.core.context_processors.navigation",
+                "sikom.core.navigation.navigation",
             ],
         },
     }
@@ -113,8 +116,8 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:my_area"
+LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

@@ -75,48 +75,11 @@ def make_offer(**data) -> "offer_services.Offer":
     return offer_services.create_offer(by=None, data=defaults | data)
 
 
-def make_case(
-    *,
-    categories=("threat",),
-    place="home",
-    motives=("none",),
-    municipality_ags: str = "14628270",
-    description: str = "Drohung vor dem Haus.",
-    route: bool = True,
-    **report_fields,
-):
+def make_case(**fields):
     """A submitted report with its case, routed by the rules like a real submission (no form, no files)."""
-    from django.db import transaction
-    from django.utils import timezone
+    from sikom.portal.demo import record_case
 
-    from sikom.cases.models import Case
-    from sikom.cases.services import next_case_number, route_new_case
-    from sikom.reports.models import Report, ReportCategory
-
-    now = timezone.now()
-    with transaction.atomic():
-        case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
-    report = Report.objects.create(
-        case=case,
-        receipt_hash="scrypt$test",
-        submitted_at=now,
-        affected_role=report_fields.pop("affected_role", "mayor"),
-        municipality=Municipality.objects.get(ags=municipality_ags),
-        occurred_on=timezone.localdate(now),
-        place=place,
-        channel=report_fields.pop("channel", "in_person"),
-        repetition="once",
-        perpetrator=report_fields.pop("perpetrator", "unknown"),
-        motives=list(motives),
-        description=description,
-        complaint_wish="undecided",
-        privacy_consent_at=now,
-        **report_fields,
-    )
-    ReportCategory.objects.bulk_create([ReportCategory(report=report, code=code) for code in categories])
-    if route:
-        case = route_new_case(case=case)
-    return case
+    return record_case(**fields)
 
 
 def update_case(case, **fields):

@@ -4,10 +4,11 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("sikom.core.urls")),
+    path("", include("sikom.portal.urls")),
     path("", include("sikom.accounts.urls")),
     path("", include("sikom.offers.urls")),
-    path("", include("sikom.reports.urls")),
-    path("", include("sikom.cases.urls")),
+    path("", include("sikom.intake.urls")),
+    path("", include("sikom.casefile.urls")),
     path("", include("sikom.assessments.urls")),
     path("", include("sikom.measures.urls")),
     path("sprache/", set_language, name="set_language"),

@@ -12,7 +12,6 @@ urlpatterns = [
     path("konto/anlegen/", views.register, name="register"),
     path("konto/anlegen/gesendet/", views.register_done, name="register_done"),
     path("konto/aktivieren/<uidb64>/<token>/", views.activate, name="activate"),
-    path("mein-bereich/", views.home, name="home"),
     path("mein-bereich/organisation/<int:pk>/kontakt/", views.organisation_contact, name="organisation_contact"),
     path("passwort/vergessen/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

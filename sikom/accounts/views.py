@@ -23,9 +23,8 @@ from sikom.accounts import services
 from sikom.accounts.decorators import staff_required
 from sikom.accounts.forms import LoginForm, OrganisationContactForm, RegistrationForm, TokenForm
 from sikom.accounts.models import User
-from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
+from sikom.accounts.selectors import confirmed_totp_device, organisations_editable_by
 from sikom.accounts.tokens import activation_token
-from sikom.cases.selectors import handles_cases
 from sikom.core import throttle
 
 
@@ -57,7 +56,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("E-Mail-Adresse oder Passwort ist nicht richtig."))
             else:
                 login(request, result.user)
-                next_url = _next_url(request, reverse("accounts:home"))
+                next_url = _next_url(request, reverse("portal:my_area"))
                 if result.user.must_use_two_factor:
                     step = (
                         "accounts:two_factor_verify"
@@ -73,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Sie sind abgemeldet."))
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @never_cache
@@ -82,13 +81,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.must_use_two_factor or confirmed_totp_device(user) is not None:
-        return redirect(_next_url(request, reverse("accounts:home")))
+        return redirect(_next_url(request, reverse("portal:my_area")))
     device = services.totp_device_for_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp_enrolment(request=request, device=device, token=form.cleaned_data["token"]):
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
-            return redirect(_next_url(request, reverse("accounts:home")))
+            return redirect(_next_url(request, reverse("portal:my_area")))
         form.add_error(
             "token",
             _("Der Code stimmt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und geben Sie den aktuellen Code ein."),
@@ -116,33 +115,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request, '')}")
     if user.is_verified():
-        return redirect(_next_url(request, reverse("accounts:home")))
+        return redirect(_next_url(request, reverse("portal:my_area")))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request=request, device=device, token=form.cleaned_data["token"]):
-            return redirect(_next_url(request, reverse("accounts:home")))
+            return redirect(_next_url(request, reverse("portal:my_area")))
         form.add_error(
             "token", _("Der Code stimmt nicht oder ist abgelaufen. Nach mehreren Fehlversuchen müssen Sie kurz warten.")
         )
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
-
-
-@never_cache
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.must_use_two_factor and not user.is_verified():
-        step = "accounts:two_factor_verify" if confirmed_totp_device(user) else "accounts:two_factor_setup"
-        return redirect(step)
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "can_edit_own_contact": is_verified_staff(user)
-            and organisations_editable_by(user).filter(pk=user.organisation_id).exists(),
-            "handles_cases": handles_cases(user),
-        },
-    )
 
 
 @never_cache
@@ -156,7 +137,7 @@ def organisation_contact(request: HttpRequest, pk: int) -> HttpResponse:
             organisation=organisation, by=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
         )
         messages.success(request, _("Die Kontaktdaten sind gespeichert."))
-        return redirect("accounts:home")
+        return redirect("portal:my_area")
     # Unsaved edits must not leak into the page outside the form.
     organisation.refresh_from_db()
     return render(request, "accounts/organisation_contact.html", {"form": form, "organisation": organisation})
@@ -212,7 +193,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     services.activate_account(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Ihr Konto ist bestätigt. Meldungen, die Sie angemeldet abgeben, finden Sie hier."))
-    return redirect("reports:my_reports")
+    return redirect("intake:my_reports")
 
 
 @method_decorator(never_cache, name="dispatch")

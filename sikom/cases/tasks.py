@@ -25,7 +25,7 @@ def notify_case_recipients(case_id: int, reason: str = "new") -> int:
     recipients = list(case_recipients(case).values_list("email", flat=True))
     if not recipients:
         return 0
-    link = settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.number])
+    link = settings.SITE_URL.rstrip("/") + reverse("casefile:detail", args=[case.number])
     send_mail(
         _(SUBJECTS.get(reason, SUBJECTS["new"])) % {"number": case.number},
         _("Zu Fall %(number)s gibt es Neues. Bitte melden Sie sich an, um es anzusehen:\n%(link)s\n")
@@ -47,7 +47,7 @@ def notify_reporter(case_id: int) -> int:
         return 0
     if report.contact_preference not in (ContactPreference.EMAIL, ContactPreference.PLATFORM):
         return 0
-    link = settings.SITE_URL.rstrip("/") + reverse("reports:followup")
+    link = settings.SITE_URL.rstrip("/") + reverse("intake:followup")
     send_mail(
         _("sikom: Neuigkeiten zu Ihrer Meldung %(number)s") % {"number": report.case.number},
         _(

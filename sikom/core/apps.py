@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from sikom.core import housekeeping, throttle
         from sikom.core.crypto import check_keys
+
+        housekeeping.register("throttle", lambda: {"throttle_counters": throttle.purge()})
 
         @checks.register(checks.Tags.security, deploy=False)
         def encryption_keys_usable(app_configs, **kwargs):

@@ -4,7 +4,6 @@ from sikom.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),

@@ -6,12 +6,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sikom.core.models import OperatorDetails
-from sikom.offers.vocabulary import Situation
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"situations": Situation.choices})
 
 
 @require_GET

@@ -1,5 +1,8 @@
 """Incident reports: the draft while the form is filled in, the submitted report with its facts as structured
-fields, online content, evidence files (encrypted on disk) and the receipt that lets the reporter follow up."""
+fields, online content, evidence files (encrypted on disk) and the receipt that lets the reporter follow up.
+
+These are the case facts that the case engine routes and lists by, so this app sits below `cases`: it names the
+case it belongs to only by its model label ("cases.Case"), never by importing it."""
 
 import uuid
 
@@ -7,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sikom.cases.models import Case
 from sikom.core.crypto import EncryptedJSONField, EncryptedTextField
 from sikom.geo.models import Municipality
 from sikom.reports import vocabulary as v
@@ -23,14 +25,16 @@ class ReportDraft(models.Model):
     answers = EncryptedJSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    submitted_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return str(self.id)
 
 
 class Report(models.Model):
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="report")
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="report")
     reporter_account = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )

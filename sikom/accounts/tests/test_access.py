@@ -21,7 +21,7 @@ def staff_urls():
 
 
 def test_anonymous_visitor_is_sent_to_login(client):
-    for url in [*staff_urls(), reverse("accounts:home")]:
+    for url in [*staff_urls(), reverse("portal:my_area")]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), url
 
@@ -50,7 +50,7 @@ def test_asskomm_staff_without_code_in_this_session_is_sent_to_verify(client, as
     testing.login(client, asskomm, verified=False)
     for url in staff_urls():
         assert client.get(url)["Location"].startswith(reverse("accounts:two_factor_verify")), url
-    assert client.get(reverse("accounts:home"))["Location"] == reverse("accounts:two_factor_verify")
+    assert client.get(reverse("portal:my_area"))["Location"] == reverse("accounts:two_factor_verify")
 
 
 def test_verified_asskomm_staff_may_manage_offers(client, asskomm):
@@ -68,8 +68,8 @@ def test_admin_requires_second_factor(client, operator):
 
 def test_navigation_shows_work_areas_by_role(client, asskomm, zastex):
     testing.login(client, asskomm)
-    assert "Angebote verwalten" in client.get(reverse("core:home")).content.decode()
+    assert "Angebote verwalten" in client.get(reverse("portal:home")).content.decode()
     client.logout()
     testing.login(client, zastex)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert "Angebote verwalten" not in html and "Mein Bereich" in html

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_police_directorate_fills_in_its_public_contact(page, live_server, client, pd_dresden):
     login_browser(page, live_server, client, pd_dresden)
-    page.goto(live_server.url + reverse("accounts:home"))
+    page.goto(live_server.url + reverse("portal:my_area"))
     expect(page.get_by_text("Kontaktdaten noch nicht hinterlegt")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="Kontaktdaten bearbeiten").click()

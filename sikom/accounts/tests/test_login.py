@@ -17,8 +17,8 @@ def post_login(client, email, password, next_url=""):
 
 def test_official_logs_in_without_second_factor(client, official):
     response = post_login(client, official.email, testing.PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
-    assert client.get(reverse("accounts:home")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("portal:my_area")
+    assert client.get(reverse("portal:my_area")).status_code == 200
     assert AuditEvent.objects.filter(action="auth.login", actor=official).exists()
 
 
@@ -31,7 +31,7 @@ def test_staff_verifies_with_the_current_code(client, zastex):
     post_login(client, zastex.email, testing.PASSWORD)
     response = client.post(reverse("accounts:two_factor_verify"), {"token": testing.current_token(zastex)})
     assert response.status_code == 302
-    html = client.get(reverse("accounts:home")).content.decode()
+    html = client.get(reverse("portal:my_area")).content.decode()
     assert "in dieser Sitzung bestätigt" in html
 
 
@@ -62,7 +62,7 @@ def test_unenrolled_staff_must_enrol_before_anything_else(client):
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("accounts:home")).status_code == 200
+    assert client.get(reverse("portal:my_area")).status_code == 200
     assert AuditEvent.objects.filter(action="auth.two_factor_enrolled", actor=user).exists()
 
 
@@ -112,7 +112,7 @@ def test_one_client_cannot_try_many_accounts(client, settings):
 
 def test_next_parameter_cannot_redirect_elsewhere(client, official):
     response = post_login(client, official.email, testing.PASSWORD, next_url="https://evil.example/")
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("portal:my_area")
 
 
 def test_logout_needs_post_and_ends_the_session(client, official):

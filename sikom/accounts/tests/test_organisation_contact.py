@@ -21,7 +21,7 @@ def test_police_directorate_fills_in_its_own_contact(client, pd_dresden):
     testing.login(client, pd_dresden)
     url = reverse("accounts:organisation_contact", args=[pd_dresden.organisation_id])
     response = client.post(url, VALID)
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("portal:my_area")
     organisation = Organisation.objects.get(pk=pd_dresden.organisation_id)
     assert organisation.contact_phone == "+49 351 000-0000" and organisation.contact_updated_at
     assert AuditEvent.objects.filter(action="organisation.contact_updated", object_id=str(organisation.pk)).exists()

@@ -25,10 +25,10 @@ def test_official_registers_and_activates_by_link(client):
     assert not user.is_active and user.organisation is None
     link = re.search(r"https?://[^/]+(/konto/aktivieren/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link)
-    assert response["Location"] == reverse("reports:my_reports")
+    assert response["Location"] == reverse("intake:my_reports")
     user.refresh_from_db()
     assert user.is_active and not user.must_use_two_factor
-    assert client.get(reverse("reports:my_reports")).status_code == 200
+    assert client.get(reverse("intake:my_reports")).status_code == 200
     # The link is spent.
     client.logout()
     assert client.get(link).status_code == 400

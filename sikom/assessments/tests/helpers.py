@@ -2,40 +2,12 @@
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from sikom.assessments.forms import note_name
 from sikom.assessments.instrument import ITEMS
 from sikom.cases.models import Case
-from sikom.cases.services import next_case_number, route_new_case
-from sikom.geo.models import Municipality
-from sikom.reports.models import Report, ReportCategory
-
-
-def make_case(*, categories=("threat",), place="home", municipality_ags="14628270", motives=("none",)) -> Case:
-    """A submitted report's case, routed by the default rules (as ``reports.services.submit`` does)."""
-    now = timezone.now()
-    with transaction.atomic():
-        case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
-        report = Report.objects.create(
-            case=case,
-            receipt_hash="scrypt$test",
-            submitted_at=now,
-            affected_role="mayor",
-            municipality=Municipality.objects.get(ags=municipality_ags),
-            occurred_on=timezone.localdate(now) - timedelta(days=1),
-            place=place,
-            channel="in_person",
-            repetition="once",
-            perpetrator="unknown",
-            motives=list(motives),
-            description="Testfall",
-            complaint_wish="undecided",
-            privacy_consent_at=now,
-        )
-        ReportCategory.objects.bulk_create([ReportCategory(report=report, code=code) for code in categories])
-        return route_new_case(case=case)
+from sikom.testing import make_case
 
 
 def zastex_case() -> Case:

@@ -288,5 +288,5 @@ def test_case_section_partial(rf, zastex, zastex_case):
 def test_case_page_includes_the_section(client, zastex, zastex_case):
     record(zastex_case, zastex, level=1)
     testing.login(client, zastex)
-    html = html_of(client.get(reverse("cases:detail", args=[zastex_case.number])))
+    html = html_of(client.get(reverse("casefile:detail", args=[zastex_case.number])))
     assert 'id="gefahrenanalyse"' in html and reverse("assessments:create", args=[zastex_case.number]) in html

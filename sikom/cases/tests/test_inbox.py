@@ -20,11 +20,11 @@ def test_inbox_shows_lead_and_shared_cases_of_the_organisation(client, zastex):
     shared = testing.make_case()  # PD Dresden leads, ZASTEX shared
     foreign = testing.make_case(categories=["online_hate"], place="online")  # ZMI only
     testing.login(client, zastex)
-    response = client.get(reverse("cases:inbox"))
+    response = client.get(reverse("casefile:inbox"))
     assert set(numbers(response)) == {own.number, shared.number}
     assert foreign.number not in response.content.decode()
-    assert numbers(client.get(reverse("cases:inbox"), {"relation": "lead"})) == [own.number]
-    assert numbers(client.get(reverse("cases:inbox"), {"relation": "shared"})) == [shared.number]
+    assert numbers(client.get(reverse("casefile:inbox"), {"relation": "lead"})) == [own.number]
+    assert numbers(client.get(reverse("casefile:inbox"), {"relation": "shared"})) == [shared.number]
 
 
 def test_filters_and_search(client, pd_dresden):
@@ -32,7 +32,7 @@ def test_filters_and_search(client, pd_dresden):
     attack = testing.make_case(categories=["physical_attack"], municipality_ags="14612000")  # Dresden
     services.change_status(case=threat, to=CaseStatus.IN_REVIEW, by=pd_dresden)
     testing.login(client, pd_dresden)
-    inbox = reverse("cases:inbox")
+    inbox = reverse("casefile:inbox")
     assert numbers(client.get(inbox, {"status": "in_review"})) == [threat.number]
     assert numbers(client.get(inbox, {"category": "physical_attack"})) == [attack.number]
     assert numbers(client.get(inbox, {"district": "14612"})) == [attack.number]
@@ -47,19 +47,19 @@ def test_overdue_cases_stand_out(client, pd_dresden):
     testing.update_case(late, first_contact_due_at=timezone.now() - timedelta(hours=1))
     on_time = testing.make_case()
     testing.login(client, pd_dresden)
-    response = client.get(reverse("cases:inbox"), {"due": "overdue"})
+    response = client.get(reverse("casefile:inbox"), {"due": "overdue"})
     assert numbers(response) == [late.number]
     assert response.context["result"].counts["attention"]["overdue"] == 1
-    assert "überfällig" in client.get(reverse("cases:inbox")).content.decode()
-    assert on_time.number in client.get(reverse("cases:inbox")).content.decode()
+    assert "überfällig" in client.get(reverse("casefile:inbox")).content.decode()
+    assert on_time.number in client.get(reverse("casefile:inbox")).content.decode()
 
 
 def test_closed_cases_are_hidden_unless_asked_for(client, pd_dresden):
     case = testing.make_case()
     services.change_status(case=case, to=CaseStatus.CLOSED, by=pd_dresden, reason="erledigt")
     testing.login(client, pd_dresden)
-    assert numbers(client.get(reverse("cases:inbox"))) == []
-    assert numbers(client.get(reverse("cases:inbox"), {"status": ""})) == [case.number]
+    assert numbers(client.get(reverse("casefile:inbox"))) == []
+    assert numbers(client.get(reverse("casefile:inbox"), {"status": ""})) == [case.number]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_closed_cases_are_hidden_unless_asked_for(client, pd_dresden):
 def test_forged_filters_give_a_message_not_an_error(client, pd_dresden, params):
     testing.make_case()
     testing.login(client, pd_dresden)
-    response = client.get(reverse("cases:inbox"), params)
+    response = client.get(reverse("casefile:inbox"), params)
     assert response.status_code == 200
 
 
@@ -80,24 +80,24 @@ def test_sorting_by_due_date_and_paging(client, pd_dresden, monkeypatch):
     for offset, case in enumerate(cases):
         testing.update_case(case, first_contact_due_at=timezone.now() + timedelta(hours=10 - offset))
     testing.login(client, pd_dresden)
-    first = numbers(client.get(reverse("cases:inbox"), {"sort": "due"}))
-    second = numbers(client.get(reverse("cases:inbox"), {"sort": "due", "seite": "2"}))
+    first = numbers(client.get(reverse("casefile:inbox"), {"sort": "due"}))
+    second = numbers(client.get(reverse("casefile:inbox"), {"sort": "due", "seite": "2"}))
     assert first == [cases[2].number, cases[1].number] and second == [cases[0].number]
 
 
 def test_inbox_and_case_page_run_a_constant_number_of_queries(client, pd_dresden, django_assert_max_num_queries):
     case = testing.make_case()
     testing.login(client, pd_dresden)
-    client.get(reverse("cases:inbox"))
+    client.get(reverse("casefile:inbox"))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("cases:inbox"))
-        client.get(reverse("cases:detail", args=[case.number]))
+        client.get(reverse("casefile:inbox"))
+        client.get(reverse("casefile:detail", args=[case.number]))
     for _ in range(20):
         testing.make_case(categories=["threat", "insult"])
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("cases:inbox"))
-        client.get(reverse("cases:detail", args=[case.number]))
+        client.get(reverse("casefile:inbox"))
+        client.get(reverse("casefile:detail", args=[case.number]))
     assert len(many) == len(few)

@@ -70,7 +70,7 @@ def test_a_case_with_two_categories_is_found_by_either(client, pd_dresden):
     both = testing.make_case(categories=["threat", "property_damage"])
     threat = testing.make_case(categories=["threat"])
     testing.login(client, pd_dresden)
-    inbox = reverse("cases:inbox")
+    inbox = reverse("casefile:inbox")
     assert set(numbers(client.get(inbox, {"category": "threat"}))) == {both.number, threat.number}
     assert numbers(client.get(inbox, {"category": "property_damage"})) == [both.number]
     assert numbers(client.get(inbox, {"category": "coercion"})) == []
@@ -83,7 +83,7 @@ def test_totals_from_the_counts_match_the_listing(client, pd_dresden):
     services.change_status(case=cases[0], to=CaseStatus.CLOSED, by=pd_dresden, reason="erledigt")
     services.change_status(case=cases[1], to=CaseStatus.IN_REVIEW, by=pd_dresden)
     testing.login(client, pd_dresden)
-    inbox = reverse("cases:inbox")
+    inbox = reverse("casefile:inbox")
     for params, total in [({}, 2), ({"status": ""}, 3), ({"status": "closed"}, 1), ({"status": "in_review"}, 1)]:
         result = client.get(inbox, params).context["result"]
         assert result.total == total == len(result.page.object_list), params
@@ -103,9 +103,9 @@ def test_a_row_without_access_behind_it_shows_nothing(client, zmi):
         | {"organisation_id": zmi.organisation_id, "is_lead": False}
     )
     testing.login(client, zmi)
-    response = client.get(reverse("cases:inbox"))
+    response = client.get(reverse("casefile:inbox"))
     assert numbers(response) == [] and case.number not in response.content.decode()
-    assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
+    assert client.get(reverse("casefile:detail", args=[case.number])).status_code == 404
     forged.delete()  # leave the rows in step for the suite's check
 
 
@@ -116,7 +116,7 @@ def test_rebuild_command_recomputes_every_row(zastex):
     InboxEntry.objects.create(**{**_row_of(cases[0]), "organisation": testing.organisation_of(OrganisationType.ZORA)})
     out = io.StringIO()
     call_command("rebuild_inbox", stdout=out)
-    assert "cases: 2" in out.getvalue()
+    assert "casefile: 2" in out.getvalue()
     assert sorted(InboxEntry.objects.values_list("organisation_id", "case_id", "is_lead", "categories")) == expected
 
 

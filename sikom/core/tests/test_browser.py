@@ -6,7 +6,7 @@ from sikom.browser_testing import check_accessibility
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("name", ["core:home", "core:imprint", "core:privacy", "core:accessibility"])
+@pytest.mark.parametrize("name", ["portal:home", "core:imprint", "core:privacy", "core:accessibility"])
 def test_public_page_is_accessible(page, live_server, name):
     page.goto(live_server.url + reverse(name))
     assert page.get_by_role("link", name="Zum Inhalt springen").count() == 1
@@ -14,7 +14,7 @@ def test_public_page_is_accessible(page, live_server, name):
 
 
 def test_skip_link_moves_focus_to_content(page, live_server):
-    page.goto(live_server.url + reverse("core:home"))
+    page.goto(live_server.url + reverse("portal:home"))
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Zum Inhalt springen"
     page.keyboard.press("Enter")

@@ -13,7 +13,7 @@ ATTRIBUTION = [
 
 
 def test_every_page_carries_the_data_attribution_and_legal_links(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     for text in ATTRIBUTION:
         assert text in html
     for name in ["core:imprint", "core:privacy", "core:accessibility"]:
@@ -42,7 +42,7 @@ def test_privacy_notice_names_what_is_processed(client):
 
 
 def test_home_points_to_110_and_the_finder(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert 'href="tel:110"' in html
     assert reverse("offers:finder") in html
 

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_csp_forbids_inline_script_and_framing(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
@@ -19,32 +19,32 @@ def test_csp_forbids_inline_script_and_framing(client):
 
 
 def test_pages_contain_no_inline_script_or_style(client):
-    for name in ["core:home", "offers:list", "offers:finder", "accounts:login", "core:privacy"]:
+    for name in ["portal:home", "offers:list", "offers:finder", "accounts:login", "core:privacy"]:
         html = client.get(reverse(name)).content.decode()
         assert "<script>" not in html and "style=" not in html, name
         assert html.count("<script") == html.count('<script src="')
 
 
 def test_hsts_is_sent_on_https(client):
-    response = client.get(reverse("core:home"), secure=True)
+    response = client.get(reverse("portal:home"), secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 def test_pages_for_logged_in_people_are_not_cached(client, official):
     testing.login(client, official)
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("portal:my_area"))
     assert response["Cache-Control"] == "no-store"
 
 
 def test_german_is_the_default_whatever_the_browser_says(client):
-    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "de"
     assert '<html lang="de"' in response.content.decode()
 
 
 def test_unknown_language_cookie_falls_back_to_german(client):
     client.cookies["django_language"] = "xx"
-    assert client.get(reverse("core:home"))["Content-Language"] == "de"
+    assert client.get(reverse("portal:home"))["Content-Language"] == "de"
 
 
 def test_health_reports_database_ok(client):

@@ -9,11 +9,11 @@ from sikom.accounts.models import OrganisationType
 from sikom.cases.models import CaseShare
 from sikom.cases.services import set_risk_level
 from sikom.core.models import AuditEvent
+from sikom.intake.tests import flows
 from sikom.measures import selectors
 from sikom.measures.catalogue import MeasureKind as K
 from sikom.measures.models import CaseMeasure, MeasureStatus
 from sikom.measures.services import plan_measure, update_measure
-from sikom.reports.tests import flows
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_page_shows_measures_recommendations_with_their_rule_and_the_form(client
     assert f'href="?art={K.PERSON_PROTECTION}#planen"' not in html
     assert f'href="?art={K.PATROLS}#planen"' not in html  # planned already
     assert 'optgroup label="Empfohlen"' in html
-    assert reverse("cases:detail", args=[case.number]) in html
+    assert reverse("casefile:detail", args=[case.number]) in html
     assert AuditEvent.objects.filter(action="case.measures_viewed", actor=pd_dresden).exists()
 
 

@@ -109,7 +109,7 @@ def test_zastex_detail_shows_phone_and_email(page, live_server):
 
 def open_edit_form(page, live_server, client, user, title):
     login_browser(page, live_server, client, user)
-    page.goto(live_server.url + reverse("accounts:home"))
+    page.goto(live_server.url + reverse("portal:my_area"))
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Angebote verwalten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Angebote verwalten")
     check_accessibility(page)

@@ -9,4 +9,4 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"cases: {rebuild_inbox_entries()}")
+        self.stdout.write(f"casefile: {rebuild_inbox_entries()}")

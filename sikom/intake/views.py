@@ -1,0 +1,326 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sikom.cases.selectors import messages_for_reporter
+from sikom.cases.services import post_reporter_message
+from sikom.core import throttle
+from sikom.geo.selectors import municipality_names
+from sikom.intake import selectors, services, steps
+from sikom.intake.forms import FollowUpLoginForm, OnlineContentFormSet, ReporterMessageForm
+from sikom.intake.receipt_pdf import render_receipt_pdf
+from sikom.intake.selectors import FOLLOWUP_SESSION_KEY
+from sikom.reports.evidence import MAX_FILES, EvidenceUploadHandler
+from sikom.reports.models import ReportDraft
+
+DRAFT_SESSION_KEY = "report_draft"
+RECEIPT_SESSION_KEY = "report_receipt"
+
+
+def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:
+    """The rate limit's answer; files that arrived with the refused request are removed again."""
+    for stored in uploaded:
+        services.discard_upload(stored)
+    return render(request, "intake/too_many.html", status=429)
+
+
+def _current_draft(request: HttpRequest) -> ReportDraft | None:
+    draft_id = request.session.get(DRAFT_SESSION_KEY)
+    if not draft_id:
+        return None
+    return ReportDraft.objects.filter(pk=draft_id, submitted_case__isnull=True).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    draft = _current_draft(request)
+    if request.method == "POST":
+        if draft is None or request.POST.get("neu") == "1":
+            if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, 3600):
+                return _too_many(request)
+            draft = services.start_draft()
+            request.session[DRAFT_SESSION_KEY] = str(draft.pk)
+        return redirect("intake:step", slug=steps.first_open_step(draft.answers).slug)
+    return render(request, "intake/start.html", {"draft": draft})
+
+
+def _step_context(step, draft, form, **extra):
+    return {
+        "form": form,
+        "step": step,
+        "steps": steps.STEPS,
+        "number": steps.index_of(step) + 1,
+        "reached": steps.index_of(steps.first_open_step(draft.answers)),
+        "previous": steps.previous(step),
+        **extra,
+    }
+
+
+def _review_context(draft) -> dict:
+    return {"summary": selectors.draft_summary(draft), "items": draft.evidence.all()}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_view(request: HttpRequest, slug: str) -> HttpResponse:
+    step = steps.BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    draft = _current_draft(request)
+    if draft is None:
+        messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
+        return redirect("intake:start")
+    if not steps.may_open(step, draft.answers):
+        return redirect("intake:step", slug=steps.first_open_step(draft.answers).slug)
+    if step.name == "evidence":
+        return _evidence_step(request, step, draft)
+    if step.name == "online":
+        return _online_step(request, step, draft)
+    form_class = steps.FORMS[step.name]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        going_back = "zurueck" in request.POST
+        if form.is_valid():
+            services.save_step(draft=draft, step=step.name, answers=form.answers())
+            if going_back:
+                return redirect("intake:step", slug=steps.previous(step).slug)
+            return redirect("intake:step", slug=steps.following(step).slug)
+        if going_back:
+            services.save_step(draft=draft, step=step.name, answers=_raw(request.POST, form), complete=False)
+            return redirect("intake:step", slug=steps.previous(step).slug)
+    else:
+        form = form_class(initial=_initial(draft, step))
+    extra = {}
+    if step.name == "person":
+        extra["municipality_names"] = municipality_names()
+    if step.name == "review":
+        extra.update(_review_context(draft))
+    return render(request, f"intake/step_{step.name}.html", _step_context(step, draft, form, **extra))
+
+
+def _initial(draft, step) -> dict:
+    return draft.answers.get("pending", {}).get(step.name) or draft.answers.get(step.name, {})
+
+
+def _raw(post, form) -> dict:
+    """What the person typed, kept when they go back without finishing the step (never submitted as is)."""
+    return {name: (post.getlist(name) if len(post.getlist(name)) > 1 else post.get(name, "")) for name in form.fields}
+
+
+def _online_step(request, step, draft) -> HttpResponse:
+    stored = _initial(draft, step).get("entries", [])
+    if request.method == "POST":
+        formset = OnlineContentFormSet(request.POST)
+        if "zeile" in request.POST:
+            # One more row: show what was typed plus an empty row, without judging the half-filled rows yet.
+            total = min(int(request.POST.get("form-TOTAL_FORMS", "0") or 0), 9)
+            fields = list(OnlineContentFormSet.form.base_fields)
+            rows = [{name: request.POST.get(f"form-{i}-{name}", "") for name in fields} for i in range(total)]
+            formset = OnlineContentFormSet(initial=[*rows, {}])
+            return render(request, "intake/step_online.html", _step_context(step, draft, formset))
+        if formset.is_valid():
+            services.save_step(draft=draft, step=step.name, answers=formset.answers())
+            target = steps.previous(step) if "zurueck" in request.POST else steps.following(step)
+            return redirect("intake:step", slug=target.slug)
+    else:
+        formset = OnlineContentFormSet(initial=stored or None)
+        if not stored:
+            formset = OnlineContentFormSet(initial=[{}])
+    return render(request, "intake/step_online.html", _step_context(step, draft, formset))
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def evidence_step(request: HttpRequest, slug: str = "beweismittel") -> HttpResponse:
+    """Uploads stream through the encrypting handler, which must be in place before anything reads the body;
+    so CSRF is checked right after, by hand."""
+    draft = _current_draft(request)
+    if request.method == "POST" and draft is not None:
+        request.evidence_slots_left = max(0, MAX_FILES - draft.evidence.count())
+        request.upload_handlers = [EvidenceUploadHandler(request)]
+    return csrf_protect(step_view)(request, slug)
+
+
+def _evidence_step(request, step, draft) -> HttpResponse:
+    rejections = []
+    if request.method == "POST":
+        action = request.POST.get("aktion", "")
+        uploaded = request.FILES.getlist("dateien")
+        # Only known once the body has been parsed (by the access to FILES above).
+        rejections = list(getattr(request, "evidence_rejections", []))
+        if uploaded and not throttle.allow(request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, 3600):
+            return _too_many(request, uploaded)
+        for stored in uploaded:
+            services.add_evidence(stored=stored, draft=draft)
+        if action.startswith("entfernen:"):
+            services.remove_draft_evidence(draft=draft, evidence_id=action.split(":", 1)[1])
+        if uploaded and not rejections:
+            messages.success(request, _("Hochgeladen: %(count)d Datei(en).") % {"count": len(uploaded)})
+        if action in ("weiter", "zurueck") and not rejections:
+            services.save_step(draft=draft, step=step.name, answers={"count": draft.evidence.count()})
+            target = steps.previous(step) if action == "zurueck" else steps.following(step)
+            return redirect("intake:step", slug=target.slug)
+        if not rejections:
+            return redirect("intake:step", slug=step.slug)
+    items = list(draft.evidence.all())
+    return render(
+        request,
+        "intake/step_evidence.html",
+        _step_context(
+            step,
+            draft,
+            None,
+            items=items,
+            rejections=rejections,
+            slots_left=MAX_FILES - len(items),
+            max_files=MAX_FILES,
+        ),
+    )
+
+
+@never_cache
+@require_POST
+def submit_view(request: HttpRequest) -> HttpResponse:
+    draft = _current_draft(request)
+    if draft is None:
+        receipt = request.session.get(RECEIPT_SESSION_KEY)
+        if receipt:  # submitted already (double click, reload): show the confirmation of the first submit
+            return redirect("intake:confirmation")
+        messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
+        return redirect("intake:start")
+    if not throttle.allow(request, "report_submit", settings.REPORT_SUBMITS_PER_HOUR, 3600):
+        return _too_many(request)
+    review = steps.FORMS["review"](request.POST)
+    if not review.is_valid():
+        step = steps.STEPS[-1]
+        context = _step_context(step, draft, review, **_review_context(draft))
+        return render(request, "intake/step_review.html", context)
+    services.save_step(draft=draft, step="review", answers=review.answers())
+    try:
+        submission = services.submit(draft_id=draft.pk, reporter_account=request.user)
+    except steps.IncompleteDraft as gap:
+        messages.error(request, _("Bitte vervollständigen Sie zuerst diesen Schritt."))
+        return redirect("intake:step", slug=gap.step.slug)
+    if submission.receipt_code is not None:
+        request.session[RECEIPT_SESSION_KEY] = {"case": submission.case.pk, "code": submission.receipt_code}
+        _remember_followup(request, submission.case.pk)
+    return redirect("intake:confirmation")
+
+
+def _remember_followup(request, case_pk: int) -> None:
+    cases = request.session.get(FOLLOWUP_SESSION_KEY, [])
+    if case_pk not in cases:
+        request.session[FOLLOWUP_SESSION_KEY] = [*cases, case_pk]
+
+
+@never_cache
+@require_GET
+def confirmation(request: HttpRequest) -> HttpResponse:
+    receipt = request.session.get(RECEIPT_SESSION_KEY)
+    if not receipt:
+        return redirect("intake:start")
+    case = selectors.case_for_reporter(request, pk=receipt["case"])
+    code = receipt.get("code")
+    if code:
+        # The code is shown exactly once; afterwards only its hash exists.
+        request.session[RECEIPT_SESSION_KEY] = {"case": receipt["case"]}
+        request.session.pop(DRAFT_SESSION_KEY, None)
+    grouped = " ".join(code[i : i + 4] for i in range(0, len(code), 4)) if code else ""
+    return render(request, "intake/confirmation.html", {"case": case, "code": grouped})
+
+
+@never_cache
+@require_GET
+def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_for_reporter(request, number=number)
+    data = selectors.receipt_data(case.report)
+    response = HttpResponse(render_receipt_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="Eingangsbestaetigung-{case.number}.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def followup_login(request: HttpRequest) -> HttpResponse:
+    form = FollowUpLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_with_receipt(
+                request=request, number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+            )
+        except services.FollowUpLocked:
+            form.add_error(
+                None, _("Zu viele Fehlversuche. Aus Sicherheitsgründen ist die Abfrage für eine Stunde gesperrt.")
+            )
+        else:
+            if case is None:
+                form.add_error(None, _("Fallnummer oder Zugangscode stimmen nicht. Bitte prüfen Sie Ihre Eingabe."))
+            else:
+                request.session.cycle_key()
+                _remember_followup(request, case.pk)
+                return redirect("intake:followup_case", number=case.number)
+    return render(request, "intake/followup_login.html", {"form": form})
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def followup_case(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_for_reporter(request, number=number)
+    if request.method == "POST" and request.content_type == "multipart/form-data":
+        request.evidence_slots_left = max(0, 2 * MAX_FILES - case.report.evidence.count())
+        request.upload_handlers = [EvidenceUploadHandler(request)]
+    return csrf_protect(_followup_case)(request, case)
+
+
+def _followup_case(request: HttpRequest, case) -> HttpResponse:
+    form = ReporterMessageForm()
+    uploaded = request.FILES.getlist("dateien") if request.method == "POST" else []
+    rejections = list(getattr(request, "evidence_rejections", []))
+    if request.method == "POST":
+        if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, 3600):
+            return _too_many(request, uploaded)
+        for stored in uploaded:
+            services.add_evidence(stored=stored, report=case.report)
+        if "zuordnen" in request.POST:
+            if services.claim_report(report=case.report, user=request.user):
+                messages.success(request, _("Die Meldung ist jetzt Ihrem Konto zugeordnet."))
+            return redirect("intake:followup_case", number=case.number)
+        if "body" in request.POST:
+            form = ReporterMessageForm(request.POST)
+            if form.is_valid():
+                post_reporter_message(case=case, body=form.cleaned_data["body"])
+                messages.success(request, _("Ihre Nachricht ist angekommen."))
+                return redirect("intake:followup_case", number=case.number)
+        elif uploaded and not rejections:
+            messages.success(request, _("Hochgeladen: %(count)d Datei(en).") % {"count": len(uploaded)})
+            return redirect("intake:followup_case", number=case.number)
+        elif not rejections:
+            messages.error(request, _("Bitte wählen Sie mindestens eine Datei aus."))
+    return render(
+        request,
+        "intake/followup_case.html",
+        {
+            "case": case,
+            "report": case.report,
+            "messages_for_reporter": messages_for_reporter(case),
+            "evidence": case.report.evidence.all(),
+            "form": form,
+            "rejections": rejections,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/my_reports.html", {"reports": selectors.reports_of_account(request.user)})

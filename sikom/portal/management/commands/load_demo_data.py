@@ -1,0 +1,118 @@
+"""Demo logins, one per role, for local trials only. Refuses to run unless DEBUG is on."""
+
+from base64 import b32encode
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sikom.accounts.models import Organisation, OrganisationType, User
+from sikom.cases.models import Case
+from sikom.geo.models import District, Municipality
+from sikom.portal.demo import record_case
+
+DEMO_PASSWORD = "sikom-demo-2026"  # noqa: S105 - printed for local trials; the command refuses to run in production
+DEMO_DOMAIN = "demo.sikom.invalid"
+
+
+def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
+    pirna = Municipality.objects.get(ags="14628270")
+    kommune, _ = Organisation.objects.get_or_create(
+        type=OrganisationType.MUNICIPALITY, municipality=pirna, defaults={"name": "Stadt Pirna (Demo)"}
+    )
+    dresden = District.objects.get(key="14612")
+
+    def org(**filters) -> Organisation:
+        return Organisation.objects.get(**filters)
+
+    return [
+        ("amtstraegerin", "Demo Amtsträgerin (ohne Organisation)", None),
+        ("kommune", "Demo Kommune Pirna", kommune),
+        ("asskomm", "Demo ASSKomm-Team", org(type=OrganisationType.ASSKOMM)),
+        ("zastex", "Demo ZASTEX-Analyst:in", org(type=OrganisationType.ZASTEX)),
+        ("zmi", "Demo ZMI", org(type=OrganisationType.ZMI)),
+        ("pd-dresden", "Demo Polizeidirektion Dresden", org(police_directorate=dresden.police_directorate)),
+        ("lka-schutz", "Demo LKA Personen- und Objektschutz", org(type=OrganisationType.LKA_PROTECTION)),
+        (
+            "expertennetzwerk",
+            "Demo Expertennetzwerk Dresden",
+            org(type=OrganisationType.EXPERT_NETWORK, district=dresden),
+        ),
+        ("zora", "Demo ZORA", org(type=OrganisationType.ZORA)),
+        ("admin", "Demo Plattformbetrieb", org(type=OrganisationType.OPERATOR)),
+    ]
+
+
+DEMO_CASES = [
+    {
+        "categories": ["threat", "private_sphere"],
+        "place": "home",
+        "motives": ["right_wing"],
+        "description": "[Demo] Zwei Personen standen am Abend vor dem Wohnhaus und riefen Drohungen.",
+    },
+    {
+        "categories": ["online_hate", "insult"],
+        "place": "online",
+        "motives": ["none"],
+        "description": "[Demo] Beleidigende Kommentare unter einem Beitrag der Gemeinde.",
+    },
+    {
+        "categories": ["data_published"],
+        "place": "online",
+        "motives": ["reichsbuerger"],
+        "description": "[Demo] Privatadresse in einer Liste in einem Messenger-Kanal veröffentlicht.",
+    },
+    {
+        "categories": ["physical_attack"],
+        "place": "street",
+        "motives": ["none"],
+        "municipality_ags": "14713000",
+        "description": "[Demo] Nach einer Ratssitzung auf dem Heimweg gestoßen.",
+    },
+]
+
+
+def _demo_cases() -> list[str]:
+    """A few routed cases, so the inboxes are not empty in a trial (only when there are no cases yet)."""
+    if Case.objects.exists():
+        return []
+    return [record_case(**case).number for case in DEMO_CASES]
+
+
+class Command(BaseCommand):
+    help = "Create one demo login per role (DEBUG only) and print the logins with their TOTP secrets."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for local trials only: run with DEBUG=true (make run does).")
+        rows = []
+        with transaction.atomic():
+            for local, name, organisation in _demo_organisations():
+                email = f"{local}@{DEMO_DOMAIN}"
+                user = User.objects.filter(email=email).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        email,
+                        DEMO_PASSWORD,
+                        full_name=name,
+                        organisation=organisation,
+                        is_staff=local == "admin",
+                        is_superuser=local == "admin",
+                    )
+                secret = ""
+                if user.must_use_two_factor:
+                    device, _ = TOTPDevice.objects.get_or_create(
+                        user=user, confirmed=True, defaults={"name": "Demo-Authenticator"}
+                    )
+                    secret = b32encode(device.bin_key).decode().rstrip("=")
+                rows.append((email, organisation.name if organisation else "–", secret))
+            demo_cases = _demo_cases()
+        self.stdout.write("")
+        if demo_cases:
+            self.stdout.write(f"Demo-Fälle angelegt: {', '.join(demo_cases)}")
+        self.stdout.write(self.style.SUCCESS(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD})"))
+        self.stdout.write("TOTP-Schlüssel in eine Authenticator-App eintragen (oder: oathtool --totp -b SCHLÜSSEL)")
+        for email, organisation, secret in rows:
+            self.stdout.write(f"  {email:<38} TOTP {secret or '(keiner nötig)':<34} {organisation}")
+        self.stdout.write("Server: http://127.0.0.1:8000\n")
