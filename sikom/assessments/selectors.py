@@ -22,7 +22,7 @@ def organisation_may_assess(organisation, case: Case) -> bool:
     """The organisation assesses threats and leads or shares the case (the rule behind ``can_assess``)."""
     if organisation is None or organisation.type not in ASSESSING_TYPES:
         return False
-    return is_on_case(organisation.pk, case)
+    return is_on_case(organisation, case)
 
 
 def can_assess(user, case: Case) -> bool:

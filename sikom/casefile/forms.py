@@ -34,7 +34,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [
             (status, CaseStatus(status).label)
-            for status in workflow.allowed_targets(current)
+            for status in workflow.CASES.targets(current)
             if status in workflow.MOVES_IN_STATUS_FORM
         ]
 

@@ -11,10 +11,11 @@ from sikom.accounts import reauth
 from sikom.accounts.decorators import staff_required
 from sikom.casefile.forms import MessageForm, ReauthForm, ReferForm, ShareForm, StatusForm
 from sikom.cases import inbox as inbox_queries
-from sikom.cases import selectors, services, workflow
+from sikom.cases import selectors, services
 from sikom.cases.models import CaseStatus
 from sikom.core import audit
 from sikom.core.models import AuditEvent
+from sikom.core.workflow import TransitionNotAllowed
 from sikom.reports import evidence as evidence_files
 from sikom.reports.selectors import report_sections
 
@@ -89,7 +90,7 @@ def _action(request, number, form_name, make_form, apply, success):
     if form.is_valid():
         try:
             apply(case, form.cleaned_data)
-        except workflow.TransitionNotAllowed as refusal:
+        except TransitionNotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, success)

@@ -5,23 +5,36 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sikom.accounts.models import User
+from sikom.accounts.models import Organisation, User
 from sikom.accounts.selectors import is_member_of
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus, InboxEntry
 from sikom.geo.selectors import without_boundaries
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Cases whose lead or shares include the user's organisation; nothing for anyone else.
-
-    Invisible cases answer 404 everywhere (case page, evidence, exports), so ids cannot be probed.
-    """
-    if not handles_cases(user):
+def cases_of_organisation(organisation: Organisation | None) -> QuerySet[Case]:
+    """The one access rule: an agency that works on cases has the cases it leads and the cases shared with it,
+    nothing else (a share or lead row naming any other office opens nothing). Every other check
+    (`cases_visible_to`, `can_see_case`, `is_on_case`) derives from it; the inbox rows are checked against it."""
+    if organisation is None or organisation.type not in CASE_HANDLING_TYPES:
         return Case.objects.none()
+    organisation_id = organisation.pk
     # A correlated EXISTS: the callers look up single cases or one inbox page, so it probes the share index a few
     # times instead of collecting all of an organisation's shares (lists are read from InboxEntry, decision 0014).
-    shared = CaseShare.objects.filter(case_id=OuterRef("pk"), organisation_id=user.organisation_id)
-    return Case.objects.filter(Q(lead_id=user.organisation_id) | Exists(shared))
+    shared = CaseShare.objects.filter(case_id=OuterRef("pk"), organisation_id=organisation_id)
+    return Case.objects.filter(Q(lead_id=organisation_id) | Exists(shared))
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases of the user's organisation, for verified staff of the agencies that work on cases; nothing for
+    anyone else. Invisible cases answer 404 everywhere (case page, evidence, exports), so ids cannot be probed."""
+    if not handles_cases(user):
+        return Case.objects.none()
+    return cases_of_organisation(user.organisation)
+
+
+def can_see_case(user, case: Case) -> bool:
+    """`cases_visible_to` for one case: the check behind every single-case permission of a person."""
+    return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
 def inbox_entries_of(user) -> QuerySet[InboxEntry]:
@@ -44,7 +57,9 @@ def get_case_for(user, number: str) -> Case:
 
 
 def is_lead(user, case: Case) -> bool:
-    return case.lead_id is not None and case.lead_id == user.organisation_id
+    """The one lead check: the user belongs to the case's lead agency. Moves of the case, sharing and giving a measure
+    to an agency not yet on the case are the lead's (services call this with the acting user)."""
+    return user is not None and case.lead_id is not None and case.lead_id == user.organisation_id
 
 
 def intake_recipients() -> QuerySet[User]:
@@ -71,18 +86,15 @@ def handles_cases(user) -> bool:
     return is_member_of(user, *CASE_HANDLING_TYPES)
 
 
-def is_on_case(organisation_id: int | None, case: Case) -> bool:
-    """The organisation leads the case or the case is shared with it (the rule of `cases_visible_to`, for one case)."""
-    if organisation_id is None:
-        return False
-    if case.lead_id == organisation_id:
-        return True
-    return CaseShare.objects.filter(case_id=case.pk, organisation_id=organisation_id).exists()
+def is_on_case(organisation: Organisation | None, case: Case) -> bool:
+    """`cases_of_organisation` for one case: whether an agency (the acting user's, or one chosen for a measure) is
+    on the case."""
+    return cases_of_organisation(organisation).filter(pk=case.pk).exists()
 
 
 def can_read_log(user, case: Case) -> bool:
     """Supervisors (»Leitung«) of an agency on the case read who did what with it."""
-    return bool(user.is_supervisor) and is_on_case(user.organisation_id, case)
+    return bool(user.is_supervisor) and can_see_case(user, case)
 
 
 def is_overdue(case: Case) -> bool:

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from sikom.accounts.models import Organisation, User
 from sikom.cases import deadlines, routing, workflow
 from sikom.cases.models import Case, CaseEvent, CaseNumberSequence, CaseShare, CaseStatus, InboxEntry, Message
+from sikom.cases.selectors import is_lead
 from sikom.cases.tasks import notify_case_recipients, notify_reporter
 from sikom.core import audit
+from sikom.core.workflow import TransitionNotAllowed
 from sikom.reports.models import ReportCategory
 from sikom.reports.vocabulary import CATEGORY_BITS
 
@@ -150,7 +152,7 @@ def route_new_case(*, case: Case) -> Case:
 def change_status(*, case: Case, to: str, by: User, reason: str = "") -> Case:
     with transaction.atomic():
         case = _locked(case)
-        workflow.check(case.status, to, is_lead=case.lead_id == by.organisation_id, reason=reason)
+        workflow.CASES.check(case.status, to, responsible=is_lead(by, case), reason=reason)
         _event(case, CaseEvent.Kind.STATUS, by=by, from_status=case.status, to_status=to, reason=reason.strip())
         previous = case.status
         case.status = to
@@ -167,8 +169,8 @@ def refer(*, case: Case, to: Organisation, by: User, reason: str) -> Case:
     with transaction.atomic():
         case = _locked(case)
         if to.pk == case.lead_id:
-            raise workflow.TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
-        workflow.check(case.status, CaseStatus.REFERRED, is_lead=case.lead_id == by.organisation_id, reason=reason)
+            raise TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
+        workflow.CASES.check(case.status, CaseStatus.REFERRED, responsible=is_lead(by, case), reason=reason)
         previous_lead, previous_status = case.lead, case.status
         if previous_lead is not None:
             CaseShare.objects.get_or_create(
@@ -201,10 +203,10 @@ def refer(*, case: Case, to: Organisation, by: User, reason: str) -> Case:
 def share_with(*, case: Case, organisation: Organisation, by: User, reason: str = "") -> CaseShare:
     with transaction.atomic():
         case = _locked(case)
-        if case.lead_id != by.organisation_id:
-            raise workflow.TransitionNotAllowed(_("Diesen Schritt kann nur die federführende Stelle gehen."))
+        if not is_lead(by, case):
+            raise TransitionNotAllowed(str(workflow.CASES.restricted_refused))
         if organisation.pk == case.lead_id:
-            raise workflow.TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
+            raise TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
         share, created = CaseShare.objects.get_or_create(
             case=case, organisation=organisation, defaults={"reason": reason.strip(), "created_by": by}
         )
@@ -291,7 +293,7 @@ def record_reporter_activity(*, case_id: int) -> None:
 
 def mark_seen(*, case: Case, by: User) -> None:
     """The lead agency has looked at the reporter's news: the case no longer stands out in the inbox."""
-    if case.reporter_activity_at is not None and case.lead_id == by.organisation_id:
+    if case.reporter_activity_at is not None and is_lead(by, case):
         with transaction.atomic():
             Case.objects.filter(pk=case.pk).update(reporter_activity_at=None)
             refresh_inbox_entries(case_ids=[case.pk])

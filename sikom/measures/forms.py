@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import Organisation
 from sikom.measures.catalogue import CATALOGUE
-from sikom.measures.models import TRANSITIONS, MeasureStatus
+from sikom.measures.models import MeasureStatus
+from sikom.measures.workflow import MEASURES
 
 _CHOICE_ERRORS = {
     "required": _("Bitte wählen Sie einen Eintrag aus."),
@@ -112,7 +113,7 @@ class UpdateMeasureForm(forms.Form):
         # offered.
         field = self.fields["status"]
         field.choices = MeasureStatus.choices
-        allowed = TRANSITIONS.get(current_status, {current_status})
+        allowed = MEASURES.targets(current_status) or [current_status]
         field.widget.choices = [(value, label) for value, label in MeasureStatus.choices if value in allowed]
 
     def clean(self):

@@ -18,13 +18,6 @@ class MeasureStatus(models.TextChoices):
     ENDED = "ended", _("beendet")
 
 
-# A measure moves forward only; »planned → ended« is a measure called off before it began.
-TRANSITIONS: dict[str, set[str]] = {
-    MeasureStatus.PLANNED: {MeasureStatus.PLANNED, MeasureStatus.ACTIVE, MeasureStatus.ENDED},
-    MeasureStatus.ACTIVE: {MeasureStatus.ACTIVE, MeasureStatus.ENDED},
-    MeasureStatus.ENDED: {MeasureStatus.ENDED},
-}
-
 OPEN_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.ACTIVE]
 
 

@@ -9,10 +9,9 @@ from django.db import models
 from django.db.models import QuerySet, Value, When
 
 from sikom.accounts.models import Organisation, OrganisationType
-from sikom.accounts.selectors import is_verified_staff
 from sikom.cases.models import Case, CaseShare
 from sikom.cases.routing import EXTREMIST_MOTIVES
-from sikom.cases.selectors import is_on_case
+from sikom.cases.selectors import can_see_case
 from sikom.measures import catalogue
 from sikom.measures.catalogue import RESPONSIBLE_TYPES, Recommendation, Responsible
 from sikom.measures.models import CaseMeasure, CaseMeasureChange, MeasureStatus
@@ -57,7 +56,7 @@ def cases_with_running_measures() -> QuerySet[Case]:
 
 def can_manage_measures(user, case: Case) -> bool:
     """Verified staff of the lead or of a shared agency plan and update the case's measures."""
-    return is_verified_staff(user) and is_on_case(user.organisation_id, case)
+    return can_see_case(user, case)
 
 
 def _report(case: Case):

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from sikom.accounts.models import Organisation, User
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseStatus
-from sikom.cases.selectors import is_on_case
+from sikom.cases.selectors import is_lead, is_on_case
 from sikom.cases.services import share_with
 from sikom.core import audit
+from sikom.core.workflow import TransitionNotAllowed
 from sikom.measures.catalogue import MeasureKind
-from sikom.measures.models import OPEN_STATUSES, TRANSITIONS, CaseMeasure, CaseMeasureChange, MeasureStatus
+from sikom.measures.models import OPEN_STATUSES, CaseMeasure, CaseMeasureChange, MeasureStatus
+from sikom.measures.workflow import MEASURES
 
 UPDATABLE_FIELDS = ["status", "starts_on", "ends_on", "notes"]
 
@@ -65,7 +67,7 @@ def _locked(case_id: int) -> Case:
 
 
 def _check_member(by: User | None, case: Case) -> None:
-    if by is None or not is_on_case(by.organisation_id, case):
+    if by is None or not is_on_case(by.organisation, case):
         raise PermissionDenied(
             _("Schutzmaßnahmen planen und ändern können nur die federführende und die beteiligten Stellen.")
         )
@@ -139,8 +141,8 @@ def plan_measure(
             )
         _check_dates(status=MeasureStatus.PLANNED, starts_on=starts_on, ends_on=None, today=timezone.localdate())
         shared = False
-        if not is_on_case(responsible.pk, case):
-            if case.lead_id != by.organisation_id:
+        if not is_on_case(responsible, case):
+            if not is_lead(by, case):
                 raise OnlyLeadMayAssign
             title = MeasureKind(kind).label
             share_with(
@@ -196,15 +198,10 @@ def update_measure(
         current = CaseMeasure.objects.select_for_update().get(pk=measure.pk)
         if current.version != expected_version:
             raise MeasureConflict(current)
-        if status not in TRANSITIONS.get(current.status, set()):
-            raise MeasureInvalid(
-                _("Von »%(current)s« kann die Maßnahme nicht auf »%(target)s« gesetzt werden.")
-                % {
-                    "current": MeasureStatus(current.status).label,
-                    "target": MeasureStatus(status).label if status in MeasureStatus.values else status,
-                },
-                field="status",
-            )
+        try:
+            MEASURES.check(current.status, status)
+        except TransitionNotAllowed as refusal:
+            raise MeasureInvalid(str(refusal), field="status") from refusal
         today = timezone.localdate()
         if status == MeasureStatus.ACTIVE and starts_on is None:
             starts_on = today

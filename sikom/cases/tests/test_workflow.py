@@ -6,8 +6,10 @@ from django.db import connection
 
 from sikom import testing
 from sikom.accounts.models import Organisation, OrganisationType
-from sikom.cases import services, workflow
+from sikom.cases import services
 from sikom.cases.models import Case, CaseEvent, CaseStatus
+from sikom.cases.workflow import CASES
+from sikom.core.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -17,25 +19,25 @@ ALL_PAIRS = [(a, b) for a in S.values for b in S.values]
 
 @pytest.mark.parametrize(("current", "target"), ALL_PAIRS)
 def test_every_pair_of_statuses_follows_the_table(current, target):
-    allowed = target in workflow.TRANSITIONS[current]
-    reason = "Begründung" if target in workflow.REASON_REQUIRED else ""
+    allowed = target in CASES.transitions[current]
+    reason = "Begründung" if target in CASES.reason_required else ""
     if allowed:
-        workflow.check(current, target, is_lead=True, reason=reason)
+        CASES.check(current, target, responsible=True, reason=reason)
     else:
-        with pytest.raises(workflow.TransitionNotAllowed, match="kann der Fall nicht"):
-            workflow.check(current, target, is_lead=True, reason=reason)
+        with pytest.raises(TransitionNotAllowed, match="kann der Fall nicht"):
+            CASES.check(current, target, responsible=True, reason=reason)
 
 
-@pytest.mark.parametrize("target", sorted(workflow.REASON_REQUIRED))
+@pytest.mark.parametrize("target", sorted(CASES.reason_required))
 def test_closing_reopening_and_referring_need_a_reason(target):
-    current = next(status for status, targets in workflow.TRANSITIONS.items() if target in targets)
-    with pytest.raises(workflow.TransitionNotAllowed, match="Begründung"):
-        workflow.check(current, target, is_lead=True, reason="   ")
+    current = next(status for status, targets in CASES.transitions.items() if target in targets)
+    with pytest.raises(TransitionNotAllowed, match="Begründung"):
+        CASES.check(current, target, responsible=True, reason="   ")
 
 
 def test_only_the_lead_moves_the_case(zastex, pd_dresden):
     case = testing.make_case()  # Pirna: lead PD Dresden, ZASTEX shared
-    with pytest.raises(workflow.TransitionNotAllowed, match="nur die federführende Stelle"):
+    with pytest.raises(TransitionNotAllowed, match="nur die federführende Stelle"):
         services.change_status(case=case, to=S.IN_REVIEW, by=zastex)
     services.change_status(case=case, to=S.IN_REVIEW, by=pd_dresden)
     assert Case.objects.get(pk=case.pk).status == S.IN_REVIEW
@@ -63,14 +65,14 @@ def test_referral_to_zora_moves_the_lead_and_keeps_the_old_lead_shared(pd_dresde
     case.refresh_from_db()
     assert case.lead == zora and case.status == S.REFERRED
     assert case.shares.filter(organisation=pd_dresden.organisation).exists()
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.refer(case=case, to=zora, by=pd_dresden, reason="nochmal")
 
 
 def test_referral_needs_a_reason(pd_dresden):
     case = testing.make_case()
     zora = Organisation.objects.get(type=OrganisationType.ZORA)
-    with pytest.raises(workflow.TransitionNotAllowed, match="Begründung"):
+    with pytest.raises(TransitionNotAllowed, match="Begründung"):
         services.refer(case=case, to=zora, by=pd_dresden, reason="")
 
 
@@ -86,7 +88,7 @@ def test_concurrent_status_changes_do_not_lose_an_update(pd_dresden):
         try:
             services.change_status(case=case, to=to, by=pd_dresden, reason="parallel")
             results.append(to)
-        except workflow.TransitionNotAllowed:
+        except TransitionNotAllowed:
             results.append("refused")
         finally:
             connection.close()
