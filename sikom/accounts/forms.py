@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from sikom.accounts.models import Organisation
+from sikom.accounts.models import CONTACT_FIELDS, Organisation
 from sikom.core.validators import clean_phone
 
 
@@ -44,14 +44,7 @@ class TokenForm(forms.Form):
 class OrganisationContactForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "contact_street",
-            "contact_postcode_city",
-            "contact_phone",
-            "contact_email",
-            "contact_website",
-            "contact_note",
-        ]
+        fields = CONTACT_FIELDS
         widgets = {"contact_note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "contact_phone": _("Wie es veröffentlicht werden soll, z. B. +49 351 123-4567."),

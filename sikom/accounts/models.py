@@ -104,6 +104,17 @@ class Organisation(models.Model):
         return any([self.contact_street, self.contact_phone, self.contact_email, self.contact_website])
 
 
+# The public contact details an office maintains itself (form, service and audit use this one list).
+CONTACT_FIELDS = (
+    "contact_street",
+    "contact_postcode_city",
+    "contact_phone",
+    "contact_email",
+    "contact_website",
+    "contact_note",
+)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sikom.accounts.models import Organisation, OrganisationType, User
+from sikom.accounts.models import CONTACT_FIELDS, Organisation, OrganisationType, User
 from sikom.core import audit, throttle
 from sikom.geo.models import District, PoliceDirectorate
 
@@ -108,15 +108,7 @@ def activate_account(*, user: User) -> User:
 
 
 def update_organisation_contact(*, organisation: Organisation, by: User, **fields: str) -> Organisation:
-    allowed = {
-        "contact_street",
-        "contact_postcode_city",
-        "contact_phone",
-        "contact_email",
-        "contact_website",
-        "contact_note",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
     with transaction.atomic():
