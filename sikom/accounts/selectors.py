@@ -19,13 +19,6 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def organisations_visible_to(user) -> QuerySet[Organisation]:
-    """Staff see every organisation of the programme (names and official contacts are not secret)."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    return Organisation.objects.all()
-
-
 def organisations_editable_by(user) -> QuerySet[Organisation]:
     """Members maintain their own organisation's contact details; the platform operators maintain all."""
     if not is_verified_staff(user):

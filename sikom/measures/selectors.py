@@ -43,14 +43,8 @@ def measures_for(case: Case) -> QuerySet[CaseMeasure]:
     )
 
 
-def running_measures_exist(case: Case | int) -> bool:
-    """A running (active) measure keeps the case: the retention rule never deletes such a case."""
-    case_id = case.pk if isinstance(case, Case) else case
-    return CaseMeasure.objects.filter(case_id=case_id, status=MeasureStatus.ACTIVE).exists()
-
-
 def cases_with_running_measures() -> QuerySet[Case]:
-    """For the retention task: exclude these cases from deletion (``.exclude(pk__in=…)``)."""
+    """A running (active) measure keeps the case: the retention task excludes these (``.exclude(pk__in=…)``)."""
     return Case.objects.filter(measures__status=MeasureStatus.ACTIVE).distinct()
 
 
