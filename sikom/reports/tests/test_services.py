@@ -2,12 +2,12 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
 from sikom.cases.models import Case
 from sikom.cases.services import next_case_number
-from sikom.reports import evidence as evidence_files
 from sikom.reports import services
 from sikom.reports.models import Evidence, ReportDraft
 from sikom.reports.tests import flows
@@ -76,7 +76,7 @@ def test_failure_during_submit_leaves_no_case_and_keeps_the_draft(client, monkey
     assert Case.objects.count() == 0
     item = Evidence.objects.get()
     assert item.draft_id == draft.pk and item.report_id is None
-    assert (evidence_files._path_of(item.storage_name)).exists()
+    assert storages["evidence"].exists(item.storage_name)
     monkeypatch.undo()
     submission = services.submit(draft_id=draft.pk)
     assert submission.case.report.evidence.count() == 1
@@ -102,10 +102,10 @@ def test_housekeeping_removes_abandoned_drafts_with_their_files(client):
     flows.fill_until_evidence(client)
     flows.upload(client, ("foto.png", flows.PNG))
     item = Evidence.objects.get()
-    path = evidence_files._path_of(item.storage_name)
     ReportDraft.objects.update(updated_at=timezone.now() - timedelta(hours=25))
     result = services.housekeeping()
-    assert result["drafts"] >= 1 and not ReportDraft.objects.exists() and not path.exists()
+    assert result["drafts"] >= 1 and not ReportDraft.objects.exists()
+    assert not storages["evidence"].exists(item.storage_name)
 
 
 def test_housekeeping_keeps_fresh_drafts_and_submitted_evidence(client):
@@ -114,7 +114,7 @@ def test_housekeeping_keeps_fresh_drafts_and_submitted_evidence(client):
     flows.fill_until_evidence(client)
     services.housekeeping()
     assert Evidence.objects.count() == 1 and ReportDraft.objects.count() == 2
-    assert evidence_files._path_of(Evidence.objects.get().storage_name).exists()
+    assert storages["evidence"].exists(Evidence.objects.get().storage_name)
 
 
 def test_submitting_an_incomplete_draft_names_the_missing_step(client):
