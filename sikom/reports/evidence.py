@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sikom.core.crypto import StreamEncryptor, decrypt_stream
+from sikom.core.crypto import StreamEncryptor, decrypt_stream, read_header
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -294,6 +294,13 @@ def open_evidence(storage_name: str) -> Iterator[bytes]:
     The name is checked at once; the file is opened on the first chunk and closed when the iterator is exhausted or
     closed (a streaming response closes it)."""
     return _decrypted(_checked(storage_name))
+
+
+def is_current(storage_name: str) -> bool:
+    """Whether the file is in the current format under the key that encrypts now (re-encryption would change
+    nothing); DecryptionError if it is not an encrypted file at all."""
+    with _storage().open(_checked(storage_name), "rb") as source:
+        return read_header(source).is_current
 
 
 def save_encrypted(chunks: Iterable[bytes]) -> tuple[str, StreamEncryptor]:

@@ -16,6 +16,7 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.test.utils import isolate_apps
 
+from sikom import testing
 from sikom.core import crypto
 from sikom.core.crypto import (
     DecryptionError,
@@ -394,26 +395,14 @@ def test_each_file_has_its_own_salt_and_key(tmp_path):
         decrypted(tmp_path / "b.skf")
 
 
-def write_legacy(path: Path, key: str, *segments_plain: bytes) -> None:
-    """A file as the SKF1 writer made them before per-file keys: one HKDF sub-key per master key, a 7-byte random
-    nonce prefix, the header as AAD. Kept here, as the only writer of the old format, to prove it stays readable."""
-    raw = base64.urlsafe_b64decode(key)
-    aead = AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"sikom file v1").derive(raw))
-    header = b"SKF1" + key_id(key).encode() + random.Random(path.name).randbytes(7)
-    with path.open("wb") as target:
-        target.write(header)
-        for counter, plain in enumerate(segments_plain):
-            last = counter == len(segments_plain) - 1
-            nonce = header[-7:] + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
-            sealed = aead.encrypt(nonce, plain, header)
-            target.write(struct.pack(">I", len(sealed)) + sealed)
-
-
 @pytest.fixture
 def legacy_file(tmp_path) -> tuple[Path, bytes]:
     path = tmp_path / "alt.skf"
     data = random.Random(1).randbytes(2 * SEGMENT + 10)
-    write_legacy(path, KEY_A, data[:SEGMENT], data[SEGMENT : 2 * SEGMENT], data[2 * SEGMENT :])
+    with path.open("wb") as target:
+        testing.write_legacy_encrypted_file(
+            target, KEY_A, data[:SEGMENT], data[SEGMENT : 2 * SEGMENT], data[2 * SEGMENT :]
+        )
     return path, data
 
 
