@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from sikom import testing
-from sikom.cases import reauth
+from sikom.accounts import reauth
 from sikom.reports.models import Evidence
 
 pytestmark = pytest.mark.django_db

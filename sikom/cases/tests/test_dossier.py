@@ -15,12 +15,13 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from sikom import testing
+from sikom.accounts import reauth
 from sikom.accounts.models import OrganisationType
 from sikom.assessments import rules
 from sikom.assessments import services as assessment_services
 from sikom.assessments.instrument import ITEMS, NOTE_MAX
 from sikom.assessments.models import ThreatAssessment
-from sikom.cases import reauth, services
+from sikom.cases import services
 from sikom.cases.dossier import render_dossier_pdf
 from sikom.cases.models import CaseStatus, Message, RiskLevel
 from sikom.core.models import AuditEvent

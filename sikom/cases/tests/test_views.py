@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -6,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sikom import testing
+from sikom.accounts import reauth
 from sikom.accounts.models import Organisation, OrganisationType
-from sikom.cases import reauth
 from sikom.cases.models import Case, CaseStatus, Message
 from sikom.core.models import AuditEvent
 from sikom.reports.tests import flows
@@ -143,6 +144,16 @@ def test_reauthentication_accepts_a_fresh_totp_code(client, pd_dresden):
     testing.login(client, pd_dresden)
     client.post(reverse("cases:reauth"), {"secret": testing.current_token(pd_dresden)})
     assert time.time() - client.session[reauth.SESSION_KEY] < 5
+
+
+def test_reauthentication_locks_after_repeated_failures_with_a_message_at_the_field(client, pd_dresden, settings):
+    testing.login(client, pd_dresden)
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        client.post(reverse("cases:reauth"), {"secret": "falsch"})
+    response = client.post(reverse("cases:reauth"), {"secret": testing.PASSWORD})
+    assert response.status_code == 200 and reauth.SESSION_KEY not in client.session
+    error = re.search(r'id="id_secret_error".*?</p>', response.content.decode(), re.S).group(0)
+    assert "Zu viele Fehlversuche. Bitte warten Sie bis zu 30 Minuten" in error  # at the field, as login's lock
 
 
 def test_supervisor_reads_the_case_log_others_do_not(client, pd_dresden):
