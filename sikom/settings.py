@@ -252,6 +252,8 @@ CASE_INTAKE_ORGANISATION_TYPES = env.string_list("CASE_INTAKE_ORGANISATION_TYPES
 
 # Uploads stream to disk in 64 KiB chunks; no file is held in memory whole.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+# Evidence is spooled here, encrypted, before it goes to the storage (None: the system's temporary folder).
+FILE_UPLOAD_TEMP_DIR = env.string("FILE_UPLOAD_TEMP_DIR", None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
