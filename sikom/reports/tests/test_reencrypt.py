@@ -1,4 +1,5 @@
-"""Key rotation for evidence files: ``manage.py reencrypt_evidence`` (docs/operations.md)."""
+"""Key rotation: ``manage.py reencrypt_evidence`` for evidence files, ``reencrypt_fields`` for database fields
+(docs/operations.md)."""
 
 import base64
 import hashlib
@@ -7,12 +8,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from sikom import testing
 from sikom.core.crypto import DecryptionError
 from sikom.core.models import AuditEvent
 from sikom.reports import evidence as evidence_files
-from sikom.reports.models import Evidence
+from sikom.reports.models import Evidence, Report, ReportDraft
 from sikom.reports.tests import flows
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,39 @@ def test_an_unreadable_file_is_left_alone_and_stops_the_rotation(
     with pytest.raises(DecryptionError):
         b"".join(evidence_files.open_evidence(png.storage_name))
     assert len(list(store.listdir("incoming")[1])) == 2  # no stray new file for the damaged one
+
+
+# Database fields (core.rotation, manage.py reencrypt_fields)
+
+
+def raw_column(model, pk, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {model._meta.db_table} WHERE id = %s", [pk])  # noqa: S608 -- test names
+        return cursor.fetchone()[0]
+
+
+def test_field_reencryption_moves_old_tokens_to_the_new_key(settings, capsys):
+    settings.ENCRYPTION_KEYS = [OLD_KEY]
+    case = testing.make_case(description="Drohung vor dem Rathaus.", contact_name="")
+    draft = ReportDraft.objects.create(answers={"person": {"municipality": "Görlitz"}})
+    submitted_at = case.report.submitted_at
+    settings.ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
+    fresh = testing.make_case(description="Schon mit dem neuen Schlüssel.")
+    untouched = raw_column(Report, fresh.report.pk, "description")
+
+    call_command("reencrypt_fields")
+
+    output = capsys.readouterr().out
+    assert "reports.Report.description: 1" in output and "reports.ReportDraft.answers: 1" in output
+    assert raw_column(Report, case.report.pk, "description").startswith(f"enc1:{key_id(NEW_KEY).decode()}:")
+    assert raw_column(Report, case.report.pk, "contact_name") == ""  # empty stays empty
+    assert raw_column(Report, fresh.report.pk, "description") == untouched  # already current: not rewritten
+    settings.ENCRYPTION_KEYS = [NEW_KEY]
+    report = Report.objects.get(pk=case.report.pk)
+    assert (report.description, report.submitted_at) == ("Drohung vor dem Rathaus.", submitted_at)
+    assert ReportDraft.objects.get(pk=draft.pk).answers == {"person": {"municipality": "Görlitz"}}
+    counts = AuditEvent.objects.get(action="crypto.fields_reencrypted").data
+    assert counts["reports.Report.description"] == 1 and counts["cases.Message.body"] == 0
+    call_command("reencrypt_fields", verbosity=0)
+    second_run = AuditEvent.objects.filter(action="crypto.fields_reencrypted").order_by("pk").last()
+    assert set(second_run.data.values()) == {0}
