@@ -15,7 +15,6 @@ from sikom.core.crypto import DecryptionError
 from sikom.core.models import AuditEvent
 from sikom.reports import evidence as evidence_files
 from sikom.reports.models import Evidence, Report, ReportDraft
-from sikom.reports.tests import flows
 
 pytestmark = pytest.mark.django_db
 
@@ -32,27 +31,40 @@ def key_id(key: str) -> bytes:
     return hashlib.sha256(base64.urlsafe_b64decode(key)).hexdigest()[:8].encode()
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 300  # more than one segment
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def add_evidence(report, storage_name: str, content: bytes, content_type: str) -> Evidence:
+    return Evidence.objects.create(
+        report=report,
+        storage_name=storage_name,
+        original_name="datei",
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
 @pytest.fixture
-def draft_with_old_files(client, settings):
-    """A draft with a PNG under the old key (SKF2) and a PDF rewritten in the old SKF1 format, as before the change."""
+def old_files(settings):
+    """A report with a PNG under the old key (SKF2) and a PDF in the old SKF1 format, as written before the change."""
     settings.ENCRYPTION_KEYS = [OLD_KEY]
-    flows.fill_until_evidence(client)
-    flows.upload(client, ("foto.png", flows.PNG), ("brief.pdf", flows.PDF))
-    png, pdf = Evidence.objects.order_by("content_type")[1], Evidence.objects.order_by("content_type")[0]
-    store = storages["evidence"]
-    store.delete(pdf.storage_name)
+    report = testing.make_case().report
+    png_name, _written = evidence_files.save_encrypted([PNG[:1000], PNG[1000:]])
     legacy = ContentFile(b"", name="legacy")
-    testing.write_legacy_encrypted_file(legacy.file, OLD_KEY, flows.PDF)
-    assert store.save(pdf.storage_name, legacy) == pdf.storage_name
-    assert header_of(pdf.storage_name) == b"SKF1" + key_id(OLD_KEY)
+    testing.write_legacy_encrypted_file(legacy.file, OLD_KEY, PDF)
+    pdf_name = storages["evidence"].save(f"incoming/{'1' * 32}.skf", legacy)
+    assert header_of(png_name) == b"SKF2" + key_id(OLD_KEY)
+    assert header_of(pdf_name) == b"SKF1" + key_id(OLD_KEY)
     settings.ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]  # the rotation: the new key first, the old one still there
-    return png, pdf
+    return add_evidence(report, png_name, PNG, "image/png"), add_evidence(report, pdf_name, PDF, "application/pdf")
 
 
 def test_reencryption_moves_every_file_to_the_new_key_and_format(
-    draft_with_old_files, settings, capsys, django_capture_on_commit_callbacks
+    old_files, settings, capsys, django_capture_on_commit_callbacks
 ):
-    png, pdf = draft_with_old_files
+    png, pdf = old_files
     old_names = {png.storage_name, pdf.storage_name}
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,8 +78,8 @@ def test_reencryption_moves_every_file_to_the_new_key_and_format(
     for item in (png, pdf):
         assert header_of(item.storage_name) == b"SKF2" + key_id(NEW_KEY)
     settings.ENCRYPTION_KEYS = [NEW_KEY]  # the old key can go now
-    assert b"".join(evidence_files.open_evidence(png.storage_name)) == flows.PNG
-    assert b"".join(evidence_files.open_evidence(pdf.storage_name)) == flows.PDF
+    assert b"".join(evidence_files.open_evidence(png.storage_name)) == PNG
+    assert b"".join(evidence_files.open_evidence(pdf.storage_name)) == PDF
     assert AuditEvent.objects.get(action="evidence.reencrypted").data == {
         "checked": 2,
         "reencrypted": 2,
@@ -75,17 +87,15 @@ def test_reencryption_moves_every_file_to_the_new_key_and_format(
     }
 
 
-def test_a_second_run_changes_nothing(draft_with_old_files):
+def test_a_second_run_changes_nothing(old_files):
     call_command("reencrypt_evidence", verbosity=0)
     names = sorted(Evidence.objects.values_list("storage_name", flat=True))
     call_command("reencrypt_evidence", verbosity=0)
     assert sorted(Evidence.objects.values_list("storage_name", flat=True)) == names
 
 
-def test_an_unreadable_file_is_left_alone_and_stops_the_rotation(
-    draft_with_old_files, django_capture_on_commit_callbacks
-):
-    png, pdf = draft_with_old_files
+def test_an_unreadable_file_is_left_alone_and_stops_the_rotation(old_files, django_capture_on_commit_callbacks):
+    png, pdf = old_files
     store = storages["evidence"]
     with store.open(png.storage_name, "rb") as source:
         damaged = bytearray(source.read())

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sikom.reports import services
+from sikom.reports.rotation import reencrypt_evidence
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = services.reencrypt_evidence()
+        result = reencrypt_evidence()
         if options["verbosity"]:
             self.stdout.write(", ".join(f"{name}: {count}" for name, count in result.items()))
         if result["unreadable"]:
