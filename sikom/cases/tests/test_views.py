@@ -119,8 +119,12 @@ def test_refer_to_zora_and_forged_organisation_ids(client, pd_dresden):
     assert case.lead == zora and case.status == CaseStatus.REFERRED
 
 
-def test_evidence_download_after_reauthentication(client, pd_dresden, settings, tmp_path):
+@pytest.mark.parametrize(
+    "backend", ["sikom.core.storage.PrivateFileSystemStorage", "django.core.files.storage.InMemoryStorage"]
+)
+def test_evidence_download_after_reauthentication(client, pd_dresden, settings, tmp_path, backend):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": backend}}  # downloads go through storage.open
     reporter = Client()
     flows.fill_all(reporter, files=[("foto.png", flows.PNG)])
     flows.submit(reporter)

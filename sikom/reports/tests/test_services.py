@@ -98,7 +98,12 @@ def test_interrupted_upload_leaves_nothing_behind(evidence_root):
     assert Case.objects.count() == 0
 
 
-def test_housekeeping_removes_abandoned_drafts_with_their_files(client):
+@pytest.mark.parametrize(
+    "backend", ["sikom.core.storage.PrivateFileSystemStorage", "django.core.files.storage.InMemoryStorage"]
+)
+def test_housekeeping_removes_abandoned_drafts_with_their_files(client, settings, backend):
+    # Also on a storage with no folder at all: upload and housekeeping use nothing but the storage API.
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": backend}}
     flows.fill_until_evidence(client)
     flows.upload(client, ("foto.png", flows.PNG))
     item = Evidence.objects.get()
