@@ -42,7 +42,8 @@ def confirm(request, secret: str) -> bool:
         allowed = device is not None and device.verify_is_allowed()[0]
         ok = bool(allowed and device.verify_token(secret.strip()))
     if ok:
-        throttle.reset(*counters[0][:2])  # as a successful login does: the account's count starts again
+        scope, account_key, _limit = counters[0]
+        throttle.reset(scope, account_key)  # as a successful login does: the account's count starts again
         request.session[SESSION_KEY] = time.time()
     else:
         throttle.record_failure(counters, window)
