@@ -69,3 +69,12 @@ def string_list(name: str, default: object = _MISSING) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name} must be a comma-separated list without empty entries, not {value!r}.")
     return items
+
+
+def choice(name: str, choices: list[str], default: str) -> str:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value

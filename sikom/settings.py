@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sikom import env
@@ -117,6 +118,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:my_area"
+# Where accounts.reauth sends a person to confirm the password again before exports and evidence downloads.
+REAUTH_URL = "casefile:reauth"
 LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -192,8 +195,43 @@ STATICFILES_DIRS = [
     ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Evidence files (encrypted by the application, read only through it) live in the storage "evidence": the file
+# system under EVIDENCE_ROOT on a single server, or an S3-compatible object store that several application servers
+# share (django-storages; docs/operations.md). Everything else that stores files goes through the same alias.
+EVIDENCE_STORAGE = env.choice("EVIDENCE_STORAGE", ["filesystem", "s3"], "filesystem")
+if EVIDENCE_STORAGE == "s3":
+    _s3_access_key = env.string("EVIDENCE_S3_ACCESS_KEY_ID", None)
+    _s3_secret_key = env.string("EVIDENCE_S3_SECRET_ACCESS_KEY", None)
+    if (_s3_access_key is None) != (_s3_secret_key is None):
+        raise ImproperlyConfigured(
+            "Set both EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY (or their _FILE variants), or "
+            "neither to use the credentials of the machine's role."
+        )
+    _s3_endpoint = env.string("EVIDENCE_S3_ENDPOINT_URL", None)
+    if _s3_endpoint is not None and not _s3_endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"EVIDENCE_S3_ENDPOINT_URL must start with https:// or http://, not {_s3_endpoint!r}."
+        )
+    _evidence_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.string("EVIDENCE_S3_BUCKET"),
+            "endpoint_url": _s3_endpoint,
+            "region_name": env.string("EVIDENCE_S3_REGION", None),
+            "access_key": _s3_access_key,
+            "secret_key": _s3_secret_key,
+            "location": env.string("EVIDENCE_S3_PREFIX", ""),
+            "addressing_style": env.choice("EVIDENCE_S3_ADDRESSING_STYLE", ["auto", "path", "virtual"], "auto"),
+            "file_overwrite": False,  # evidence is never replaced; names are random anyway
+            # Downloads spool to a temporary file beyond 64 KiB (ciphertext only), never a whole file in memory.
+            "max_memory_size": 64 * 1024,
+        },
+    }
+else:
+    _evidence_storage = {"BACKEND": "sikom.core.storage.PrivateFileSystemStorage"}  # rooted at EVIDENCE_ROOT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": _evidence_storage,
     "staticfiles": {
         "BACKEND": env.string("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
@@ -217,6 +255,8 @@ CASE_INTAKE_ORGANISATION_TYPES = env.string_list("CASE_INTAKE_ORGANISATION_TYPES
 
 # Uploads stream to disk in 64 KiB chunks; no file is held in memory whole.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+# Evidence is spooled here, encrypted, before it goes to the storage (None: the system's temporary folder).
+FILE_UPLOAD_TEMP_DIR = env.string("FILE_UPLOAD_TEMP_DIR", None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 

@@ -1,7 +1,15 @@
 """Factories and helpers shared by the test suites: personas are built from these, never from fixtures files."""
 
+import base64
+import hashlib
 import itertools
+import os
+import struct
+from typing import BinaryIO
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -121,3 +129,18 @@ def directorate_member(district_key: str) -> User:
     """A member of the police directorate responsible for the district."""
     directorate = District.objects.get(key=district_key).police_directorate
     return make_user(organisation=organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate))
+
+
+def write_legacy_encrypted_file(target: BinaryIO, key: str, *segments: bytes) -> None:
+    """Write ``segments`` (each at most 64 KiB) as the SKF1 writer did before per-file keys: one HKDF sub-key per
+    master key, a 7-byte random nonce prefix, the header as AAD. The only writer of the old format left, so tests
+    can prove such files stay readable and get re-encrypted."""
+    raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    aead = AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"sikom file v1").derive(raw))
+    header = b"SKF1" + hashlib.sha256(raw).hexdigest()[:8].encode() + os.urandom(7)
+    target.write(header)
+    for counter, plain in enumerate(segments):
+        last = counter == len(segments) - 1
+        nonce = header[-7:] + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+        sealed = aead.encrypt(nonce, plain, header)
+        target.write(struct.pack(">I", len(sealed)) + sealed)

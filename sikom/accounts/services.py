@@ -30,6 +30,14 @@ def _account_key(email: str) -> str:
     return throttle.hashed_key(f"account:{email.strip().lower()}")
 
 
+def login_counters(request: HttpRequest, email: str) -> list[tuple[str, str, int]]:
+    """The failure counters of a password check, account first: shared by login and re-authentication."""
+    return [
+        ("login_account", _account_key(email), settings.LOGIN_FAILURES_PER_ACCOUNT),
+        ("login_client", throttle.client_key(request), settings.LOGIN_FAILURES_PER_CLIENT),
+    ]
+
+
 def check_login(*, request: HttpRequest, email: str, password: str) -> LoginResult:
     """Check the password, counting failures per account and per client; raise LoginLocked when over the limit.
 
@@ -37,10 +45,7 @@ def check_login(*, request: HttpRequest, email: str, password: str) -> LoginResu
     """
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     account_key = _account_key(email)
-    counters = [
-        ("login_account", account_key, settings.LOGIN_FAILURES_PER_ACCOUNT),
-        ("login_client", throttle.client_key(request), settings.LOGIN_FAILURES_PER_CLIENT),
-    ]
+    counters = login_counters(request, email)
     if throttle.locked(counters, window):
         audit.log("auth.login_locked", data={"account": account_key[:12]})
         raise LoginLocked

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -231,7 +232,20 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         target = ""
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if reauth.confirm(request, form.cleaned_data["secret"]):
-            return redirect(target or "casefile:inbox")
-        form.add_error("secret", _("Das war weder Ihr Passwort noch ein gültiger Code."))
+        try:
+            confirmed = reauth.confirm(request, form.cleaned_data["secret"])
+        except reauth.ReauthLocked:
+            # Counted on the login's counters, whose window reaches back one more window: say the longest wait.
+            minutes = 2 * settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+            form.add_error(
+                "secret",
+                _(
+                    "Zu viele Fehlversuche. Bitte warten Sie bis zu %(minutes)d Minuten und versuchen Sie es dann erneut."
+                )
+                % {"minutes": minutes},
+            )
+        else:
+            if confirmed:
+                return redirect(target or "casefile:inbox")
+            form.add_error("secret", _("Das war weder Ihr Passwort noch ein gültiger Code."))
     return render(request, "casefile/reauth.html", {"form": form, "next": target})

@@ -8,14 +8,21 @@ to try keys. Fields and files use separate sub-keys derived with HKDF, so nonces
 Fields: ``"enc1:<keyid>:<urlsafe b64 of nonce + ciphertext>"``, AES-256-GCM, random 96-bit nonce, AAD ``enc1:<keyid>``.
 
 Files (a STREAM construction, after Hoang, Reyhanitabar, Rogaway and Vizár, "Online Authenticated-Encryption and its
-Nonce-Reuse Misuse-Resistance"): a header ``SKF1 + keyid (8 ASCII bytes) + nonce prefix (7 random bytes)``, then
-segments of up to 64 KiB plaintext, each stored as a 4-byte big-endian ciphertext length and the AES-GCM ciphertext
-with tag. Segment nonce = prefix + 4-byte big-endian counter + last flag (0/1); AAD = the header. The counter stops
-reordering, the last flag stops truncation and appending, and both files and memory are handled one segment at a time.
+Nonce-Reuse Misuse-Resistance", laid out like Tink's AES-GCM-HKDF streaming AEAD; decision 0015): a header
+``SKF2 + keyid (8 ASCII bytes) + salt (32 random bytes) + nonce prefix (7 random bytes)``, then segments of up to
+64 KiB plaintext, each stored as a 4-byte big-endian ciphertext length and the AES-GCM ciphertext with tag. Every file
+has its own AES-256 key, HKDF-SHA256 of the master key with the file's salt (info ``sikom file v2:<keyid>``), so no
+two files share a key and the nonce prefix only has to be unique within one file. Segment nonce = prefix + 4-byte
+big-endian counter + last flag (0/1); AAD = the header. The counter stops reordering, the last flag stops truncation
+and appending, and both files and memory are handled one segment at a time.
+
+Files written before per-file keys (``SKF1``: no salt, every file under one HKDF sub-key of the master key, 19-byte
+header) are still read; nothing writes them any more, and ``manage.py reencrypt_evidence`` rewrites them as SKF2.
 """
 
 import base64
 import binascii
+import dataclasses
 import functools
 import hashlib
 import json
@@ -23,7 +30,6 @@ import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -36,13 +42,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 TOKEN_PREFIX = "enc1"  # noqa: S105 -- a format marker, not a secret
-FILE_MAGIC = b"SKF1"
+FILE_MAGIC = b"SKF2"
+LEGACY_FILE_MAGIC = b"SKF1"
 SEGMENT_SIZE = 64 * 1024
 _TAG_SIZE = 16
 _NONCE_SIZE = 12
 _KEY_ID_SIZE = 8
 _NONCE_PREFIX_SIZE = 7
-_HEADER_SIZE = len(FILE_MAGIC) + _KEY_ID_SIZE + _NONCE_PREFIX_SIZE
+_SALT_SIZE = 32  # as Tink: a salt as long as the derived key
+_HEADER_SIZE = {
+    FILE_MAGIC: len(FILE_MAGIC) + _KEY_ID_SIZE + _SALT_SIZE + _NONCE_PREFIX_SIZE,
+    LEGACY_FILE_MAGIC: len(LEGACY_FILE_MAGIC) + _KEY_ID_SIZE + _NONCE_PREFIX_SIZE,
+}
 _LENGTH = struct.Struct(">I")
 _MAX_SEGMENTS = 2**32  # the counter has four bytes; 2**32 segments of 64 KiB are 256 TiB
 
@@ -55,7 +66,13 @@ class DecryptionError(Exception):
 class _Key:
     id: str
     field: AESGCM
-    file: AESGCM
+    legacy_file: AESGCM  # the one key of every SKF1 file; read only
+    raw: bytes = dataclasses.field(repr=False)  # kept out of tracebacks and logs
+
+    def file_key(self, salt: bytes) -> AESGCM:
+        """The AES-256-GCM key of one SKF2 file: HKDF-SHA256 of the master key with the file's random salt."""
+        info = b"sikom file v2:" + self.id.encode("ascii")
+        return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(self.raw))
 
 
 def _decode_key(value: object, position: int) -> bytes:
@@ -94,7 +111,7 @@ def _keys_for(configured: tuple[object, ...]) -> tuple[_Key, ...]:
         if any(k.id == key_id for k in keys):
             # The same key twice is a copy-and-paste slip; two keys with one id would make decryption ambiguous.
             raise ImproperlyConfigured(f"ENCRYPTION_KEYS[{position}] repeats a key (key id {key_id}).")
-        keys.append(_Key(key_id, _derive(raw, b"sikom field v1"), _derive(raw, b"sikom file v1")))
+        keys.append(_Key(key_id, _derive(raw, b"sikom field v1"), _derive(raw, b"sikom file v1"), raw))
     return tuple(keys)
 
 
@@ -226,16 +243,18 @@ class EncryptedJSONField(_NoLookupsMixin, models.TextField):
 class StreamEncryptor:
     """Encrypts a stream of any length into ``target`` while holding at most one 64 KiB segment in memory.
 
-    ``write`` takes chunks of any size; ``close`` writes the final segment (empty for an empty file) and must be
-    called, or the file is unreadable as truncated. ``close`` does not close ``target``. ``sha256_hex`` and ``size``
-    describe the plaintext, so the checksum shown to the reporter is computed without a second pass.
+    Each instance draws a fresh salt, so each file gets its own key. ``write`` takes chunks of any size; ``close``
+    writes the final segment (empty for an empty file) and must be called, or the file is unreadable as truncated.
+    ``close`` does not close ``target``. ``sha256_hex`` and ``size`` describe the plaintext, so the checksum shown to
+    the reporter is computed without a second pass.
     """
 
     def __init__(self, target: BinaryIO) -> None:
         key = _keys()[0]
+        salt = os.urandom(_SALT_SIZE)
         self._target = target
-        self._aead = key.file
-        self._header = FILE_MAGIC + key.id.encode("ascii") + os.urandom(_NONCE_PREFIX_SIZE)
+        self._aead = key.file_key(salt)
+        self._header = FILE_MAGIC + key.id.encode("ascii") + salt + os.urandom(_NONCE_PREFIX_SIZE)
         self._prefix = self._header[-_NONCE_PREFIX_SIZE:]
         self._buffer = bytearray()
         self._counter = 0
@@ -307,46 +326,75 @@ def _read_exactly(source: BinaryIO, size: int) -> bytes:
     return data
 
 
-def decrypt_file(path: Path) -> Iterator[bytes]:
-    """Yield the plaintext of a file written by ``StreamEncryptor``, one verified segment at a time.
+@dataclass(frozen=True)
+class FileHeader:
+    """What the header of an encrypted file says: its format (``SKF2``, or ``SKF1`` for old files) and key id."""
+
+    magic: bytes
+    key_id: str
+    raw: bytes
+
+    @property
+    def is_current(self) -> bool:
+        """Written in the current format with the key that encrypts now, so re-encryption would change nothing."""
+        return self.magic == FILE_MAGIC and self.key_id == current_key_id()
+
+    def aead(self) -> AESGCM:
+        key = _key_by_id(self.key_id)
+        if self.magic == LEGACY_FILE_MAGIC:
+            return key.legacy_file
+        return key.file_key(self.raw[len(FILE_MAGIC) + _KEY_ID_SIZE : -_NONCE_PREFIX_SIZE])
+
+
+def read_header(source: BinaryIO) -> FileHeader:
+    """Read and check the header at the start of ``source``; DecryptionError if it is no SKF1/SKF2 file."""
+    magic = source.read(len(FILE_MAGIC))
+    if magic not in _HEADER_SIZE:
+        raise DecryptionError("not an SKF1 or SKF2 file")
+    rest = source.read(_HEADER_SIZE[magic] - len(magic))
+    if len(rest) != _HEADER_SIZE[magic] - len(magic):
+        raise DecryptionError("file is truncated in its header")
+    try:
+        key_id = rest[:_KEY_ID_SIZE].decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise DecryptionError("invalid key id in header") from exc
+    return FileHeader(magic, key_id, magic + rest)
+
+
+def decrypt_stream(source: BinaryIO) -> Iterator[bytes]:
+    """Yield the plaintext of a file written by ``StreamEncryptor`` (or an old SKF1 file), one verified segment at a
+    time, reading ``source`` from its current position; ``source`` is not closed.
 
     Each segment is authenticated before it is yielded; a truncated, reordered, extended or altered file raises
     ``DecryptionError`` at the first bad segment, so a consumer streaming to a response may already have sent the
     segments before it (they are authentic, but the whole is not).
     """
-    with open(path, "rb") as source:
-        header = source.read(_HEADER_SIZE)
-        if len(header) != _HEADER_SIZE or not header.startswith(FILE_MAGIC):
-            raise DecryptionError("not an SKF1 file")
-        try:
-            key_id = header[len(FILE_MAGIC) : len(FILE_MAGIC) + _KEY_ID_SIZE].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise DecryptionError("invalid key id in header") from exc
-        aead = _key_by_id(key_id).file
-        prefix = header[-_NONCE_PREFIX_SIZE:]
+    header = read_header(source)
+    aead = header.aead()
+    prefix = header.raw[-_NONCE_PREFIX_SIZE:]
+    length_bytes = source.read(_LENGTH.size)
+    counter = 0
+    while True:
+        if not length_bytes:
+            raise DecryptionError("file is truncated: no final segment")
+        if len(length_bytes) != _LENGTH.size:
+            raise DecryptionError("file is truncated")
+        (length,) = _LENGTH.unpack(length_bytes)
+        if not _TAG_SIZE <= length <= SEGMENT_SIZE + _TAG_SIZE:
+            # Checked before reading, so a forged length cannot make us allocate more than one segment.
+            raise DecryptionError("invalid segment length")
+        sealed = _read_exactly(source, length)
+        # Whether this is the last segment is decided by the file's end, and the tag confirms it: a file cut after
+        # any segment but the real last one, or extended after it, fails here.
         length_bytes = source.read(_LENGTH.size)
-        counter = 0
-        while True:
-            if not length_bytes:
-                raise DecryptionError("file is truncated: no final segment")
-            if len(length_bytes) != _LENGTH.size:
-                raise DecryptionError("file is truncated")
-            (length,) = _LENGTH.unpack(length_bytes)
-            if not _TAG_SIZE <= length <= SEGMENT_SIZE + _TAG_SIZE:
-                # Checked before reading, so a forged length cannot make us allocate more than one segment.
-                raise DecryptionError("invalid segment length")
-            sealed = _read_exactly(source, length)
-            # Whether this is the last segment is decided by the file's end, and the tag confirms it: a file cut
-            # after any segment but the real last one, or extended after it, fails here.
-            length_bytes = source.read(_LENGTH.size)
-            last = not length_bytes
-            if counter >= _MAX_SEGMENTS:
-                raise DecryptionError("too many segments")
-            try:
-                plain = aead.decrypt(_segment_nonce(prefix, counter, last), sealed, header)
-            except InvalidTag as exc:
-                raise DecryptionError(f"segment {counter} failed authentication") from exc
-            yield plain
-            if last:
-                return
-            counter += 1
+        last = not length_bytes
+        if counter >= _MAX_SEGMENTS:
+            raise DecryptionError("too many segments")
+        try:
+            plain = aead.decrypt(_segment_nonce(prefix, counter, last), sealed, header.raw)
+        except InvalidTag as exc:
+            raise DecryptionError(f"segment {counter} failed authentication") from exc
+        yield plain
+        if last:
+            return
+        counter += 1

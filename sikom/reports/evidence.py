@@ -1,40 +1,46 @@
-"""Evidence files: checked by content, encrypted while they stream in, kept under ``settings.EVIDENCE_ROOT``.
+"""Evidence files: checked by content, encrypted while they stream in, kept in the storage ``"evidence"``.
 
-An upload goes through ``EvidenceUploadHandler``: every 64 KiB chunk is encrypted on arrival (``core.crypto``), so
-plaintext never touches the disk and no file is held in memory whole. The type is decided from the first 64 KiB by
-``detect_type``, never from the name or the browser's claim. Accepted files land in ``incoming/`` and stay there:
-the database row (of a draft or a report) is what makes a file known, so a file is never moved while the row points
-to it. Files nobody references are removed by ``delete_orphans`` (the caller passes the names the database knows).
+An upload goes through ``EvidenceUploadHandler``: every 64 KiB chunk is encrypted on arrival (``core.crypto``) into
+an anonymous local spool file, so plaintext never touches a disk and no file is held in memory whole; the complete
+ciphertext is then handed to the storage with ``storage.save()`` (the file system under ``EVIDENCE_ROOT``, or an
+S3-compatible object store; decision 0015). The type is decided from the first 64 KiB by ``detect_type``, never from
+the name or the browser's claim. Accepted files land in ``incoming/`` and stay there: the database row (of a draft or
+a report) is what makes a file known, so a file is never moved while the row points to it. Files nobody references
+are removed by ``delete_orphans`` (the caller passes the names the database knows).
 
-Storage names are paths relative to ``EVIDENCE_ROOT`` (``incoming/<hex>.skf``); the client's file name is kept only
-as metadata, never as a path.
+Storage names are relative (``incoming/<hex>.skf``); the client's file name is kept only as metadata, never as a
+name in the storage.
 """
 
 import codecs
 import os
 import re
-import time
+import tempfile
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sikom.core.crypto import StreamEncryptor, decrypt_file
+from sikom.core.crypto import StreamEncryptor, decrypt_stream, read_header
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 MAX_NAME_LENGTH = 200
 
+STORAGE_ALIAS = "evidence"
 INCOMING = "incoming"
 SUFFIX = ".skf"
 
@@ -258,23 +264,12 @@ def detect_type(head: bytes, filename: str) -> str:
 # Storage
 
 
-def _root() -> Path:
-    return Path(settings.EVIDENCE_ROOT)
+def _storage() -> Storage:
+    return storages[STORAGE_ALIAS]
 
 
-def _private_dir(*parts: str) -> Path:
-    """Create EVIDENCE_ROOT/parts… with mode 0o700 for every level we create (makedirs would only set the last)."""
-    root = _root()
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = root
-    for part in parts:
-        path = path / part
-        path.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-def _path_of(storage_name: str) -> Path:
-    """The file for a storage name; ValueError for anything that could leave EVIDENCE_ROOT."""
+def _checked(storage_name: str) -> str:
+    """The storage name, if it is one we could have made; ValueError for anything that could leave the storage."""
     pure = PurePosixPath(storage_name)
     if (
         not storage_name
@@ -285,46 +280,86 @@ def _path_of(storage_name: str) -> Path:
         or pure.suffix != SUFFIX
     ):
         raise ValueError(f"invalid evidence storage name: {storage_name!r}")
-    root = _root().resolve()
-    path = (root / pure).resolve()
-    if not path.is_relative_to(root):  # a symlink pointing out
-        raise ValueError(f"evidence storage name leaves EVIDENCE_ROOT: {storage_name!r}")
-    return path
+    return storage_name
+
+
+def _decrypted(storage_name: str) -> Iterator[bytes]:
+    with _storage().open(storage_name, "rb") as source:
+        yield from decrypt_stream(source)
 
 
 def open_evidence(storage_name: str) -> Iterator[bytes]:
-    """The decrypted content, chunk by chunk (each chunk authenticated; see ``core.crypto.decrypt_file``)."""
-    return decrypt_file(_path_of(storage_name))
+    """The decrypted content, chunk by chunk (each chunk authenticated; see ``core.crypto.decrypt_stream``).
+
+    The name is checked at once; the file is opened on the first chunk and closed when the iterator is exhausted or
+    closed (a streaming response closes it)."""
+    return _decrypted(_checked(storage_name))
+
+
+def is_current(storage_name: str) -> bool:
+    """Whether the file is in the current format under the key that encrypts now (re-encryption would change
+    nothing); DecryptionError if it is not an encrypted file at all."""
+    with _storage().open(_checked(storage_name), "rb") as source:
+        return read_header(source).is_current
+
+
+def save_encrypted(chunks: Iterable[bytes]) -> tuple[str, StreamEncryptor]:
+    """Encrypt ``chunks`` into a new file in the evidence storage; return its storage name and the encryptor (for
+    size and SHA-256 of the plaintext). Used to rewrite files under the current key (``reencrypt_evidence``)."""
+    with _spool() as spool:
+        with StreamEncryptor(spool) as encryptor:
+            for chunk in chunks:
+                encryptor.write(chunk)
+        return _store(spool), encryptor
+
+
+def _spool() -> BinaryIO:
+    # Anonymous (unlinked at once where the OS allows): a killed process leaves no spool file behind.
+    return tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
+
+
+def _store(spool: BinaryIO) -> str:
+    """Hand a complete encrypted spool file to the storage under a new random name; return the name it got."""
+    spool.seek(0)
+    return _storage().save(f"{INCOMING}/{uuid.uuid4().hex}{SUFFIX}", File(spool))
 
 
 def delete_evidence_file(storage_name: str) -> None:
-    _path_of(storage_name).unlink(missing_ok=True)
+    _storage().delete(_checked(storage_name))
+
+
+def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored yet
+        return
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for directory in directories:
+        yield from _walk(storage, f"{folder}/{directory}" if folder else directory)
 
 
 def delete_orphans(known_storage_names: set[str], older_than: timedelta) -> int:
-    """Delete .skf files under EVIDENCE_ROOT that the database does not know and that are older than ``older_than``.
+    """Delete .skf files in the evidence storage that the database does not know and that are older than
+    ``older_than``; return how many were deleted.
 
-    ``older_than`` must exceed the longest upload and form round trip, or a file still being uploaded or not yet
-    saved could be taken. Symbolic links are neither followed nor deleted. Returns the number of files deleted.
+    ``older_than`` must exceed the longest upload and form round trip, or a file saved but whose row is not yet
+    committed could be taken. Only the storage API is used (``listdir``, ``get_modified_time``, ``delete``), so this
+    works on an object store as on the file system (where symbolic links are neither followed nor deleted).
     """
-    root = _root()
-    cutoff = time.time() - older_than.total_seconds()
+    storage = _storage()
+    cutoff = timezone.now() - older_than
     deleted = 0
-    for directory, _dirs, files in os.walk(root):
-        for file_name in files:
-            if not file_name.endswith(SUFFIX):
+    for name in _walk(storage):
+        if not name.endswith(SUFFIX) or name in known_storage_names:
+            continue
+        try:
+            if storage.get_modified_time(name) >= cutoff:
                 continue
-            path = Path(directory) / file_name
-            if path.relative_to(root).as_posix() in known_storage_names:
-                continue
-            try:
-                info = path.lstat()
-                if path.is_symlink() or info.st_mtime >= cutoff:
-                    continue
-                path.unlink()
-            except FileNotFoundError:
-                continue  # removed meanwhile, e.g. by a concurrent run
-            deleted += 1
+            storage.delete(name)
+        except FileNotFoundError:
+            continue  # removed meanwhile, e.g. by a concurrent run
+        deleted += 1
     return deleted
 
 
@@ -361,9 +396,7 @@ class StoredEvidence(UploadedFile):
 @dataclass
 class _Incoming:
     original_name: str
-    storage_name: str
-    path: Path
-    handle: BinaryIO
+    spool: BinaryIO
     encryptor: StreamEncryptor
     head: bytearray = field(default_factory=bytearray)
     content_type: str | None = None
@@ -371,7 +404,7 @@ class _Incoming:
 
 
 class EvidenceUploadHandler(FileUploadHandler):
-    """Encrypts each uploaded file to ``EVIDENCE_ROOT/incoming/<uuid>.skf`` as it streams in.
+    """Encrypts each uploaded file as it streams in and stores it as ``incoming/<uuid>.skf`` in the evidence storage.
 
     Use it as the request's only upload handler, before anything reads ``request.POST``:
     ``request.upload_handlers = [EvidenceUploadHandler(request)]`` in a view that is ``csrf_exempt`` with the CSRF
@@ -382,7 +415,8 @@ class EvidenceUploadHandler(FileUploadHandler):
     messages are collected in ``request.evidence_rejections``. A request stores at most ``slots_left`` files (keyword,
     else ``request.evidence_slots_left``, else ``MAX_FILES``; never more than ``MAX_FILES``), so a draft that already
     holds files gets only the rest; refused files use no slot.
-    Files of requests that fail halfway may stay in ``incoming/``; ``delete_orphans`` removes them.
+    A file refused or cut off while it arrives never reaches the storage (its spool file is simply closed); files of
+    requests that fail after a file was stored stay in ``incoming/`` until ``delete_orphans`` removes them.
     """
 
     chunk_size = 64 * 1024
@@ -420,17 +454,13 @@ class EvidenceUploadHandler(FileUploadHandler):
         if content_length is not None and content_length > MAX_FILE_BYTES:
             self._reject_too_big(name)
             raise SkipFile
-        stem = uuid.uuid4().hex
-        path = _private_dir(INCOMING) / f"{stem}{SUFFIX}"
-        # O_EXCL: never write into a file that is already there; 0o600: only the service user may read it.
-        handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+        spool = _spool()
         try:
-            encryptor = StreamEncryptor(handle)
+            encryptor = StreamEncryptor(spool)
         except BaseException:
-            handle.close()
-            path.unlink(missing_ok=True)
+            spool.close()
             raise
-        self._current = _Incoming(name, f"{INCOMING}/{stem}{SUFFIX}", path, handle, encryptor)
+        self._current = _Incoming(name, spool, encryptor)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         current = self._current
@@ -460,16 +490,12 @@ class EvidenceUploadHandler(FileUploadHandler):
             return None
         try:
             current.encryptor.close()
-            current.handle.flush()
-            os.fsync(current.handle.fileno())
-            current.handle.close()
-        except BaseException:
+            storage_name = _store(current.spool)
+        finally:
             self._discard()
-            raise
-        self._current = None
         self.accepted += 1
         return StoredEvidence(
-            storage_name=current.storage_name,
+            storage_name=storage_name,
             original_name=current.original_name,
             content_type=current.content_type,  # type: ignore[arg-type]  # set by _detect
             size=current.encryptor.size,
@@ -525,9 +551,5 @@ class EvidenceUploadHandler(FileUploadHandler):
 
     def _discard(self) -> None:
         current, self._current = self._current, None
-        if current is None:
-            return
-        try:
-            current.handle.close()
-        finally:
-            current.path.unlink(missing_ok=True)
+        if current is not None:
+            current.spool.close()  # an anonymous temporary file: closing it removes it

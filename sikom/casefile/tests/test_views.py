@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -120,8 +121,12 @@ def test_refer_to_zora_and_forged_organisation_ids(client, pd_dresden):
     assert case.lead == zora and case.status == CaseStatus.REFERRED
 
 
-def test_evidence_download_after_reauthentication(client, pd_dresden, settings, tmp_path):
+@pytest.mark.parametrize(
+    "backend", ["sikom.core.storage.PrivateFileSystemStorage", "django.core.files.storage.InMemoryStorage"]
+)
+def test_evidence_download_after_reauthentication(client, pd_dresden, settings, tmp_path, backend):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": backend}}  # downloads go through storage.open
     reporter = Client()
     flows.fill_all(reporter, files=[("foto.png", flows.PNG)])
     flows.submit(reporter)
@@ -145,6 +150,16 @@ def test_reauthentication_accepts_a_fresh_totp_code(client, pd_dresden):
     testing.login(client, pd_dresden)
     client.post(reverse("casefile:reauth"), {"secret": testing.current_token(pd_dresden)})
     assert time.time() - client.session[reauth.SESSION_KEY] < 5
+
+
+def test_reauthentication_locks_after_repeated_failures_with_a_message_at_the_field(client, pd_dresden, settings):
+    testing.login(client, pd_dresden)
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        client.post(reverse("casefile:reauth"), {"secret": "falsch"})
+    response = client.post(reverse("casefile:reauth"), {"secret": testing.PASSWORD})
+    assert response.status_code == 200 and reauth.SESSION_KEY not in client.session
+    error = re.search(r'id="id_secret_error".*?</p>', response.content.decode(), re.S).group(0)
+    assert "Zu viele Fehlversuche. Bitte warten Sie bis zu 30 Minuten" in error  # at the field, as login's lock
 
 
 def test_supervisor_reads_the_case_log_others_do_not(client, pd_dresden):

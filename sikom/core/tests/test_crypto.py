@@ -9,17 +9,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.test.utils import isolate_apps
 
+from sikom import testing
 from sikom.core import crypto
 from sikom.core.crypto import (
     DecryptionError,
     EncryptedJSONField,
     EncryptedTextField,
     StreamEncryptor,
-    decrypt_file,
+    decrypt_stream,
     decrypt_text,
     encrypt_text,
 )
@@ -27,7 +31,8 @@ from sikom.core.crypto import (
 KEY_A = base64.urlsafe_b64encode(b"A" * 32).decode()
 KEY_B = base64.urlsafe_b64encode(b"B" * 32).decode()
 SEGMENT = 64 * 1024
-HEADER = 19
+HEADER = 51  # SKF2 + key id (8) + salt (32) + nonce prefix (7)
+LEGACY_HEADER = 19
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +54,14 @@ def encrypt_to(path: Path, *chunks: bytes) -> StreamEncryptor:
 
 
 def decrypted(path: Path) -> bytes:
-    return b"".join(decrypt_file(path))
+    with path.open("rb") as source:
+        return b"".join(decrypt_stream(source))
 
 
-def segments(path: Path) -> tuple[bytes, list[bytes]]:
+def segments(path: Path, header_size: int = HEADER) -> tuple[bytes, list[bytes]]:
     """The header and the raw segments (length prefix included) of an encrypted file."""
     data = path.read_bytes()
-    header, rest, found = data[:HEADER], data[HEADER:], []
+    header, rest, found = data[:header_size], data[header_size:], []
     while rest:
         (length,) = struct.unpack(">I", rest[:4])
         found.append(rest[: 4 + length])
@@ -125,9 +131,10 @@ def test_key_rotation_keeps_old_tokens_readable_and_uses_the_new_key(settings, t
 
 
 def test_fields_and_files_use_different_subkeys():
-    fields, files = crypto._keys()[0].field, crypto._keys()[0].file
+    key = crypto._keys()[0]
     nonce = b"\x00" * 12
-    assert fields.encrypt(nonce, b"x", None) != files.encrypt(nonce, b"x", None)
+    sealed = {aead.encrypt(nonce, b"x", None) for aead in [key.field, key.legacy_file, key.file_key(b"\x00" * 32)]}
+    assert len(sealed) == 3
 
 
 @pytest.mark.parametrize(
@@ -238,9 +245,10 @@ def test_file_round_trips_at_segment_boundaries(tmp_path, size):
 def test_empty_file_has_one_empty_final_segment(tmp_path):
     encrypt_to(tmp_path / "empty.skf")
     header, found = segments(tmp_path / "empty.skf")
-    assert header[:12] == b"SKF1" + key_id(KEY_A).encode()
+    assert header[:12] == b"SKF2" + key_id(KEY_A).encode()
     assert found == [found[0]] and len(found[0]) == 4 + 16
-    assert list(decrypt_file(tmp_path / "empty.skf")) == [b""]
+    with (tmp_path / "empty.skf").open("rb") as source:
+        assert list(decrypt_stream(source)) == [b""]
 
 
 def test_five_megabytes_in_odd_chunk_sizes_round_trip(tmp_path):
@@ -275,7 +283,8 @@ def three_segments(tmp_path) -> Path:
 
 def test_a_changed_byte_anywhere_is_detected(three_segments):
     original = three_segments.read_bytes()
-    for position in [0, 5, 13, HEADER + 2, HEADER + 4, HEADER + 4 + SEGMENT, len(original) - 1]:
+    # magic, key id, salt, nonce prefix, a length, ciphertext, the last tag
+    for position in [0, 5, 13, 30, HEADER - 1, HEADER + 2, HEADER + 4, HEADER + 4 + SEGMENT, len(original) - 1]:
         tampered = bytearray(original)
         tampered[position] ^= 0x01
         three_segments.write_bytes(bytes(tampered))
@@ -350,9 +359,10 @@ def test_twenty_megabytes_stream_through_in_little_memory(tmp_path):
             encryptor.close()
         actual = hashlib.sha256()
         size = 0
-        for plain in decrypt_file(path):
-            actual.update(plain)
-            size += len(plain)
+        with path.open("rb") as source:
+            for plain in decrypt_stream(source):
+                actual.update(plain)
+                size += len(plain)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -360,3 +370,78 @@ def test_twenty_megabytes_stream_through_in_little_memory(tmp_path):
     assert size == encryptor.size == 20 * 16 * (64 * 1024 + 3)
     assert actual.hexdigest() == expected.hexdigest() == encryptor.sha256_hex
     assert peak < 5 * 1024 * 1024
+
+
+# Per-file keys (SKF2) and old files (SKF1)
+
+
+def test_each_file_has_its_own_salt_and_key(tmp_path):
+    encrypt_to(tmp_path / "a.skf", b"gleicher Inhalt")
+    encrypt_to(tmp_path / "b.skf", b"gleicher Inhalt")
+    header_a, [segment_a] = segments(tmp_path / "a.skf")
+    header_b, _segments_b = segments(tmp_path / "b.skf")
+    assert header_a[:12] == header_b[:12] == b"SKF2" + key_id(KEY_A).encode()
+    assert header_a[12:44] != header_b[12:44] and header_a[44:] != header_b[44:]
+    # The key is HKDF-SHA256(master key, salt from the header, "sikom file v2:<key id>"), computed here independently.
+    master = base64.urlsafe_b64decode(KEY_A)
+    info = b"sikom file v2:" + key_id(KEY_A).encode()
+    own_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=header_a[12:44], info=info).derive(master)
+    nonce = header_a[44:] + b"\x00\x00\x00\x00\x01"
+    assert AESGCM(own_key).decrypt(nonce, segment_a[4:], header_a) == b"gleicher Inhalt"
+    # The same nonce prefix in another file would not help: its segments are sealed under another key.
+    transplanted = header_b[:44] + header_a[44:] + segment_a
+    (tmp_path / "b.skf").write_bytes(transplanted)
+    with pytest.raises(DecryptionError):
+        decrypted(tmp_path / "b.skf")
+
+
+@pytest.fixture
+def legacy_file(tmp_path) -> tuple[Path, bytes]:
+    path = tmp_path / "alt.skf"
+    data = random.Random(1).randbytes(2 * SEGMENT + 10)
+    with path.open("wb") as target:
+        testing.write_legacy_encrypted_file(
+            target, KEY_A, data[:SEGMENT], data[SEGMENT : 2 * SEGMENT], data[2 * SEGMENT :]
+        )
+    return path, data
+
+
+def test_old_skf1_files_stay_readable(legacy_file, settings):
+    path, data = legacy_file
+    assert decrypted(path) == data
+    settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]  # also after the key has been rotated
+    assert decrypted(path) == data
+    with path.open("rb") as source:
+        header = crypto.read_header(source)
+    assert (header.magic, header.key_id, header.is_current) == (b"SKF1", key_id(KEY_A), False)
+
+
+def test_old_skf1_files_still_detect_tampering_and_truncation(legacy_file):
+    path, _data = legacy_file
+    header, found = segments(path, LEGACY_HEADER)
+    for broken in [
+        header + found[0] + found[1],  # cut after a segment
+        header + found[1] + found[0] + found[2],  # reordered
+        header + found[0] + found[1] + found[2] + b"\x00",  # extended
+        header[:-1] + bytes([header[-1] ^ 1]) + found[0] + found[1] + found[2],  # nonce prefix changed
+        b"SKF2" + header[4:] + found[0] + found[1] + found[2],  # relabelled as the new format
+    ]:
+        path.write_bytes(broken)
+        with pytest.raises(DecryptionError):
+            decrypted(path)
+
+
+def test_header_says_whether_a_file_needs_reencryption(tmp_path, settings):
+    encrypt_to(tmp_path / "f.skf", b"x")
+    with (tmp_path / "f.skf").open("rb") as source:
+        assert crypto.read_header(source).is_current
+    settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    with (tmp_path / "f.skf").open("rb") as source:
+        assert not crypto.read_header(source).is_current
+
+
+@pytest.mark.parametrize("content", [b"", b"SKF", b"SKF3" + b"0" * 60, b"SKF2" + b"0" * 20, b"SKF1\xff" + b"0" * 20])
+def test_files_without_a_complete_known_header_are_refused(tmp_path, content):
+    (tmp_path / "f.skf").write_bytes(content)
+    with pytest.raises(DecryptionError):
+        decrypted(tmp_path / "f.skf")

@@ -2,6 +2,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
@@ -9,7 +10,6 @@ from sikom.cases.models import Case
 from sikom.cases.services import next_case_number
 from sikom.intake import services
 from sikom.intake.tests import flows
-from sikom.reports import evidence as evidence_files
 from sikom.reports.models import Evidence, ReportDraft
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_failure_during_submit_leaves_no_case_and_keeps_the_draft(client, monkey
     assert Case.objects.count() == 0
     item = Evidence.objects.get()
     assert item.draft_id == draft.pk and item.report_id is None
-    assert (evidence_files._path_of(item.storage_name)).exists()
+    assert storages["evidence"].exists(item.storage_name)
     monkeypatch.undo()
     submission = services.submit(draft_id=draft.pk)
     assert submission.case.report.evidence.count() == 1
@@ -98,14 +98,19 @@ def test_interrupted_upload_leaves_nothing_behind(evidence_root):
     assert Case.objects.count() == 0
 
 
-def test_housekeeping_removes_abandoned_drafts_with_their_files(client):
+@pytest.mark.parametrize(
+    "backend", ["sikom.core.storage.PrivateFileSystemStorage", "django.core.files.storage.InMemoryStorage"]
+)
+def test_housekeeping_removes_abandoned_drafts_with_their_files(client, settings, backend):
+    # Also on a storage with no folder at all: upload and housekeeping use nothing but the storage API.
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": backend}}
     flows.fill_until_evidence(client)
     flows.upload(client, ("foto.png", flows.PNG))
     item = Evidence.objects.get()
-    path = evidence_files._path_of(item.storage_name)
     ReportDraft.objects.update(updated_at=timezone.now() - timedelta(hours=25))
     result = services.housekeeping()
-    assert result["drafts"] >= 1 and not ReportDraft.objects.exists() and not path.exists()
+    assert result["drafts"] >= 1 and not ReportDraft.objects.exists()
+    assert not storages["evidence"].exists(item.storage_name)
 
 
 def test_housekeeping_keeps_fresh_drafts_and_submitted_evidence(client):
@@ -114,7 +119,7 @@ def test_housekeeping_keeps_fresh_drafts_and_submitted_evidence(client):
     flows.fill_until_evidence(client)
     services.housekeeping()
     assert Evidence.objects.count() == 1 and ReportDraft.objects.count() == 2
-    assert evidence_files._path_of(Evidence.objects.get().storage_name).exists()
+    assert storages["evidence"].exists(Evidence.objects.get().storage_name)
 
 
 def test_submitting_an_incomplete_draft_names_the_missing_step(client):

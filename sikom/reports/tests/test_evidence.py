@@ -1,9 +1,12 @@
 import base64
 import hashlib
+import json
 import os
 import random
 import stat
 import struct
+import subprocess
+import sys
 import time
 import tracemalloc
 import zlib
@@ -12,12 +15,17 @@ from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
+import boto3
 import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from moto import mock_aws
 
 from sikom.core.crypto import StreamEncryptor
 from sikom.reports import evidence
@@ -525,8 +533,11 @@ def test_symlinks_out_of_the_evidence_root_are_refused(evidence_root, tmp_path):
     outside = store(tmp_path, "outside/secret.skf")
     (evidence_root / "incoming").mkdir(parents=True)
     (evidence_root / "incoming" / "link.skf").symlink_to(outside)
-    with pytest.raises(ValueError):
-        open_evidence("incoming/link.skf")
+    with pytest.raises(SuspiciousFileOperation):
+        b"".join(open_evidence("incoming/link.skf"))
+    with pytest.raises(SuspiciousFileOperation):
+        delete_evidence_file("incoming/link.skf")
+    assert outside.exists()
 
 
 def test_delete_orphans_removes_only_old_unknown_files(evidence_root, tmp_path):
@@ -593,3 +604,128 @@ def test_body_in_memory_helper_and_file_helper_agree(tmp_path):
     meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
     _post, from_memory = MultiPartParser(meta, BytesIO(body), [handler]).parse()
     assert from_file["dateien"].sha256 == from_memory["dateien"].sha256 == hashlib.sha256(TEXT_UTF8).hexdigest()
+
+
+# Storage backends: everything goes through Django's storage API (alias "evidence")
+
+
+def test_spool_files_leave_nothing_in_the_temporary_folder(settings, evidence_root, tmp_path):
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)
+    meta = write_multipart(
+        tmp_path / "body",
+        [("dateien", "a.jpg", [JPEG]), ("dateien", "b.jpg", [b"MZ" + bytes(100)]), ("dateien", "c.jpg", [JPEG])],
+    )
+    with (tmp_path / "body").open("r+b") as body:
+        body.truncate(body.seek(0, 2) - 200)  # the client goes away in the last file
+    meta["CONTENT_LENGTH"] = str((tmp_path / "body").stat().st_size)
+    request, _post, files = parse(tmp_path / "body", meta)
+    assert [f.original_name for f in files.getlist("dateien")] == ["a.jpg"]
+    assert len(request.evidence_rejections) == 2
+    assert list(spool.iterdir()) == []
+    assert files_under(evidence_root) == [evidence_root / files["dateien"].storage_name]
+
+
+def upload_download_and_tidy(tmp_path: Path) -> Storage:
+    """The evidence life cycle against whatever backend is configured; returns the storage for further checks."""
+    photo = png() + random.Random(11).randbytes(150_000)
+    meta = write_multipart(tmp_path / "body", [("dateien", "foto.png", [photo]), ("dateien", "b.txt", [TEXT_UTF8])])
+    _request, _post, files = parse(tmp_path / "body", meta)
+    kept, orphan = files.getlist("dateien")
+    store = storages["evidence"]
+    assert store.exists(kept.storage_name) and store.exists(orphan.storage_name)
+    with store.open(kept.storage_name, "rb") as ciphertext:
+        assert ciphertext.read(4) == b"SKF2"
+    assert b"".join(open_evidence(kept.storage_name)) == photo
+    assert delete_orphans({kept.storage_name}, older_than=timedelta(hours=1)) == 0  # too young to be an orphan
+    assert delete_orphans({kept.storage_name}, older_than=timedelta(0)) == 1
+    assert store.exists(kept.storage_name) and not store.exists(orphan.storage_name)
+    delete_evidence_file(kept.storage_name)
+    assert not store.exists(kept.storage_name)
+    return store
+
+
+def test_evidence_uses_only_the_storage_api(settings, evidence_root, tmp_path):
+    # Another backend entirely: if any code still touched EVIDENCE_ROOT directly, files would appear there.
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    upload_download_and_tidy(tmp_path)
+    assert not evidence_root.exists()
+
+
+def test_evidence_in_an_s3_bucket(settings, evidence_root, tmp_path):
+    """The options the settings build for EVIDENCE_STORAGE=s3, against moto's S3 (no network: it patches botocore)."""
+    environment = {
+        "EVIDENCE_STORAGE": "s3",
+        "EVIDENCE_S3_BUCKET": "sikom-beweismittel",
+        "EVIDENCE_S3_REGION": "eu-central-1",
+        "EVIDENCE_S3_PREFIX": "sikom",
+        "EVIDENCE_S3_ACCESS_KEY_ID": "testing",
+        "EVIDENCE_S3_SECRET_ACCESS_KEY": "testing",
+    }
+    options = evidence_storage_from(environment)
+    assert options["BACKEND"] == "storages.backends.s3.S3Storage"
+    with mock_aws():
+        boto3.client("s3", region_name="eu-central-1").create_bucket(
+            Bucket="sikom-beweismittel", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+        )
+        settings.STORAGES = {**settings.STORAGES, "evidence": options}
+        store = upload_download_and_tidy(tmp_path)
+        assert store.bucket.name == "sikom-beweismittel" and store.location == "sikom"
+    assert not evidence_root.exists()
+
+
+def evidence_storage_from(environment: dict[str, str]) -> dict:
+    """STORAGES["evidence"] as sikom.settings builds it from this environment (in a fresh interpreter)."""
+    code = "import json, django; from django.conf import settings as s; django.setup(); print(json.dumps(s.STORAGES['evidence']))"
+    base = {"SECRET_KEY": "x", "ENCRYPTION_KEYS": KEY, "DJANGO_SETTINGS_MODULE": "sikom.settings", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **environment},
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise ImproperlyConfigured(result.stderr.strip().splitlines()[-1])
+    return json.loads(result.stdout)
+
+
+def test_file_system_is_the_default_storage(evidence_root):
+    assert evidence_storage_from({}) == {"BACKEND": "sikom.core.storage.PrivateFileSystemStorage"}
+
+
+def test_s3_credentials_can_come_from_files(tmp_path):
+    (tmp_path / "id").write_text("AKIDEXAMPLE\n")
+    (tmp_path / "secret").write_text("geheim\n")
+    options = evidence_storage_from(
+        {
+            "EVIDENCE_STORAGE": "s3",
+            "EVIDENCE_S3_BUCKET": "b",
+            "EVIDENCE_S3_ENDPOINT_URL": "https://s3.example.org",
+            "EVIDENCE_S3_ACCESS_KEY_ID_FILE": str(tmp_path / "id"),
+            "EVIDENCE_S3_SECRET_ACCESS_KEY_FILE": str(tmp_path / "secret"),
+        }
+    )["OPTIONS"]
+    assert (options["access_key"], options["secret_key"]) == ("AKIDEXAMPLE", "geheim")
+    assert (options["endpoint_url"], options["file_overwrite"]) == ("https://s3.example.org", False)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"EVIDENCE_STORAGE": "S3"}, "EVIDENCE_STORAGE must be one of filesystem, s3"),
+        ({"EVIDENCE_STORAGE": "s3"}, "EVIDENCE_S3_BUCKET must be set"),
+        (
+            {"EVIDENCE_STORAGE": "s3", "EVIDENCE_S3_BUCKET": "b", "EVIDENCE_S3_ACCESS_KEY_ID": "x"},
+            "Set both EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY",
+        ),
+        (
+            {"EVIDENCE_STORAGE": "s3", "EVIDENCE_S3_BUCKET": "b", "EVIDENCE_S3_ENDPOINT_URL": "s3.example.org"},
+            "EVIDENCE_S3_ENDPOINT_URL must start with https://",
+        ),
+    ],
+)
+def test_storage_settings_are_parsed_strictly(environment, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        evidence_storage_from(environment)
