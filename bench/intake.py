@@ -291,24 +291,56 @@ def run_walks(port: int, numbers: list[int], clients: int, work=None) -> tuple[d
     return samples, wall
 
 
-def bare_throughput(port: int, reports: int, clients: int) -> float:
-    samples, wall = run_walks(port, list(range(reports)), clients, bare_upload)
+class CpuMeter:
+    """CPU time (user + system) of the server's workers and of this process (the clients), in ms per report: unlike
+    the wall time it hardly depends on other load on the machine."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+
+    def _now(self) -> tuple[float, float]:
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        server = sum(cpu_ticks(pid) for pid in worker_pids(self.master)) * tick_ms
+        own = os.times()
+        return server, (own.user + own.system) * 1000
+
+    def __enter__(self) -> "CpuMeter":
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        end = self._now()
+        self.server_ms, self.client_ms = end[0] - self.start[0], end[1] - self.start[1]
+
+    def line(self, count: int, what: str) -> str:
+        return (
+            f"CPU per {what}: server {self.server_ms / count:.0f} ms, clients {self.client_ms / count:.0f} ms "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
+
+
+def bare_throughput(port: int, master: int, reports: int, clients: int) -> float:
+    with CpuMeter(master) as cpu:
+        samples, wall = run_walks(port, list(range(reports)), clients, bare_upload)
     rate = reports / wall
     print(
         f"bare Django upload endpoint: {reports} requests (3×2 MB PNG each, stored plainly) by {clients} concurrent "
         f"clients in {wall:.1f} s = {rate:.2f} uploads/s ({rate * 3 * 2:.1f} MB/s)"
     )
+    print(cpu.line(reports, "upload"))
     report("POST bare upload 3×2 MB (for comparison)", samples["bare_upload"], TARGET_P95_MS)
     return rate
 
 
-def throughput(port: int, reports: int, clients: int) -> tuple[bool, float]:
-    samples, wall = run_walks(port, list(range(reports)), clients)
+def throughput(port: int, master: int, reports: int, clients: int) -> tuple[bool, float]:
+    with CpuMeter(master) as cpu:
+        samples, wall = run_walks(port, list(range(reports)), clients)
     rate = reports / wall
     print(
         f"intake throughput: {reports} reports (3×2 MB PNG each) by {clients} concurrent clients in {wall:.1f} s "
         f"= {rate:.2f} reports/s ({rate * 3 * 2:.1f} MB/s of evidence)"
     )
+    print(cpu.line(reports, "report"))
     ok = [report(label, samples[kind], TARGET_P95_MS) for kind, label in REQUEST_TYPES]
     everything = [value for kind, _ in REQUEST_TYPES for value in samples[kind]]
     report("all requests of a report walk", everything, TARGET_P95_MS)
@@ -607,8 +639,8 @@ def main() -> int:
             # Warm-up, not measured: every worker imports and compiles its templates on its first requests.
             run_walks(port, [-1, -2], 2)
             run_walks(bare_port, [-1, -2], 2, bare_upload)
-            bare_rate = bare_throughput(bare_port, reports, clients)
-            times_ok, rate = throughput(port, reports, clients)
+            bare_rate = bare_throughput(bare_port, bare.pid, reports, clients)
+            times_ok, rate = throughput(port, server.pid, reports, clients)
             ratio = rate / bare_rate
             ratio_ok = ratio >= TARGET_RATIO_TO_BARE
             print(
