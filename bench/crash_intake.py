@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import intake
-from common import BenchError, throwaway_database
+from common import BenchError
 from intake import (
     CASE_NUMBER,
     CONTACT_ANONYMOUS,
@@ -49,8 +49,7 @@ from intake import (
     PNG_SIGNATURE,
     Session,
     free_port,
-    manage,
-    server_env,
+    prepared_environment,
     start_gunicorn,
 )
 
@@ -302,20 +301,12 @@ def main() -> int:
     seed = int(os.environ.get("CRASH_SEED", str(random.SystemRandom().randrange(2**32))))
     rng = random.Random(seed)
     workdir = Path(tempfile.mkdtemp(prefix="sikom-crash-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
     figures = Figures()
     started = time.monotonic()
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_crash"))
-                label = "PostgreSQL"
-            else:
-                database_url, label = f"sqlite:///{workdir}/crash.sqlite3", "SQLite"
-            env = server_env(workdir, database_url)
-            manage(env, "migrate", "--noinput", "--verbosity", "0")
-            manage(env, "load_reference_data", "--verbosity", "0")
+            env, label = prepared_environment(cleanup, workdir, "sikom_crash")
             port, log = free_port(), workdir / "gunicorn.log"
             print(f"crash test: {kills} kills, {clients} clients, {label}, gunicorn 2 sync workers, seed {seed}")
             counter = [0]

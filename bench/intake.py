@@ -587,6 +587,20 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def prepared_environment(cleanup: contextlib.ExitStack, workdir: Path, prefix: str) -> tuple[dict[str, str], str]:
+    """The server environment over a migrated database with reference data: a throw-away PostgreSQL database when
+    BENCH_DATABASE_URL is set (dropped by ``cleanup``), else an SQLite file in ``workdir``; and the database's name."""
+    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
+    if admin_url:
+        database_url, label = cleanup.enter_context(throwaway_database(admin_url, prefix)), "PostgreSQL"
+    else:
+        database_url, label = f"sqlite:///{workdir}/{prefix}.sqlite3", "SQLite"
+    env = server_env(workdir, database_url)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_reference_data", "--verbosity", "0")
+    return env, label
+
+
 def start_gunicorn(app: str, env: dict[str, str], port: int, log: Path, *extra: str) -> subprocess.Popen:
     """gunicorn with the options every server of the benchmarks uses (2 sync workers), answering /healthz."""
     command = [str(VENV_BIN / "gunicorn"), app, "--workers", "2", "--timeout", "120", *extra]
@@ -611,20 +625,11 @@ def main() -> int:
     reports = int(os.environ.get("BENCH_INTAKE_REPORTS", "30"))
     clients = int(os.environ.get("BENCH_INTAKE_CLIENTS", "4"))
     workdir = Path(tempfile.mkdtemp(prefix="sikom-intake-"))
-    bench_database_url = os.environ.get("BENCH_DATABASE_URL", "")
     # Clean-up in reverse order of entry: servers stopped, the database (if any) dropped, then the temp dir removed.
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         try:
-            if bench_database_url:
-                database_url = cleanup.enter_context(throwaway_database(bench_database_url, "sikom_bench"))
-                label = "PostgreSQL"
-            else:
-                database_url = f"sqlite:///{workdir}/intake.sqlite3"
-                label = "SQLite"
-            env = server_env(workdir, database_url)
-            manage(env, "migrate", "--noinput", "--verbosity", "0")
-            manage(env, "load_reference_data", "--verbosity", "0")
+            env, label = prepared_environment(cleanup, workdir, "sikom_bench")
             port, bare_port = free_port(), free_port()
             log = workdir / "gunicorn.log"
             server = start_gunicorn("sikom.wsgi", env, port, log)
