@@ -6,8 +6,9 @@ Run with `make crash-test` or `.venv/bin/python bench/crash_intake.py`. SQLite b
 
 Each round starts gunicorn (2 sync workers, the options of bench/intake.py), lets CRASH_CLIENTS clients walk the
 report form over HTTP with two evidence files each (random bytes behind a PNG signature, their SHA-256 noted on the
-client side), and kills the server's whole process group with SIGKILL: at a random moment, or a random 0–400 ms
-after a client sent its submit, or 0–100 ms after it asked for the confirmation page. The server is restarted and
+client side), and kills the server's whole process group with SIGKILL: at a random moment, or after a client sent
+its submit (after 0.5–1.1 times the median time the submits so far took, so many kills fall just before or just
+after the commit, while the answer is on its way), or 0–100 ms after it asked for the confirmation page. The server is restarted and
 every interrupted client recovers like a person with the same browser (same session cookie): a client cut off
 during the submit reloads it (the browser re-sends the POST) and expects a case number and receipt code; one cut
 off at the confirmation reloads that page. Clients cut off earlier give up, leaving their draft behind.
@@ -30,6 +31,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import sys
 import tempfile
 import threading
@@ -66,6 +68,8 @@ class Interrupted(Exception):
 
 class Walker:
     """One reporter with one browser: walks the form, remembers the phase it was in and what it was shown."""
+
+    submit_ms: list[float] = []  # how long the answered submits took, shared by all walkers
 
     def __init__(self, port: int, number: int, rng: random.Random, signals: dict[str, threading.Event]) -> None:
         self.session = Session(port)
@@ -112,6 +116,7 @@ class Walker:
     def submit(self) -> None:
         response = self._send("submit", "POST", SUBMIT, {"receipt_sections": ["incident"]})
         self._expect(response, 302, CONFIRMATION)
+        self.submit_ms.append(response.elapsed_ms)
 
     def confirmation(self) -> None:
         page = self._expect(self._send("confirmation", "GET", CONFIRMATION), 200).text
@@ -184,8 +189,11 @@ def run_round(port: int, figures: Figures, rng: random.Random, clients: int, cou
         time.sleep(rng.uniform(0.1, 4.0))
     else:
         signals[target].wait(timeout=60)
-        # A submit takes ~50–300 ms: kills land before, during and after its commit.
-        time.sleep(rng.uniform(0, 0.4 if target == "submit" else 0.1))
+        if target == "submit":
+            typical = statistics.median(Walker.submit_ms[-20:]) / 1000 if Walker.submit_ms else 0.2
+            time.sleep(typical * rng.uniform(0.5, 1.1))
+        else:
+            time.sleep(rng.uniform(0, 0.1))
     stop.set()
     os.killpg(server.pid, signal.SIGKILL)  # the master and its workers, at once: nothing gets to clean up
     server.wait(timeout=30)
