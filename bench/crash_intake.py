@@ -6,9 +6,10 @@ Run with `make crash-test` or `.venv/bin/python bench/crash_intake.py`. SQLite b
 
 Each round starts gunicorn (2 sync workers, the options of bench/intake.py), lets CRASH_CLIENTS clients walk the
 report form over HTTP with two evidence files each (random bytes behind a PNG signature, their SHA-256 noted on the
-client side), and kills the server's whole process group with SIGKILL: at a random moment, or after a client sent
-its submit (after 0.5–1.1 times the median time the submits so far took, so many kills fall just before or just
-after the commit, while the answer is on its way), or 0–100 ms after it asked for the confirmation page. The server is restarted and
+client side), and kills the server's whole process group with SIGKILL: at a random moment; or after a client sent
+its submit (after 0.5–1.1 times the median time the submits so far took, so kills fall in and around the submit);
+or as soon as a submit has committed (the script polls the database for a new report every millisecond, so the
+server dies while the answer is on its way); or 0–100 ms after a client asked for the confirmation page. The server is restarted and
 every interrupted client recovers like a person with the same browser (same session cookie): a client cut off
 during the submit reloads it (the browser re-sends the POST) and expects a case number and receipt code; one cut
 off at the confirmation reloads that page. Clients cut off earlier give up, leaving their draft behind.
@@ -155,10 +156,42 @@ class Figures:
         self.abandoned = 0
 
 
-def run_round(port: int, figures: Figures, rng: random.Random, clients: int, counter: list[int], server) -> list:
+class CommitWatcher:
+    """Counts the committed reports through a connection of its own, to kill the server right after a commit."""
+
+    def __init__(self, database_url: str) -> None:
+        if database_url.startswith("sqlite:///"):
+            import sqlite3
+
+            self.connection = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        else:
+            import psycopg
+
+            self.connection = psycopg.connect(database_url, autocommit=True)
+
+    def reports(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM reports_report").fetchone()[0]
+
+    def wait_for_more_than(self, count: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.reports() > count:
+                return True
+            time.sleep(0.001)
+        return False
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def run_round(
+    port: int, figures: Figures, rng: random.Random, clients: int, counter: list[int], server, watcher: CommitWatcher
+) -> list:
     """Clients walk until the server is killed; returns the walkers cut off during the kill."""
-    target = rng.choice(["random", "submit", "confirmation"])
+    target = rng.choice(["random", "submit", "after_commit", "confirmation"])
+    reports_before = watcher.reports()
     signals = {"submit": threading.Event(), "confirmation": threading.Event()}
+    signals["after_commit"] = signals["submit"]
     interrupted: list[Walker] = []
     failures: list[BaseException] = []
     lock = threading.Lock()
@@ -189,7 +222,9 @@ def run_round(port: int, figures: Figures, rng: random.Random, clients: int, cou
         time.sleep(rng.uniform(0.1, 4.0))
     else:
         signals[target].wait(timeout=60)
-        if target == "submit":
+        if target == "after_commit":
+            watcher.wait_for_more_than(reports_before, timeout=30)
+        elif target == "submit":
             typical = statistics.median(Walker.submit_ms[-20:]) / 1000 if Walker.submit_ms else 0.2
             time.sleep(typical * rng.uniform(0.5, 1.1))
         else:
@@ -318,10 +353,12 @@ def main() -> int:
             port, log = free_port(), workdir / "gunicorn.log"
             print(f"crash test: {kills} kills, {clients} clients, {label}, gunicorn 2 sync workers, seed {seed}")
             counter = [0]
+            watcher = CommitWatcher(env["DATABASE_URL"])
+            cleanup.callback(watcher.close)
             server = start_gunicorn("sikom.wsgi", env, port, log)
             cleanup.callback(lambda: intake.stop(server))
             for _round in range(kills):
-                interrupted = run_round(port, figures, rng, clients, counter, server)
+                interrupted = run_round(port, figures, rng, clients, counter, server, watcher)
                 server = start_gunicorn("sikom.wsgi", env, port, log)  # the restart; it serves the next round too
                 for walker in interrupted:
                     recover(walker, port, figures)
