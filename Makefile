@@ -13,7 +13,7 @@ TEST_ENV := SECRET_KEY=test-only-not-a-secret ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench crash-test messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("sikom needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -62,6 +62,10 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test node_modules/.installed
 	$(TEST_ENV) $(BIN)/python bench/run.py
+
+# kill -9 the server during intake 50 times and check what survived (bench/crash_intake.py; several minutes).
+crash-test: $(VENV)/.installed-test
+	$(BIN)/python bench/crash_intake.py
 
 messages: $(VENV)/.installed
 	cd sikom && $(TEST_ENV) ../$(BIN)/python ../manage.py makemessages --locale de --locale en --no-obsolete --ignore 'tests/*'

@@ -1,4 +1,5 @@
-"""Intake benchmark: reports with evidence over real HTTP, on gunicorn with two sync workers.
+"""Intake benchmark: reports with evidence over real HTTP, on gunicorn with two sync workers, beside a bare Django
+upload endpoint (bench/bare_upload.py) on a second gunicorn with the same options, for the ratio of the two.
 
 Run with `make bench` (after bench/run.py) or on its own: `.venv/bin/python bench/intake.py`. SQLite by default;
 with `BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres` it connects there with psql only to create a
@@ -6,10 +7,12 @@ fresh database `sikom_bench_<pid>` on that server, runs against it and drops it 
 
 It sets up a throw-away environment (temp dir, keys, evidence root, database), starts gunicorn on a free port of
 127.0.0.1 and walks the report form like a browser without JavaScript, with a stdlib HTTP client that streams
-multipart bodies. Printed: reports per second and p50/p95 per request type (target p95 < 500 ms), and the memory
-growth of a worker while it receives a single 20 MB file (target < 30 MB; MB = 2**20 bytes). Exits non-zero on a miss.
+multipart bodies. Printed: the bare endpoint's uploads per second (the same three 2 MB files per request, stored
+plainly), sikom's reports per second and their ratio (target ≥ 0.5), p50/p95 per request type (target p95 < 500 ms),
+and the memory growth of a worker while it receives a single 20 MB file (target < 30 MB; MB = 2**20 bytes). Exits
+non-zero on a miss.
 
-Tunables (environment): BENCH_INTAKE_REPORTS (default 30), BENCH_INTAKE_CLIENTS (default 2, concurrent clients).
+Tunables (environment): BENCH_INTAKE_REPORTS (default 30), BENCH_INTAKE_CLIENTS (default 4, concurrent clients).
 """
 
 import base64
@@ -37,31 +40,21 @@ from pathlib import Path
 from common import BenchError, report, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# The payloads the tests post: one walk for tests and benchmark.
+from sikom.intake.tests.flows import CONTACT_ANONYMOUS, INCIDENT, ONLINE_EMPTY, PERSON  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 
 TARGET_P95_MS = 500
+TARGET_RATIO_TO_BARE = 0.5
 TARGET_GROWTH_MB = 30
 MB = 1024 * 1024
 SMALL_FILE_BYTES = 2 * MB
 LARGE_FILE_BYTES = 20 * MB  # exactly the app's MAX_FILE_BYTES, the largest file it accepts
 CHUNK = 64 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # the evidence sniffer decides by these 8 bytes
-
-PERSON = {"affected_role": "mayor", "municipality": "Pirna", "relatives_affected": "on"}
-INCIDENT = {
-    "categories": ["threat", "private_sphere"],
-    "occurred_at": "21:15",
-    "place": "home",
-    "channel": "in_person",
-    "repetition": "repeated",
-    "repetition_count": "3",
-    "perpetrator": "group",
-    "motives": ["right_wing"],
-    "description": "Drei Männer standen abends vor meinem Haus und riefen Drohungen.",
-}
-ONLINE_EMPTY = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-url": "", "form-0-platform": ""}
-CONTACT_ANONYMOUS = {"anonymous": "true", "complaint_wish": "undecided", "privacy_consent": "on"}
 
 REQUEST_TYPES = [
     ("form", "GET /melden/ (form page, CSRF cookie)"),
@@ -74,6 +67,7 @@ REQUEST_TYPES = [
     ("contact", "POST step kontakt (anonymous)"),
     ("submit", "POST /melden/absenden/"),
     ("confirmation", "GET /melden/bestaetigung/"),
+    ("noted", "POST /melden/bestaetigung/ (code noted)"),
 ]
 CASE_NUMBER = re.compile(r'id="fallnummer">\s*(SK-\d{4}-\d{6})\s*<')
 
@@ -92,21 +86,22 @@ def png_content(size: int) -> Iterator[bytes]:
 
 
 class Multipart:
-    """A multipart/form-data body with a known length, streamed part by part (files are never held whole)."""
+    """A multipart/form-data body with a known length, streamed part by part: a file given by its size is generated
+    chunk by chunk (never held whole), one given as bytes is sent as it is."""
 
-    def __init__(self, fields: dict, files: list[tuple[str, str, int]]) -> None:
+    def __init__(self, fields: dict, files: list[tuple[str, str, int | bytes]]) -> None:
         self.boundary = "----sikombench" + secrets.token_hex(16)
         self._pieces: list[bytes | tuple[int]] = []
         for name, value in _pairs(fields):
             self._pieces.append(
                 f'--{self.boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
             )
-        for field, filename, size in files:
+        for field, filename, content in files:
             self._pieces.append(
                 f'--{self.boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
                 "Content-Type: image/png\r\n\r\n".encode()
             )
-            self._pieces.append((size,))
+            self._pieces.append(content if isinstance(content, bytes) else (content,))
             self._pieces.append(b"\r\n")
         self._pieces.append(f"--{self.boundary}--\r\n".encode())
         self.length = sum(piece[0] if isinstance(piece, tuple) else len(piece) for piece in self._pieces)
@@ -180,13 +175,13 @@ class Session:
         body = urllib.parse.urlencode(_pairs({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **data}))
         return self.request("POST", path, body.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
 
-    def post_files(self, path: str, data: dict, files: list[tuple[str, str, int]]) -> Response:
+    def post_files(self, path: str, data: dict, files: list[tuple[str, str, int | bytes]]) -> Response:
         body = Multipart({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **data}, files)
         headers = {"Content-Type": body.content_type, "Content-Length": str(body.length)}
         return self.request("POST", path, iter(body), headers)
 
 
-# The report walk, as sikom/reports/tests/flows.py does it
+# The report walk, as sikom/intake/tests/flows.py does it
 
 
 def _expect(response: Response, what: str, status: int, location: str | None = None) -> Response:
@@ -236,6 +231,8 @@ def walk(port: int, files: list[tuple[str, str, int]], before_upload=None, after
     confirmation = _expect(timed("confirmation", client.get("/melden/bestaetigung/")), "confirmation", 200)
     if not CASE_NUMBER.search(confirmation.text):
         raise BenchError("the confirmation page shows no case number")
+    noted = client.post("/melden/bestaetigung/", {})
+    _expect(timed("noted", noted), "code noted", 302, "/melden/bestaetigung/")
     return times
 
 
@@ -246,8 +243,19 @@ def three_small_files(number: int) -> list[tuple[str, str, int]]:
 # Throughput
 
 
-def run_walks(port: int, numbers: list[int], clients: int) -> tuple[dict[str, list[float]], float]:
-    """Walk one report per number with ``clients`` concurrent clients; the request times by type and the wall time."""
+def bare_upload(port: int, files: list[tuple[str, str, int]]) -> dict[str, float]:
+    """The same files in one request to the bare endpoint, which stores them plainly; returns its time (ms)."""
+    response = Session(port).post_files("/upload/", {}, files)
+    _expect(response, "bare upload", 200)
+    if response.text != str(len(files)):
+        raise BenchError(f"the bare endpoint stored {response.text} of {len(files)} files")
+    return {"bare_upload": response.elapsed_ms}
+
+
+def run_walks(port: int, numbers: list[int], clients: int, work=None) -> tuple[dict[str, list[float]], float]:
+    """Walk one report per number with ``clients`` concurrent clients (``work(port, files)`` instead of the report
+    walk, e.g. ``bare_upload``); the request times by type and the wall time."""
+    work = work or walk
     queue = iter(numbers)
     samples: dict[str, list[float]] = defaultdict(list)
     errors: list[BaseException] = []
@@ -260,7 +268,7 @@ def run_walks(port: int, numbers: list[int], clients: int) -> tuple[dict[str, li
             if number is None:
                 return
             try:
-                times = walk(port, three_small_files(number))
+                times = work(port, three_small_files(number))
             except BaseException as error:  # reported after the threads are joined
                 with lock:
                     errors.append(error)
@@ -283,13 +291,56 @@ def run_walks(port: int, numbers: list[int], clients: int) -> tuple[dict[str, li
     return samples, wall
 
 
-def throughput(port: int, reports: int, clients: int) -> tuple[bool, float]:
-    samples, wall = run_walks(port, list(range(reports)), clients)
+class CpuMeter:
+    """CPU time (user + system) of the server's workers and of this process (the clients), in ms per report: unlike
+    the wall time it hardly depends on other load on the machine."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+
+    def _now(self) -> tuple[float, float]:
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        server = sum(cpu_ticks(pid) for pid in worker_pids(self.master)) * tick_ms
+        own = os.times()
+        return server, (own.user + own.system) * 1000
+
+    def __enter__(self) -> "CpuMeter":
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        end = self._now()
+        self.server_ms, self.client_ms = end[0] - self.start[0], end[1] - self.start[1]
+
+    def line(self, count: int, what: str) -> str:
+        return (
+            f"CPU per {what}: server {self.server_ms / count:.0f} ms, clients {self.client_ms / count:.0f} ms "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
+
+
+def bare_throughput(port: int, master: int, reports: int, clients: int) -> float:
+    with CpuMeter(master) as cpu:
+        samples, wall = run_walks(port, list(range(reports)), clients, bare_upload)
+    rate = reports / wall
+    print(
+        f"bare Django upload endpoint: {reports} requests (3×2 MB PNG each, stored plainly) by {clients} concurrent "
+        f"clients in {wall:.1f} s = {rate:.2f} uploads/s ({rate * 3 * 2:.1f} MB/s)"
+    )
+    print(cpu.line(reports, "upload"))
+    report("POST bare upload 3×2 MB (for comparison)", samples["bare_upload"], TARGET_P95_MS)
+    return rate
+
+
+def throughput(port: int, master: int, reports: int, clients: int) -> tuple[bool, float]:
+    with CpuMeter(master) as cpu:
+        samples, wall = run_walks(port, list(range(reports)), clients)
     rate = reports / wall
     print(
         f"intake throughput: {reports} reports (3×2 MB PNG each) by {clients} concurrent clients in {wall:.1f} s "
         f"= {rate:.2f} reports/s ({rate * 3 * 2:.1f} MB/s of evidence)"
     )
+    print(cpu.line(reports, "report"))
     ok = [report(label, samples[kind], TARGET_P95_MS) for kind, label in REQUEST_TYPES]
     everything = [value for kind, _ in REQUEST_TYPES for value in samples[kind]]
     report("all requests of a report walk", everything, TARGET_P95_MS)
@@ -536,54 +587,76 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def prepared_environment(cleanup: contextlib.ExitStack, workdir: Path, prefix: str) -> tuple[dict[str, str], str]:
+    """The server environment over a migrated database with reference data: a throw-away PostgreSQL database when
+    BENCH_DATABASE_URL is set (dropped by ``cleanup``), else an SQLite file in ``workdir``; and the database's name."""
+    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
+    if admin_url:
+        database_url, label = cleanup.enter_context(throwaway_database(admin_url, prefix)), "PostgreSQL"
+    else:
+        database_url, label = f"sqlite:///{workdir}/{prefix}.sqlite3", "SQLite"
+    env = server_env(workdir, database_url)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_reference_data", "--verbosity", "0")
+    return env, label
+
+
+def start_gunicorn(app: str, env: dict[str, str], port: int, log: Path, *extra: str) -> subprocess.Popen:
+    """gunicorn with the options every server of the benchmarks uses (2 sync workers), answering /healthz."""
+    command = [str(VENV_BIN / "gunicorn"), app, "--workers", "2", "--timeout", "120", *extra]
+    command += ["--bind", f"{HOST}:{port}", "--no-control-socket"]  # no control socket in $HOME
+    with open(log, "ab") as log_file:  # appended: the crash test restarts the server on the same log
+        # A session of its own: the crash test kills the master and its workers at once through their group.
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    wait_until_healthy(server, port, log)
+    return server
+
+
+def stop_and_check_log(server: subprocess.Popen, log: Path) -> None:
+    stop(server)
+    errors = [line for line in log.read_text().splitlines() if "[ERROR]" in line or "Traceback" in line]
+    if errors:
+        print(f"gunicorn ({log.name}) logged {len(errors)} error(s), first: {errors[0]}")
+
+
 def main() -> int:
     reports = int(os.environ.get("BENCH_INTAKE_REPORTS", "30"))
-    clients = int(os.environ.get("BENCH_INTAKE_CLIENTS", "2"))
+    clients = int(os.environ.get("BENCH_INTAKE_CLIENTS", "4"))
     workdir = Path(tempfile.mkdtemp(prefix="sikom-intake-"))
-    bench_database_url = os.environ.get("BENCH_DATABASE_URL", "")
-    server = None
-    # Clean-up in reverse order of entry: the database (if any) is dropped first, then the temp dir removed.
+    # Clean-up in reverse order of entry: servers stopped, the database (if any) dropped, then the temp dir removed.
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         try:
-            if bench_database_url:
-                database_url = cleanup.enter_context(throwaway_database(bench_database_url, "sikom_bench"))
-                label = "PostgreSQL"
-            else:
-                database_url = f"sqlite:///{workdir}/intake.sqlite3"
-                label = "SQLite"
-            env = server_env(workdir, database_url)
-            manage(env, "migrate", "--noinput", "--verbosity", "0")
-            manage(env, "load_reference_data", "--verbosity", "0")
-            port = free_port()
+            env, label = prepared_environment(cleanup, workdir, "sikom_bench")
+            port, bare_port = free_port(), free_port()
             log = workdir / "gunicorn.log"
-            command = [str(VENV_BIN / "gunicorn"), "sikom.wsgi", "--workers", "2", "--timeout", "120"]
-            command += ["--bind", f"{HOST}:{port}", "--no-control-socket"]  # no control socket in $HOME
-            with open(log, "wb") as log_file:
-                server = subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                )
-            wait_until_healthy(server, port, log)
+            server = start_gunicorn("sikom.wsgi", env, port, log)
+            cleanup.callback(stop_and_check_log, server, log)
+            (workdir / "bare").mkdir()
+            bare_env = {**env, "BENCH_BARE_UPLOAD_ROOT": str(workdir / "bare"), "BENCH_BARE_HOST": HOST}
+            bare_log = workdir / "gunicorn-bare.log"
+            bare = start_gunicorn("bare_upload:application", bare_env, bare_port, bare_log, "--pythonpath", "bench")
+            cleanup.callback(stop_and_check_log, bare, bare_log)
             print()
-            print(f"intake over HTTP: gunicorn, 2 sync workers, {label}, 127.0.0.1:{port}")
+            print(f"intake over HTTP: gunicorn, 2 sync workers, {label}, 127.0.0.1:{port} (bare endpoint :{bare_port})")
             # Warm-up, not measured: every worker imports and compiles its templates on its first requests.
             run_walks(port, [-1, -2], 2)
-            times_ok, _rate = throughput(port, reports, clients)
+            run_walks(bare_port, [-1, -2], 2, bare_upload)
+            bare_rate = bare_throughput(bare_port, bare.pid, reports, clients)
+            times_ok, rate = throughput(port, server.pid, reports, clients)
+            ratio = rate / bare_rate
+            ratio_ok = ratio >= TARGET_RATIO_TO_BARE
+            print(
+                f"intake throughput / bare upload throughput = {ratio:.2f} (target ≥ {TARGET_RATIO_TO_BARE:g})  "
+                f"{'ok' if ratio_ok else 'MISSED'}"
+            )
             memory_ok = memory(port, server.pid)
-            return 0 if times_ok and memory_ok else 1
+            return 0 if times_ok and ratio_ok and memory_ok else 1
         except BenchError as error:
             print(f"intake benchmark failed: {error}")
             return 1
-        finally:
-            if server is not None:
-                stop(server)
-                errors = [line for line in log.read_text().splitlines() if "[ERROR]" in line or "Traceback" in line]
-                if errors:
-                    print(f"gunicorn logged {len(errors)} error(s), first: {errors[0]}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """sikom benchmarks: run with `make bench`. Prints figures and their ratio to the target; exits non-zero on a miss.
 
-Each benchmark sets up its own throw-away database (SQLite file by default, or BENCH_DATABASE_URL for
-PostgreSQL), loads the reference data and measures in-process with Django's test client, so the figures show
+Each benchmark sets up its own throw-away database (an SQLite file in a temp dir by default; with BENCH_DATABASE_URL
+a fresh PostgreSQL database created on that server and dropped at the end), never the caller's DATABASE_URL, and
+removes its temp dir at the end; it loads the reference data and measures in-process with Django's test client, so the figures show
 the application's own cost without network or server overhead. At the end, bench/intake.py measures report intake
 over real HTTP on gunicorn (2 workers), with its own server and database.
 """
 
+import contextlib
 import itertools
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -20,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
-from common import report  # noqa: E402 -- bench/common.py, found through the path set above
+from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -33,12 +36,25 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def main() -> int:
-    workdir = tempfile.mkdtemp(prefix="sikom-bench-")
-    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sikom.settings")
-    import django
+    with contextlib.ExitStack() as cleanup:
+        workdir = tempfile.mkdtemp(prefix="sikom-bench-")
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        admin_url = os.environ.get("BENCH_DATABASE_URL", "")
+        if admin_url:
+            os.environ["DATABASE_URL"] = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_run"))
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "sikom.settings"
+        import django
 
-    django.setup()
+        django.setup()
+        from django.db import connections
+
+        cleanup.callback(connections.close_all)  # before the database is dropped
+        return in_process()
+
+
+def in_process() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

@@ -139,6 +139,7 @@ def route_new_case(*, case: Case) -> Case:
     audit.log(
         "case.routed",
         obj=case,
+        atomic=True,  # a case exists only once its transaction commits; so does the record of its routing
         data={
             "lead": decision.lead.name if decision.lead else None,
             "shares": [organisation.name for organisation, _ in decision.shares],

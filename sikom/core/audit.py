@@ -3,6 +3,10 @@
 On PostgreSQL an entry written inside a transaction goes through a second connection (alias ``audit``) that commits
 at once, so the record of an attempt survives when the surrounding transaction is rolled back. SQLite allows one
 writer at a time, so there the entry shares the request's transaction (documented in docs/decisions/0013).
+
+An entry that states an outcome (``atomic=True``, e.g. »report.submitted«) is instead written in the surrounding
+transaction on every database, so it exists exactly when what it asserts was committed; the attempt is logged before
+the transaction begins.
 """
 
 from typing import Any
@@ -24,7 +28,14 @@ def _independent() -> bool:
     )
 
 
-def log(action: str, *, actor=None, obj: models.Model | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
+def log(
+    action: str,
+    *,
+    actor=None,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    atomic: bool = False,
+) -> AuditEvent:
     authenticated = actor is not None and actor.is_authenticated
     entry = AuditEvent(
         action=action,
@@ -34,5 +45,5 @@ def log(action: str, *, actor=None, obj: models.Model | None = None, data: dict[
         object_id=str(obj.pk) if obj is not None else "",
         data=data or {},
     )
-    entry.save(using=AUDIT_ALIAS if _independent() else "default")
+    entry.save(using=AUDIT_ALIAS if not atomic and _independent() else "default")
     return entry

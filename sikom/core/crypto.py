@@ -135,6 +135,27 @@ def current_key_id() -> str:
     return _keys()[0].id
 
 
+def mac_keys(purpose: bytes) -> tuple[tuple[str, bytes], ...]:
+    """HMAC keys for ``purpose``, derived with HKDF from each configured key: ``(key id, key)``, newest first.
+
+    A MAC names its key by the same id as a token, so a value made before a rotation stays verifiable as long as
+    its key stays configured.
+    """
+    configured = getattr(settings, "ENCRYPTION_KEYS", None)
+    _keys()  # the same checks of the setting as for encryption
+    return _mac_keys_for(tuple(configured), purpose)
+
+
+@functools.lru_cache(maxsize=8)
+def _mac_keys_for(configured: tuple[object, ...], purpose: bytes) -> tuple[tuple[str, bytes], ...]:
+    keys = []
+    for position, value in enumerate(configured):
+        raw = _decode_key(value, position)
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"sikom mac v1 " + purpose).derive(raw)
+        keys.append((hashlib.sha256(raw).hexdigest()[:_KEY_ID_SIZE], derived))
+    return tuple(keys)
+
+
 def check_keys() -> None:
     """Raise ImproperlyConfigured unless the configured keys are usable; cheap to call at start-up."""
     _keys()

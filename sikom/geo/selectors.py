@@ -94,11 +94,13 @@ def resolve_municipality(*, ags: str = "", name: str = "") -> MunicipalityInput:
     if ags:
         municipality = municipality_by_ags(ags)
         return MunicipalityInput(municipality=municipality, candidates=[], unknown_code=municipality is None)
-    matches = search_municipalities(name)
-    exact = [match for match in matches if match.score == 1.0]
+    # A name written exactly (the usual case) needs no similarity scoring of all 418 names.
+    exact = list(_municipalities().filter(search_name=search_form(name))[:2]) if name else []
     if len(exact) == 1:
-        return MunicipalityInput(municipality=exact[0].municipality, candidates=[])
-    return MunicipalityInput(municipality=None, candidates=[match.municipality for match in matches])
+        return MunicipalityInput(municipality=exact[0], candidates=[])
+    return MunicipalityInput(
+        municipality=None, candidates=[match.municipality for match in search_municipalities(name)]
+    )
 
 
 def district_by_key(key: str) -> District | None:

@@ -2,6 +2,8 @@
 
 import calendar
 import functools
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,7 +15,7 @@ from django.utils import timezone
 from sikom.cases.models import Case
 from sikom.cases.services import next_case_number, record_reporter_activity, route_new_case
 from sikom.cases.tasks import notify_case_recipients
-from sikom.core import audit, throttle
+from sikom.core import audit, crypto, throttle
 from sikom.geo.models import Municipality
 from sikom.intake import steps
 from sikom.reports import evidence as evidence_files
@@ -21,9 +23,12 @@ from sikom.reports import vocabulary as v
 from sikom.reports.models import Evidence, OnlineContent, Report, ReportCategory, ReportDraft
 
 RECEIPT_DIGITS = 20
-# Scrypt: deliberately slow and memory-hard, so a stolen database does not reveal the codes (~0.1 s per check).
-# Used directly, independent of the password hashers configured for accounts.
-_receipt_hasher = ScryptPasswordHasher()
+# Receipt codes are 20 random digits (~66 bits): a keyed HMAC-SHA256 with a secret derived from ENCRYPTION_KEYS
+# makes a stolen database useless for guessing them without costing each submit ~200 ms (decision 0016).
+# "hmac1$<key id>$<hex>"; codes hashed earlier with scrypt ("scrypt$…") stay verifiable.
+RECEIPT_HMAC_PREFIX = "hmac1"
+_RECEIPT_MAC_PURPOSE = b"receipt code"
+_legacy_receipt_hasher = ScryptPasswordHasher()
 DRAFT_LIFETIME = timedelta(hours=24)
 ORPHAN_AGE = timedelta(hours=1)
 FOLLOWUP_FAILURES_PER_CASE = 5
@@ -38,7 +43,7 @@ class FollowUpLocked(Exception):
 @dataclass(frozen=True)
 class Submission:
     case: Case
-    receipt_code: str | None  # None when the draft had been submitted already (double submit)
+    receipt_code: str  # the same for a second submit of the same draft until the reporter confirmed noting it
 
 
 def start_draft() -> ReportDraft:
@@ -110,14 +115,33 @@ def complaint_deadline(learned_on: date) -> date:
     return date(year, month, min(learned_on.day, calendar.monthrange(year, month)[1]))
 
 
-def _hash_receipt(code: str) -> str:
-    return _receipt_hasher.encode(code, _receipt_hasher.salt())
+def _receipt_mac(key: bytes, code: str) -> str:
+    return hmac.new(key, code.encode("ascii", "replace"), hashlib.sha256).hexdigest()
+
+
+def hash_receipt(code: str) -> str:
+    key_id, key = crypto.mac_keys(_RECEIPT_MAC_PURPOSE)[0]
+    return f"{RECEIPT_HMAC_PREFIX}${key_id}${_receipt_mac(key, code)}"
+
+
+def verify_receipt(code: str, stored: str) -> bool:
+    """Constant-time check of a code against its stored hash (HMAC under any configured key, or legacy scrypt)."""
+    if stored.startswith(RECEIPT_HMAC_PREFIX + "$"):
+        key_id, _, digest = stored.removeprefix(RECEIPT_HMAC_PREFIX + "$").partition("$")
+        keys = crypto.mac_keys(_RECEIPT_MAC_PURPOSE)
+        by_id = dict(keys)
+        # An unknown key id (its key was removed from the configuration) costs one MAC too, and fails.
+        expected = _receipt_mac(by_id.get(key_id, keys[0][1]), code)
+        return hmac.compare_digest(expected, digest) and key_id in by_id
+    if stored.startswith(_legacy_receipt_hasher.algorithm + "$"):
+        return _legacy_receipt_hasher.verify(code, stored)
+    return False
 
 
 @functools.cache
 def _dummy_hash() -> str:
     """A hash of a code nobody has, checked when the case number does not exist, so both answers take as long."""
-    return _hash_receipt("0" * RECEIPT_DIGITS)
+    return hash_receipt("0" * RECEIPT_DIGITS)
 
 
 def _receipt_code() -> str:
@@ -125,18 +149,29 @@ def _receipt_code() -> str:
 
 
 def submit(*, draft_id, reporter_account=None) -> Submission:
-    """Turn a complete draft into a report and a case waiting for routing, in one transaction with its evidence.
+    """Turn a complete draft into a report and a case waiting for routing, in one transaction with its evidence,
+    the receipt code (kept encrypted with the draft until the reporter confirms noting it) and the notice to the
+    offices (a task row in the same transaction: an outbox).
 
-    A second submit of the same draft (double click, reload) returns the case of the first and creates nothing.
+    A second submit of the same draft (double click, reload after a crash) returns the case and code of the first
+    and creates nothing. The attempt is audited before the transaction, its outcome inside it, so the log never
+    names a case whose transaction was rolled back.
     """
-    # The slow hash is computed before the transaction: inside, it would hold the case-number lock (and on SQLite
-    # the database's write lock) for its whole duration.
+    audit.log("report.submit_attempted")
+    try:
+        return _submit(draft_id=draft_id, reporter_account=reporter_account)
+    except Exception as error:
+        audit.log("report.submit_failed", data={"error": type(error).__name__})
+        raise
+
+
+def _submit(*, draft_id, reporter_account) -> Submission:
     code = _receipt_code()
-    receipt_hash = _hash_receipt(code)
+    receipt_hash = hash_receipt(code)
     with transaction.atomic():
         draft = ReportDraft.objects.select_for_update().get(pk=draft_id)
         if draft.submitted_case_id:
-            return Submission(case=draft.submitted_case, receipt_code=None)
+            return Submission(case=draft.submitted_case, receipt_code=draft.receipt_code)
         answers = steps.validated_answers(draft)
         person, incident, contact = answers["person"], answers["incident"], answers["contact"]
         now = timezone.now()
@@ -193,12 +228,22 @@ def submit(*, draft_id, reporter_account=None) -> Submission:
         )
         Evidence.objects.filter(draft=draft).update(report=report, draft=None)
         draft.submitted_case = case
+        draft.receipt_code = code
         draft.answers = {}
-        draft.save(update_fields=["submitted_case", "answers", "updated_at"])
-        audit.log("report.submitted", obj=case, data={"categories": incident["categories"]})
+        draft.save(update_fields=["submitted_case", "receipt_code", "answers", "updated_at"])
         case = route_new_case(case=case)
-        transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "new"))
+        # In the transaction: the database task backend writes the task row with the case, so a crash after the
+        # commit cannot lose the notice; the worker only sees the row once it is committed.
+        notify_case_recipients.enqueue(case.pk, "new")
+        audit.log("report.submitted", obj=case, data={"categories": incident["categories"]}, atomic=True)
     return Submission(case=case, receipt_code=code)
+
+
+def forget_receipt_code(*, draft: ReportDraft) -> None:
+    """The reporter confirmed noting number and code: the submitted draft, and with it the readable code, goes."""
+    deleted, _ = ReportDraft.objects.filter(pk=draft.pk, submitted_case__isnull=False).delete()
+    if deleted:
+        audit.log("report.receipt_noted", obj=draft.submitted_case)
 
 
 def open_with_receipt(*, request, number: str, code: str) -> Case | None:
@@ -215,7 +260,7 @@ def open_with_receipt(*, request, number: str, code: str) -> Case | None:
     if throttle.locked(counters, FOLLOWUP_WINDOW_SECONDS):
         raise FollowUpLocked
     report = Report.objects.select_related("case").filter(case__number=number).first()
-    valid = _receipt_hasher.verify(code, report.receipt_hash if report else _dummy_hash())
+    valid = verify_receipt(code, report.receipt_hash if report else _dummy_hash())
     if report is None or not valid:
         throttle.record_failure(counters, FOLLOWUP_WINDOW_SECONDS)
         audit.log("report.followup_failed")
@@ -237,7 +282,8 @@ def claim_report(*, report: Report, user) -> bool:
 
 
 def housekeeping() -> dict[str, int]:
-    """Remove abandoned drafts with their files and files left behind by crashed uploads (a housekeeping job)."""
+    """Remove abandoned drafts with their files, receipt codes kept longer than 24 hours and files left behind by
+    crashed uploads (a housekeeping job; core purges the throttle counters)."""
     cutoff = timezone.now() - DRAFT_LIFETIME
     stale = ReportDraft.objects.filter(updated_at__lt=cutoff)
     names = list(Evidence.objects.filter(draft__in=stale).values_list("storage_name", flat=True))

@@ -30,16 +30,33 @@ def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:
     return render(request, "intake/too_many.html", status=429)
 
 
-def _current_draft(request: HttpRequest) -> ReportDraft | None:
+def _session_draft(request: HttpRequest) -> ReportDraft | None:
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if not draft_id:
         return None
-    return ReportDraft.objects.filter(pk=draft_id, submitted_case__isnull=True).first()
+    return ReportDraft.objects.filter(pk=draft_id).select_related("submitted_case").first()
+
+
+def _current_draft(request: HttpRequest) -> ReportDraft | None:
+    draft = _session_draft(request)
+    return draft if draft is not None and not draft.submitted_case_id else None
+
+
+def _submitted_draft(request: HttpRequest) -> ReportDraft | None:
+    """The session's draft if it was submitted and the reporter has not yet confirmed noting the code.
+
+    Only the session cookie survives a crash on the browser's side; through it, this finds the case and code of a
+    submit whose answer never arrived.
+    """
+    draft = _session_draft(request)
+    return draft if draft is not None and draft.submitted_case_id else None
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
+    if _submitted_draft(request) is not None:  # number and code not yet noted: they come first
+        return redirect("intake:confirmation")
     draft = _current_draft(request)
     if request.method == "POST":
         if draft is None or request.POST.get("neu") == "1":
@@ -75,6 +92,8 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     draft = _current_draft(request)
     if draft is None:
+        if _submitted_draft(request) is not None:
+            return redirect("intake:confirmation")
         messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
         return redirect("intake:start")
     if not steps.may_open(step, draft.answers):
@@ -191,8 +210,8 @@ def _evidence_step(request, step, draft) -> HttpResponse:
 def submit_view(request: HttpRequest) -> HttpResponse:
     draft = _current_draft(request)
     if draft is None:
-        receipt = request.session.get(RECEIPT_SESSION_KEY)
-        if receipt:  # submitted already (double click, reload): show the confirmation of the first submit
+        if _submitted_draft(request) is not None or request.session.get(RECEIPT_SESSION_KEY):
+            # Submitted already (double click, reload, a crash before the answer): the first submit's confirmation.
             return redirect("intake:confirmation")
         messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
         return redirect("intake:start")
@@ -209,10 +228,14 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     except steps.IncompleteDraft as gap:
         messages.error(request, _("Bitte vervollständigen Sie zuerst diesen Schritt."))
         return redirect("intake:step", slug=gap.step.slug)
-    if submission.receipt_code is not None:
-        request.session[RECEIPT_SESSION_KEY] = {"case": submission.case.pk, "code": submission.receipt_code}
-        _remember_followup(request, submission.case.pk)
+    _remember_receipt(request, submission.case.pk)
     return redirect("intake:confirmation")
+
+
+def _remember_receipt(request, case_pk: int) -> None:
+    # The code itself stays with the submitted draft (encrypted) until the reporter confirms noting it.
+    request.session[RECEIPT_SESSION_KEY] = {"case": case_pk}
+    _remember_followup(request, case_pk)
 
 
 def _remember_followup(request, case_pk: int) -> None:
@@ -222,18 +245,23 @@ def _remember_followup(request, case_pk: int) -> None:
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def confirmation(request: HttpRequest) -> HttpResponse:
+    """Number and code, shown on every visit until the reporter confirms noting them (POST); then the number only."""
+    draft = _submitted_draft(request)
+    if request.method == "POST":
+        if draft is not None:
+            services.forget_receipt_code(draft=draft)
+            request.session.pop(DRAFT_SESSION_KEY, None)
+        return redirect("intake:confirmation")
+    if draft is not None:
+        _remember_receipt(request, draft.submitted_case_id)
     receipt = request.session.get(RECEIPT_SESSION_KEY)
     if not receipt:
         return redirect("intake:start")
     case = selectors.case_for_reporter(request, pk=receipt["case"])
-    code = receipt.get("code")
-    if code:
-        # The code is shown exactly once; afterwards only its hash exists.
-        request.session[RECEIPT_SESSION_KEY] = {"case": receipt["case"]}
-        request.session.pop(DRAFT_SESSION_KEY, None)
-    grouped = " ".join(code[i : i + 4] for i in range(0, len(code), 4)) if code else ""
+    code = draft.receipt_code if draft is not None else ""
+    grouped = " ".join(code[i : i + 4] for i in range(0, len(code), 4))
     return render(request, "intake/confirmation.html", {"case": case, "code": grouped})
 
 

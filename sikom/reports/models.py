@@ -19,6 +19,10 @@ class ReportDraft(models.Model):
     """Answers kept on the server between the steps, encrypted, so nothing is lost on back, reload or error.
 
     The random id lives only in the reporter's session. Abandoned drafts are deleted by the housekeeping task.
+
+    Once submitted, the draft keeps only its case and the receipt code (encrypted) until the reporter confirms they
+    noted it, so a reload after a crash shows the same number and code; housekeeping deletes it after 24 hours at
+    the latest.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -28,6 +32,7 @@ class ReportDraft(models.Model):
     submitted_case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    receipt_code = EncryptedTextField(blank=True)
 
     def __str__(self) -> str:
         return str(self.id)

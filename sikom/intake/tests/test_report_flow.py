@@ -41,9 +41,12 @@ def test_anonymous_report_end_to_end(client, django_capture_on_commit_callbacks)
         __import__("hashlib").sha256(flows.PDF).hexdigest(),
     ]
     assert not ReportDraft.objects.filter(answers__isnull=False).exclude(submitted_case=case).exists()
-    # The code is stored only as a slow hash and shown only once.
-    assert code.replace(" ", "") not in report.receipt_hash and report.receipt_hash.startswith("scrypt$")
+    # The code is stored only as a keyed hash; it is shown until the reporter confirms noting it, then never again.
+    assert code.replace(" ", "") not in report.receipt_hash and report.receipt_hash.startswith("hmac1$")
+    assert code in client.get(reverse("intake:confirmation")).content.decode()
+    assert client.post(reverse("intake:confirmation"))["Location"] == reverse("intake:confirmation")
     assert "zugangscode" not in client.get(reverse("intake:confirmation")).content.decode()
+    assert not ReportDraft.objects.exists()
     # The intake office is told the number and a link, nothing else.
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [intake.email]
     assert number in mail.outbox[0].subject and "Männer" not in mail.outbox[0].body
