@@ -27,10 +27,13 @@ def navigation(request):
             items.append((reverse("offers:manage"), _("Angebote verwalten")))
         if user.is_superuser:
             items.append((reverse("admin:index"), _("Plattformverwaltung")))
-    path = request.path
-    return {
-        "navigation": [
-            {"url": url, "label": label, "active": path == url or (url != "/" and path.startswith(url))}
-            for url, label in items
-        ]
-    }
+    current = _current_entry(request.path, [url for url, _label in items])
+    return {"navigation": [{"url": url, "label": label, "active": url == current} for url, label in items]}
+
+
+def _current_entry(path: str, urls: list[str]) -> str | None:
+    """The one entry the page belongs to: the longest address the path starts with (»/melden/status/…« belongs to
+    »Meldung verfolgen« at /melden/status/, not also to »Vorfall melden« at /melden/). The start page only for
+    itself."""
+    matches = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    return max(matches, key=len, default=None)

@@ -21,13 +21,16 @@ from sikom.reports.selectors import FOLLOWUP_SESSION_KEY
 
 DRAFT_SESSION_KEY = "report_draft"
 RECEIPT_SESSION_KEY = "report_receipt"
+# The window of the public rate limits (the limits themselves are settings, counted per hour).
+RATE_WINDOW_SECONDS = 3600
 
 
 def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:
     """The rate limit's answer; files that arrived with the refused request are removed again."""
     for stored in uploaded:
         services.discard_upload(stored)
-    return render(request, "reports/too_many.html", status=429)
+    wait = throttle.longest_wait_text(RATE_WINDOW_SECONDS)
+    return render(request, "reports/too_many.html", {"wait": wait}, status=429)
 
 
 def _current_draft(request: HttpRequest) -> ReportDraft | None:
@@ -43,7 +46,7 @@ def start(request: HttpRequest) -> HttpResponse:
     draft = _current_draft(request)
     if request.method == "POST":
         if draft is None or request.POST.get("neu") == "1":
-            if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, 3600):
+            if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, RATE_WINDOW_SECONDS):
                 return _too_many(request)
             draft = services.start_draft()
             request.session[DRAFT_SESSION_KEY] = str(draft.pk)
@@ -156,7 +159,9 @@ def _evidence_step(request, step, draft) -> HttpResponse:
         uploaded = request.FILES.getlist("dateien")
         # Only known once the body has been parsed (by the access to FILES above).
         rejections = list(getattr(request, "evidence_rejections", []))
-        if uploaded and not throttle.allow(request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, 3600):
+        if uploaded and not throttle.allow(
+            request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, RATE_WINDOW_SECONDS
+        ):
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, draft=draft)
@@ -196,7 +201,7 @@ def submit_view(request: HttpRequest) -> HttpResponse:
             return redirect("reports:confirmation")
         messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
         return redirect("reports:start")
-    if not throttle.allow(request, "report_submit", settings.REPORT_SUBMITS_PER_HOUR, 3600):
+    if not throttle.allow(request, "report_submit", settings.REPORT_SUBMITS_PER_HOUR, RATE_WINDOW_SECONDS):
         return _too_many(request)
     review = steps.FORMS["review"](request.POST)
     if not review.is_valid():
@@ -258,7 +263,9 @@ def followup_login(request: HttpRequest) -> HttpResponse:
             )
         except services.FollowUpLocked:
             form.add_error(
-                None, _("Zu viele Fehlversuche. Aus Sicherheitsgründen ist die Abfrage für eine Stunde gesperrt.")
+                None,
+                _("Zu viele Fehlversuche. Aus Sicherheitsgründen ist die Abfrage für bis zu %(wait)s gesperrt.")
+                % {"wait": throttle.longest_wait_text(services.FOLLOWUP_WINDOW_SECONDS)},
             )
         else:
             if case is None:
@@ -286,7 +293,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
     uploaded = request.FILES.getlist("dateien") if request.method == "POST" else []
     rejections = list(getattr(request, "evidence_rejections", []))
     if request.method == "POST":
-        if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, 3600):
+        if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, RATE_WINDOW_SECONDS):
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, report=case.report)
