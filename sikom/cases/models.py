@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sikom.accounts.models import Organisation, OrganisationType
+from sikom.accounts.models import Organisation, OrganisationType, short_organisation_name
 from sikom.core.crypto import EncryptedTextField
 
 
@@ -244,6 +244,11 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def office_for_reporter(self) -> str:
+        """Who wrote, as the reporter sees it: the office's short name (»ZASTEX«), recorded with the message."""
+        return short_organisation_name(self.author_organisation) or str(_("Zuständige Stelle"))
 
 
 class RoutingTarget(models.TextChoices):

@@ -318,6 +318,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
         {
             "case": case,
             "report": case.report,
+            "progress": selectors.reporter_progress(case),
             "messages_for_reporter": messages_for_reporter(case),
             "evidence": case.report.evidence.all(),
             "form": form,
@@ -330,4 +331,8 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
 @login_required
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/my_reports.html", {"reports": selectors.reports_of_account(request.user)})
+    rows = [
+        (report, selectors.reporter_stage(report.case, has_measures=report.has_measures))
+        for report in selectors.reports_of_account(request.user)
+    ]
+    return render(request, "reports/my_reports.html", {"rows": rows})
