@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from sikom.browser_testing import check_accessibility
 
@@ -31,3 +32,14 @@ def test_language_switch_to_english_and_back(page, live_server):
     page.get_by_label("Language").select_option("de")
     page.get_by_role("button", name="Switch").click()
     assert page.locator("html").get_attribute("lang") == "de"
+
+
+def test_axe_checks_each_loaded_page_before_the_test_moves_on(page, live_server):
+    """No test has to remember `check_accessibility`: a page that loaded is checked before the next action."""
+    page.goto(live_server.url + reverse("core:home"))
+    page.set_content('<html lang="de"><title>Probe</title><main><img src="/x.png"><a href="/">Start</a></main></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        page.get_by_role("link", name="Start").click()
+    # Checked once: the same page is not checked again.
+    page.get_by_role("link", name="Start").click()
+    expect(page.get_by_role("link", name="Zum Inhalt springen")).to_have_count(1)
