@@ -19,6 +19,9 @@ SECRET_KEY = env.string("SECRET_KEY")
 ENCRYPTION_KEYS = env.string_list("ENCRYPTION_KEYS")
 EVIDENCE_ROOT = Path(env.string("EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
 DEBUG = env.boolean("DEBUG", False)
+# A local demonstration (`make run`): allows `load_demo_data` to create logins with a published password. Separate
+# from DEBUG so the demo runs as users see the product (German error pages, no technical details).
+SIKOM_DEMO = env.boolean("SIKOM_DEMO", False)
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
