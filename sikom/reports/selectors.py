@@ -62,11 +62,15 @@ def reporter_progress(case: Case, *, has_measures: bool | None = None) -> list[P
     agencies work on the case. The status »Weitergeleitet« reads as »In Bearbeitung«: a referral is internal.
     """
     if has_measures is None:
-        has_measures = case.status == CaseStatus.MEASURES_ACTIVE or _measure_events(case).exists()
+        has_measures = _measure_events(case).exists()
     has_measures = has_measures or case.status == CaseStatus.MEASURES_ACTIVE
     closed = case.status == CaseStatus.CLOSED
-    assessed = case.first_contact_at is not None or not case.risk_level_is_provisional
-    reviewed = assessed or case.status in (CaseStatus.IN_PROGRESS, CaseStatus.MEASURES_ACTIVE, CaseStatus.CLOSED)
+    contacted_or_assessed = case.first_contact_at is not None or not case.risk_level_is_provisional
+    reviewed = contacted_or_assessed or case.status in (
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.MEASURES_ACTIVE,
+        CaseStatus.CLOSED,
+    )
     started = reviewed or has_measures or case.status != CaseStatus.RECEIVED
     if reviewed:
         working = _("Die zuständige Stelle hat Ihre Meldung geprüft.")

@@ -153,7 +153,8 @@ def test_official_claims_an_anonymous_report_for_her_account(submitted, official
     client.post(response["Location"], {"zuordnen": "1"})
     case.report.refresh_from_db()
     assert case.report.reporter_account == official
-    assert case.number in client.get(reverse("reports:my_reports")).content.decode()
+    html = client.get(reverse("reports:my_reports")).content.decode()
+    assert case.number in html and '<td class="kern-table__cell">Eingegangen</td>' in html
     assert AuditEvent.objects.filter(action="report.claimed", actor=official).exists()
 
 
