@@ -4,16 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
 
-# Development values; production reads the safe defaults in sikom/settings.py.
-DEV_ENV := DEBUG=true SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 \
+# Local values for `make run` (the demo as users see it: DEBUG off, German error pages, static files from
+# WhiteNoise) and `make dev` (the same with DEBUG on: technical error pages, templates reloaded); production reads
+# the safe defaults in sikom/settings.py.
+LOCAL_ENV := SIKOM_DEMO=true SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 \
 	ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key ENCRYPTION_KEYS_FILE=var/encryption_key \
 	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+RUN_ENV := DEBUG=false $(LOCAL_ENV)
+DEV_ENV := DEBUG=true $(LOCAL_ENV)
 TEST_ENV := SECRET_KEY=test-only-not-a-secret ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24= SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
-.PHONY: run test lint bench crash-test messages clean
+.PHONY: run dev test lint bench crash-test messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("sikom needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -42,14 +47,22 @@ var/encryption_key:
 	@umask 077 && $(PYTHON) -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@
 	@echo "Generated a local encryption key in var/encryption_key (not committed; losing it makes stored reports unreadable)."
 
-run: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
-	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-	$(DEV_ENV) $(MANAGE) migrate --noinput
-	$(DEV_ENV) $(MANAGE) load_reference_data
-	$(DEV_ENV) $(MANAGE) load_demo_data
-	$(DEV_ENV) $(MANAGE) housekeeping --schedule
+# $(1): the environment. Sets up everything, then runs the background worker and the server.
+define serve
+	$(1) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(1) $(MANAGE) migrate --noinput
+	$(1) $(MANAGE) load_reference_data
+	$(1) $(MANAGE) load_demo_data
+	$(1) $(MANAGE) housekeeping --schedule
 	@echo "Starting the background worker (e-mail notices, housekeeping) and the server; stop both with Ctrl-C."
-	$(DEV_ENV) $(MANAGE) db_worker --verbosity 0 & $(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(1) $(MANAGE) db_worker --verbosity 0 & $(1) $(MANAGE) runserver 127.0.0.1:$(PORT)
+endef
+
+run: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
+	$(call serve,$(RUN_ENV))
+
+dev: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
+	$(call serve,$(DEV_ENV))
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

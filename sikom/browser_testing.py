@@ -1,5 +1,11 @@
 """Browser tests: Playwright drives Debian's Chromium; axe-core checks every page visited.
 
+Every page a browser test loads with JavaScript on is checked automatically, in whatever context the test opened:
+a page's ``load`` only marks it as due (an event handler must not drive the page), and the check runs before the
+test's next action on that page (click, fill, goto, …) and when its context closes, so a page is checked before the
+test can leave it. Tests still call ``check_accessibility`` for states a load does not produce (an htmx swap, an
+opened menu). JavaScript-free contexts are not checked: axe needs scripts.
+
 Locally, without /usr/bin/chromium, browser tests are skipped with a loud notice; with SIKOM_REQUIRE_BROWSER=true
 (set by CI) a missing browser fails the run instead.
 """
@@ -44,8 +50,88 @@ def browser():
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        _install_automatic_checks()
+        new_context = instance.new_context
+
+        def new_checked_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            if kwargs.get("java_script_enabled", True):
+                _watch(context)
+            return context
+
+        # Contexts the tests open themselves (a second person, a phone, no JavaScript) are watched too.
+        instance.new_context = new_checked_context
         yield instance
         instance.close()
+
+
+# Page and locator actions before which a page that has loaded since its last check is checked: everything that
+# can make the test leave the page.
+_ACTIONS = (
+    "check",
+    "click",
+    "dblclick",
+    "dispatch_event",
+    "fill",
+    "press",
+    "press_sequentially",
+    "select_option",
+    "set_checked",
+    "set_input_files",
+    "tap",
+    "type",
+    "uncheck",
+)
+_NAVIGATIONS = ("goto", "reload", "go_back", "go_forward", "close")
+_DUE = "_sikom_axe_due"
+
+
+def _check_if_due(page) -> None:
+    if getattr(page, _DUE, False) and not page.is_closed():
+        setattr(page, _DUE, False)
+        page.wait_for_load_state("load")
+        check_accessibility(page)
+
+
+def _checked_first(method, page_of):
+    def action(self, *args, **kwargs):
+        _check_if_due(page_of(self))
+        return method(self, *args, **kwargs)
+
+    action.__wrapped__ = method
+    return action
+
+
+def _install_automatic_checks() -> None:
+    """Wrap Playwright's actions once per run: each first checks its page if it loaded since its last check."""
+    from playwright.sync_api import BrowserContext, Locator, Page
+
+    if hasattr(Page.click, "__wrapped__"):
+        return
+    for name in _ACTIONS + _NAVIGATIONS:
+        if hasattr(Page, name):
+            setattr(Page, name, _checked_first(getattr(Page, name), lambda page: page))
+    for name in _ACTIONS:
+        setattr(Locator, name, _checked_first(getattr(Locator, name), lambda locator: locator.page))
+
+    close = BrowserContext.close
+
+    def close_after_checks(context, *args, **kwargs):
+        for page in context.pages:
+            _check_if_due(page)
+        return close(context, *args, **kwargs)
+
+    close_after_checks.__wrapped__ = close
+    BrowserContext.close = close_after_checks
+
+
+def _watch(context) -> None:
+    """Mark every page of the context as due for a check whenever it has loaded."""
+
+    def watch_page(page):
+        page.on("load", lambda loaded: setattr(loaded, _DUE, True))
+
+    context.on("page", watch_page)
 
 
 def _new_page(browser, viewport):
@@ -76,6 +162,7 @@ def phone_page(browser, live_server):
 
 def check_accessibility(page) -> None:
     """Run axe-core on the current page; fail on any serious or critical violation."""
+    setattr(page, _DUE, False)
     page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "

@@ -46,7 +46,7 @@ def boolean(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be 'true' or 'false', not {value!r}.")
 
 
-def integer(name: str, default: int, minimum: int | None = None) -> int:
+def integer(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
     value = _raw(name)
     if value is None or value == "":
         return default
@@ -56,6 +56,8 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {number}.")
     return number
 
 

@@ -20,6 +20,9 @@ SECRET_KEY = env.string("SECRET_KEY")
 ENCRYPTION_KEYS = env.string_list("ENCRYPTION_KEYS")
 EVIDENCE_ROOT = Path(env.string("EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
 DEBUG = env.boolean("DEBUG", False)
+# A local demonstration (`make run`): allows `load_demo_data` to create logins with a published password. Separate
+# from DEBUG so the demo runs as users see the product (German error pages, no technical details).
+SIKOM_DEMO = env.boolean("SIKOM_DEMO", False)
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
@@ -249,6 +252,14 @@ REPORT_MESSAGES_PER_HOUR = env.integer("REPORT_MESSAGES_PER_HOUR", 30, minimum=1
 
 # Closed cases are deleted after this many days, keeping pseudonymised statistics (retention task and command).
 CASE_RETENTION_DAYS = env.integer("CASE_RETENTION_DAYS", 730, minimum=1)
+
+# Days from a danger analysis to the suggested next reassessment, per risk level (1 low … 4 acute); the analyst may
+# choose another date. No source the programme relies on prescribes these intervals: they are the operators' setting
+# (docs/operations.md), shown as such on the form. At most a year, the form's horizon.
+ASSESSMENT_REVIEW_DAYS = {
+    level: env.integer(f"ASSESSMENT_REVIEW_DAYS_LEVEL_{level}", default, minimum=1, maximum=365)
+    for level, default in {1: 180, 2: 90, 3: 30, 4: 7}.items()
+}
 
 # Offices notified of new reports until routing rules decide (casework issue).
 CASE_INTAKE_ORGANISATION_TYPES = env.string_list("CASE_INTAKE_ORGANISATION_TYPES", ["zastex"])

@@ -25,6 +25,13 @@ class OrganisationType(models.TextChoices):
     OPERATOR = "operator", _("Plattformbetrieb")
 
 
+def short_organisation_name(name: str) -> str:
+    """The name a reporter knows an office by. The programme's offices are named »ZASTEX – Zentrale Ansprechstelle
+    …« (``accounts/data/organisations.json``), so it is the part before the dash; names without one are short
+    already (»Polizeidirektion Dresden«)."""
+    return name.split(" – ", 1)[0].strip()
+
+
 class Organisation(models.Model):
     """An agency or municipality. Its type and region decide what its members may see and do.
 

@@ -15,7 +15,6 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,8 +47,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None,
                 _(
-                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut."
-                ),
+                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie bis zu %(wait)s und versuchen Sie es "
+                    "dann erneut."
+                )
+                % {"wait": throttle.longest_wait_text(settings.LOGIN_FAILURE_WINDOW_SECONDS)},
             )
         else:
             if result.user is None:
@@ -146,13 +147,20 @@ def organisation_contact(request: HttpRequest, pk: int) -> HttpResponse:
 REGISTRATIONS_PER_HOUR = 5
 
 
+def _too_many_requests() -> str:
+    """The answer of the hourly rate limits of registration and password reset."""
+    return _("Zu viele Anfragen. Bitte versuchen Sie es in spätestens %(wait)s erneut.") % {
+        "wait": throttle.longest_wait_text(3600)
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not throttle.allow(request, "registration", REGISTRATIONS_PER_HOUR, 3600):
-            form.add_error(None, _("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut."))
+            form.add_error(None, _too_many_requests())
         else:
             user = services.register_official(
                 full_name=form.cleaned_data["full_name"],
@@ -208,6 +216,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         if not throttle.allow(self.request, "password_reset", self.limit_per_hour, 3600):
-            form.add_error(None, gettext_lazy("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut."))
+            form.add_error(None, _too_many_requests())
             return self.form_invalid(form)
         return super().form_valid(form)

@@ -5,7 +5,11 @@ The checks that matter are the service's (one place for the messages); the form 
 at the field that caused it.
 """
 
+import json
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +53,6 @@ class AssessmentForm(forms.Form):
         label=_("Nächste Neubewertung am"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Heute oder ein späterer Tag, höchstens ein Jahr ab heute."),
         error_messages={
             "required": _("Bitte geben Sie an, wann die Gefahr neu bewertet wird."),
             "invalid": _("Bitte geben Sie ein gültiges Datum an, zum Beispiel 20.11.2026."),
@@ -79,6 +82,31 @@ class AssessmentForm(forms.Form):
                 error_messages={"max_length": MAX_LENGTH},
             )
         self.fields = {**checklist, **self.fields}
+        today = timezone.localdate()
+        intervals = ", ".join(
+            _("Stufe %(level)d: %(days)d") % {"level": level, "days": days}
+            for level, days in sorted(settings.ASSESSMENT_REVIEW_DAYS.items())
+        )
+        self.fields["next_review_on"].help_text = format_lazy(
+            _(
+                "Vorgeschlagen wird der Abstand, den der Plattformbetrieb für die Stufe eingestellt hat ({intervals} "
+                "Tage) – eine Einstellung, keine fachliche Vorgabe. Wählen Sie das Datum, das der Fall braucht: heute "
+                "oder später, höchstens ein Jahr ab heute."
+            ),
+            intervals=intervals,
+        )
+        # The progressive enhancement in sikom.js moves the suggested date with the chosen level while the analyst
+        # has not changed it.
+        self.fields["next_review_on"].widget.attrs.update(
+            {
+                "data-review-dates": json.dumps(
+                    {
+                        level: services.suggested_next_review(level, today=today).isoformat()
+                        for level in RiskLevel.values
+                    }
+                )
+            }
+        )
         self.compute_only = compute_only
         self.suggestion = suggestion
         if compute_only:
@@ -141,4 +169,6 @@ class AssessmentForm(forms.Form):
         initial = {name: data.get(name) for name in self.fields if name in data and data.get(name) not in (None, "")}
         initial["level"] = self.suggestion.level
         initial["shown_suggestion"] = self.suggestion.level
+        # A date the analyst already chose stays; otherwise the interval for the suggested level.
+        initial.setdefault("next_review_on", services.suggested_next_review(self.suggestion.level))
         return initial

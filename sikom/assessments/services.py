@@ -8,6 +8,7 @@ belongs to one field, that field's name, so the form can show it at the field.
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -96,6 +97,12 @@ def check_override_reason(*, level: int, suggested: int, reason) -> str:
             field="override_reason",
         )
     return reason
+
+
+def suggested_next_review(level: int, *, today: date | None = None) -> date:
+    """The next reassessment the form suggests for a level: the operators' interval for it
+    (``settings.ASSESSMENT_REVIEW_DAYS``, a setting, not a rule), counted from today."""
+    return (today or timezone.localdate()) + timedelta(days=settings.ASSESSMENT_REVIEW_DAYS[level])
 
 
 def check_next_review_on(value, *, today: date | None = None) -> date:

@@ -1,6 +1,7 @@
 """The danger-analysis pages of a case: history, the two-step form (compute the suggestion, then save) and one
 assessment in full. Every view gets the case through ``get_case_for`` first: an invisible case answers 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -101,11 +102,21 @@ def create(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "form": form,
             "suggestion": suggestion,
+            "review_suggestion": _review_suggestion(suggestion),
             "open_questions": rules.open_questions(answers) if answers is not None else [],
             "protective_present": rules.protective_factors_present(answers) if answers is not None else [],
             **_rules_context(),
         },
     )
+
+
+def _review_suggestion(suggestion: rules.Suggestion | None) -> dict | None:
+    if suggestion is None:
+        return None
+    return {
+        "on": services.suggested_next_review(suggestion.level),
+        "days": settings.ASSESSMENT_REVIEW_DAYS[suggestion.level],
+    }
 
 
 @never_cache

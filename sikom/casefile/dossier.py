@@ -135,20 +135,13 @@ def _history(document: Document, case: Case) -> None:
         document.paragraph(_("Noch keine Einträge."))
         return
     for event in events:
-        details = []
-        if event.to_status:
-            if event.from_status and event.from_status != event.to_status:
-                details.append(
-                    _("Status: %(to)s (vorher: %(from)s)")
-                    % {"to": event.get_to_status_display(), "from": event.get_from_status_display()}
-                )
-            else:
-                details.append(_("Status: %(to)s") % {"to": event.get_to_status_display()})
-        if event.organisation_id:
-            details.append(_("Stelle: %(name)s") % {"name": event.organisation.name})
         by = _person(event.by, event.by_organisation, nobody=_("automatisch"))
-        details.append(_("Durch: %(person)s") % {"person": by})
-        document.entry(f"{format_datetime(event.at)} · {event.get_kind_display()}", event.reason, details=details)
+        details = [_("Durch: %(person)s") % {"person": by}]
+        document.entry(
+            f"{format_datetime(event.at)} · {event.sentence}",
+            event.reason if event.shows_reason else "",
+            details=details,
+        )
 
 
 def _assessments(document: Document, case: Case) -> None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sikom.accounts.models import Organisation
 from sikom.cases import workflow
 from sikom.cases.models import CASE_HANDLING_TYPES, CaseStatus
+from sikom.core.forms import EMPTY_CHOICE_LABEL
 
 REASON = _("Begründung")
 _INVALID = {"invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste.")}
@@ -32,17 +33,23 @@ class StatusForm(forms.Form):
         # Several forms share the case page: distinct ids keep every label tied to its own field.
         kwargs.setdefault("auto_id", "status_%s")
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [
+        # Nothing preselected: a status is a decision, never the default of a list.
+        self.fields["to"].choices = [("", EMPTY_CHOICE_LABEL)] + [
             (status, CaseStatus(status).label)
             for status in workflow.CASES.targets(current)
             if status in workflow.MOVES_IN_STATUS_FORM
         ]
+
+    @property
+    def has_moves(self) -> bool:
+        return len(self.fields["to"].choices) > 1
 
 
 class _AgencyForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Stelle"),
         queryset=Organisation.objects.none(),
+        empty_label=EMPTY_CHOICE_LABEL,
         error_messages={"required": _("Bitte wählen Sie eine Stelle."), "invalid_choice": _INVALID["invalid_choice"]},
     )
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sikom.accounts.models import Organisation, OrganisationType
+from sikom.accounts.models import Organisation, OrganisationType, short_organisation_name
 from sikom.core.crypto import EncryptedTextField
 
 
@@ -175,9 +175,11 @@ class InboxEntry(models.Model):
 
 
 class CaseEvent(models.Model):
-    """Append-only history of a case: status changes, routing decisions, referrals, shares.
+    """Append-only history of a case: every step, from routing to the last status change.
 
-    Rows are only ever inserted; the status on the case is the last status event.
+    Rows are only ever inserted; the status on the case is the last status event. ``details`` holds what the
+    sentence of a step needs beyond the columns (levels, a measure's title and changed fields), never notes or
+    other free text about persons. ``sentence`` says in German what happened.
     """
 
     class Kind(models.TextChoices):
@@ -186,6 +188,9 @@ class CaseEvent(models.Model):
         REFERRED = "referred", _("Weitergeleitet")
         SHARED = "shared", _("Beteiligt")
         RISK = "risk", _("Gefährdungsstufe")
+        FIRST_CONTACT = "first_contact", _("Erstkontakt")
+        MEASURE_PLANNED = "measure_planned", _("Schutzmaßnahme geplant")
+        MEASURE_CHANGED = "measure_changed", _("Schutzmaßnahme geändert")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -193,6 +198,7 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=30, choices=CaseStatus.choices, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("Begründung"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     by_organisation = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True)
@@ -202,6 +208,18 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, as one German sentence (the reason of a decision is shown beside it: `shows_reason`)."""
+        from sikom.cases.history import describe
+
+        return describe(self)
+
+    @property
+    def shows_reason(self) -> bool:
+        """The reason is a person's explanation (not the routing rule already named in the sentence)."""
+        return bool(self.reason) and self.by_id is not None and self.kind != self.Kind.RISK
 
 
 class Message(models.Model):
@@ -226,6 +244,11 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def office_for_reporter(self) -> str:
+        """Who wrote, as the reporter sees it: the office's short name (»ZASTEX«), recorded with the message."""
+        return short_organisation_name(self.author_organisation) or str(_("Zuständige Stelle"))
 
 
 class RoutingTarget(models.TextChoices):

@@ -136,6 +136,7 @@ def route_new_case(*, case: Case) -> Case:
     for organisation, rule in decision.shares:
         CaseShare.objects.get_or_create(case=case, organisation=organisation, defaults={"reason": rule.name})
         _event(case, CaseEvent.Kind.SHARED, organisation=organisation, reason=rule.name)
+    _event(case, CaseEvent.Kind.RISK, details={"from": None, "to": level, "provisional": True})
     audit.log(
         "case.routed",
         obj=case,
@@ -224,7 +225,7 @@ def set_risk_level(*, case: Case, level: int, by: User | None, provisional: bool
     the case came in."""
     with transaction.atomic():
         case = _locked(case)
-        previous = case.risk_level
+        previous, previous_provisional = case.risk_level, case.risk_level_is_provisional
         case.risk_level = level
         case.risk_level_is_provisional = provisional
         case.first_contact_due_at = deadlines.first_contact_due(case.created_at, level)
@@ -239,7 +240,18 @@ def set_risk_level(*, case: Case, level: int, by: User | None, provisional: bool
             ]
         )
         refresh_inbox_entries(case_ids=[case.pk])
-        _event(case, CaseEvent.Kind.RISK, by=by, reason=f"{previous or '–'} → {level}")
+        _event(
+            case,
+            CaseEvent.Kind.RISK,
+            by=by,
+            details={
+                "from": previous,
+                "from_provisional": previous_provisional,
+                "to": level,
+                "provisional": provisional,
+                "next_review_on": next_review_on.isoformat() if next_review_on else None,
+            },
+        )
         audit.log("case.risk_level_set", actor=by, obj=case, data={"from": previous, "to": level})
     return case
 
@@ -248,11 +260,17 @@ def record_first_contact(*, case: Case, by: User) -> Case:
     with transaction.atomic():
         case = _locked(case)
         if case.first_contact_at is None:
-            case.first_contact_at = timezone.now()
-            case.save(update_fields=["first_contact_at", "updated_at"])
-            refresh_inbox_entries(case_ids=[case.pk])
+            _first_contact(case, by=by, via="note")
             audit.log("case.first_contact", actor=by, obj=case)
     return case
+
+
+def _first_contact(case: Case, *, by: User, via: str) -> None:
+    """The first contact with the reporter, by a message or noted by hand: set once, and a step in the history."""
+    case.first_contact_at = timezone.now()
+    case.save(update_fields=["first_contact_at", "updated_at"])
+    refresh_inbox_entries(case_ids=[case.pk])
+    _event(case, CaseEvent.Kind.FIRST_CONTACT, by=by, details={"via": via})
 
 
 def post_handler_message(*, case: Case, by: User, body: str, internal: bool) -> Message:
@@ -267,13 +285,22 @@ def post_handler_message(*, case: Case, by: User, body: str, internal: bool) -> 
             internal=internal,
         )
         if not internal and case.first_contact_at is None:
-            case.first_contact_at = timezone.now()
-            case.save(update_fields=["first_contact_at", "updated_at"])
-            refresh_inbox_entries(case_ids=[case.pk])
+            _first_contact(case, by=by, via="message")
         audit.log("case.note_added" if internal else "case.message_sent", actor=by, obj=case)
         if not internal:
             transaction.on_commit(lambda: notify_reporter.enqueue(case.pk))
     return message
+
+
+def record_measure_event(*, case: Case, by: User, planned: bool, details: dict) -> CaseEvent:
+    """A protective measure was planned (``planned``) or changed: its step in the case's history.
+
+    Called by the measures services inside their transaction: measures build on cases, so they report their steps
+    here instead of cases reading measures. ``details`` names the measure, the responsible agency, the status change
+    and the changed fields — never the notes.
+    """
+    kind = CaseEvent.Kind.MEASURE_PLANNED if planned else CaseEvent.Kind.MEASURE_CHANGED
+    return _event(case, kind, by=by, details=details)
 
 
 def post_reporter_message(*, case: Case, body: str) -> Message:

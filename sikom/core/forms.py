@@ -2,6 +2,10 @@
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
+
+# The first, empty entry of a required select: a request to choose, not Django's »---------«.
+EMPTY_CHOICE_LABEL = _("Bitte auswählen")
 
 _WIDGET_CLASSES = {
     "checkbox": "kern-form-check__checkbox",

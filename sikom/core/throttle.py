@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from sikom.core.models import ThrottleCounter
 
@@ -77,6 +78,21 @@ def reset(scope: str, key: str) -> None:
 def purge(older_than: timedelta = timedelta(days=1)) -> int:
     deleted, _ = ThrottleCounter.objects.filter(window_start__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+def longest_wait(window_seconds: int) -> timedelta:
+    """How long a client over a limit waits at most: `count` adds the previous window to the current one, so an
+    event counts until the end of the window after its own — up to two windows after it happened."""
+    return timedelta(seconds=2 * window_seconds)
+
+
+def longest_wait_text(window_seconds: int) -> str:
+    """`longest_wait` in German words for the people who are told to wait (»2 Stunden«, »30 Minuten«)."""
+    minutes = int(longest_wait(window_seconds).total_seconds()) // 60
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)d Stunde", "%(count)d Stunden", hours) % {"count": hours}
+    return ngettext("%(count)d Minute", "%(count)d Minuten", minutes) % {"count": minutes}
 
 
 def allow(request, scope: str, limit: int, window_seconds: int) -> bool:

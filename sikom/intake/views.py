@@ -21,13 +21,16 @@ from sikom.reports.models import ReportDraft
 
 DRAFT_SESSION_KEY = "report_draft"
 RECEIPT_SESSION_KEY = "report_receipt"
+# The window of the public rate limits (the limits themselves are settings, counted per hour).
+RATE_WINDOW_SECONDS = 3600
 
 
 def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:
     """The rate limit's answer; files that arrived with the refused request are removed again."""
     for stored in uploaded:
         services.discard_upload(stored)
-    return render(request, "intake/too_many.html", status=429)
+    wait = throttle.longest_wait_text(RATE_WINDOW_SECONDS)
+    return render(request, "intake/too_many.html", {"wait": wait}, status=429)
 
 
 def _session_draft(request: HttpRequest) -> ReportDraft | None:
@@ -60,7 +63,7 @@ def start(request: HttpRequest) -> HttpResponse:
     draft = _current_draft(request)
     if request.method == "POST":
         if draft is None or request.POST.get("neu") == "1":
-            if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, 3600):
+            if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, RATE_WINDOW_SECONDS):
                 return _too_many(request)
             draft = services.start_draft()
             request.session[DRAFT_SESSION_KEY] = str(draft.pk)
@@ -175,7 +178,9 @@ def _evidence_step(request, step, draft) -> HttpResponse:
         uploaded = request.FILES.getlist("dateien")
         # Only known once the body has been parsed (by the access to FILES above).
         rejections = list(getattr(request, "evidence_rejections", []))
-        if uploaded and not throttle.allow(request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, 3600):
+        if uploaded and not throttle.allow(
+            request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, RATE_WINDOW_SECONDS
+        ):
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, draft=draft)
@@ -215,7 +220,7 @@ def submit_view(request: HttpRequest) -> HttpResponse:
             return redirect("intake:confirmation")
         messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
         return redirect("intake:start")
-    if not throttle.allow(request, "report_submit", settings.REPORT_SUBMITS_PER_HOUR, 3600):
+    if not throttle.allow(request, "report_submit", settings.REPORT_SUBMITS_PER_HOUR, RATE_WINDOW_SECONDS):
         return _too_many(request)
     review = steps.FORMS["review"](request.POST)
     if not review.is_valid():
@@ -286,7 +291,9 @@ def followup_login(request: HttpRequest) -> HttpResponse:
             )
         except services.FollowUpLocked:
             form.add_error(
-                None, _("Zu viele Fehlversuche. Aus Sicherheitsgründen ist die Abfrage für eine Stunde gesperrt.")
+                None,
+                _("Zu viele Fehlversuche. Aus Sicherheitsgründen ist die Abfrage für bis zu %(wait)s gesperrt.")
+                % {"wait": throttle.longest_wait_text(services.FOLLOWUP_WINDOW_SECONDS)},
             )
         else:
             if case is None:
@@ -314,7 +321,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
     uploaded = request.FILES.getlist("dateien") if request.method == "POST" else []
     rejections = list(getattr(request, "evidence_rejections", []))
     if request.method == "POST":
-        if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, 3600):
+        if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, RATE_WINDOW_SECONDS):
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, report=case.report)
@@ -339,6 +346,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
         {
             "case": case,
             "report": case.report,
+            "progress": selectors.reporter_progress(case),
             "messages_for_reporter": messages_for_reporter(case),
             "evidence": case.report.evidence.all(),
             "form": form,
@@ -351,4 +359,8 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
 @login_required
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/my_reports.html", {"reports": selectors.reports_of_account(request.user)})
+    rows = [
+        (report, selectors.reporter_stage(report.case, has_measures=report.has_measures))
+        for report in selectors.reports_of_account(request.user)
+    ]
+    return render(request, "intake/my_reports.html", {"rows": rows})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from sikom.accounts.models import Organisation, User
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseStatus
 from sikom.cases.selectors import is_lead, is_on_case
-from sikom.cases.services import share_with
+from sikom.cases.services import record_measure_event, share_with
 from sikom.core import audit
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.measures.catalogue import MeasureKind
@@ -99,6 +99,17 @@ def _snapshot(measure: CaseMeasure) -> dict[str, Any]:
     return {name: _value(getattr(measure, name)) for name in UPDATABLE_FIELDS}
 
 
+def _change_details(measure: CaseMeasure, changes: dict[str, list]) -> dict[str, Any]:
+    """What the case history says about a change: the status move in words and the names of the other fields
+    changed (not their values: the notes may hold personal details)."""
+    status = changes.get("status")
+    return {
+        "title": measure.title,
+        "status": [str(MeasureStatus(value).label) for value in status] if status else None,
+        "fields": [str(CaseMeasure._meta.get_field(name).verbose_name) for name in changes if name != "status"],
+    }
+
+
 def _record(measure: CaseMeasure, *, action: str, changes: dict[str, list], by: User) -> CaseMeasureChange:
     return CaseMeasureChange.objects.create(
         measure=measure,
@@ -168,6 +179,9 @@ def plan_measure(
             changes={name: [None, value] for name, value in initial.items() if value not in (None, "")},
             by=by,
         )
+        record_measure_event(
+            case=case, by=by, planned=True, details={"title": measure.title, "responsible": responsible.name}
+        )
         audit.log(
             "case.measure_planned",
             actor=by,
@@ -217,6 +231,7 @@ def update_measure(
         current.version += 1
         current.save()
         _record(current, action=CaseMeasureChange.Action.UPDATED, changes=changes, by=by)
+        record_measure_event(case=case, by=by, planned=False, details=_change_details(current, changes))
         data: dict[str, Any] = {"measure": current.pk, "kind": current.kind, "fields": list(changes)}
         if "status" in changes:
             data["status"] = changes["status"]

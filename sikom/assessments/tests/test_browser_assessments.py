@@ -61,9 +61,18 @@ def test_analyst_computes_the_suggestion_overrides_it_with_a_reason_and_saves(pa
     )
     check_accessibility(page)
 
-    # Overriding without a reason is answered at the field.
+    # The next reassessment is suggested by level, from the operators' setting (7 days for level 4 by default).
+    review = page.get_by_label("Nächste Neubewertung am")
+    expect(review).to_have_value(helpers.in_days(7).isoformat())
+    expect(
+        page.get_by_text(f"Als nächste Neubewertung ist der {helpers.in_days(7):%d.%m.%Y} vorgeschlagen")
+    ).to_be_visible()
+    expect(page.get_by_text("eine Einstellung, keine fachliche Vorgabe", exact=False)).to_be_visible()
+
+    # Overriding without a reason is answered at the field; the untouched suggested date follows the level.
     level.get_by_label("3 – hoch").check()
-    page.get_by_label("Nächste Neubewertung am").fill(helpers.in_days(14).isoformat())
+    expect(review).to_have_value(helpers.in_days(30).isoformat())
+    review.fill(helpers.in_days(14).isoformat())
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator("#id_override_reason_error")).to_contain_text("Bitte begründen Sie")
     check_accessibility(page)

@@ -290,3 +290,27 @@ def test_case_page_includes_the_section(client, zastex, zastex_case):
     testing.login(client, zastex)
     html = html_of(client.get(reverse("casefile:detail", args=[zastex_case.number])))
     assert 'id="gefahrenanalyse"' in html and reverse("assessments:create", args=[zastex_case.number]) in html
+
+
+def test_the_next_reassessment_is_suggested_by_level_from_the_operators_setting(client, zastex, zastex_case, settings):
+    settings.ASSESSMENT_REVIEW_DAYS = {**settings.ASSESSMENT_REVIEW_DAYS, 4: 5}
+    testing.login(client, zastex)
+    url = reverse("assessments:create", args=[zastex_case.number])
+    data = answers(directly_communicated_threat="present", concrete_time_or_place="present")
+    html = html_of(client.post(url, form_data(data, action="berechnen", next_review="")))
+    assert checked_level(html) == "4"
+    assert f'value="{in_days(5).isoformat()}"' in html
+    assert f"Als nächste Neubewertung ist der {in_days(5):%d.%m.%Y} vorgeschlagen (in 5 Tagen)" in html
+    # Marked as the operators' setting, not as a rule of the analysis.
+    assert (
+        "Stufe 1: 180, Stufe 2: 90, Stufe 3: 30, Stufe 4: 5 Tage) – eine Einstellung, keine fachliche Vorgabe" in html
+    )
+
+
+def test_a_date_chosen_before_computing_is_kept(client, zastex, zastex_case):
+    testing.login(client, zastex)
+    url = reverse("assessments:create", args=[zastex_case.number])
+    data = form_data(
+        answers(directly_communicated_threat="present"), action="berechnen", next_review=in_days(3).isoformat()
+    )
+    assert f'value="{in_days(3).isoformat()}"' in html_of(client.post(url, data))

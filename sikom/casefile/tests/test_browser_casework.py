@@ -1,6 +1,6 @@
 """The whole way of a case, as the issue describes it: an anonymous report is routed to the right agency, a ZASTEX
 analyst records a danger analysis, level and due date follow the rules, a measure is planned, the reporter reads the
-handler's message with the receipt code, the case is referred to ZORA, and the dossier PDF lists the evidence
+handler's message (naming ZASTEX) and the progress with the receipt code, the case is referred to ZORA, and the dossier PDF lists the evidence
 hashes."""
 
 import hashlib
@@ -76,7 +76,10 @@ def test_a_case_from_report_to_referral_and_dossier(browser, page, live_server, 
         page.get_by_role("group", name=str(item.label), exact=True).get_by_label(answer, exact=True).check()
     page.get_by_role("button", name="Vorschlag berechnen").click()
     expect(page.locator("#vorschlag").get_by_role("heading", name="Vorschlag: Stufe 4 – akut")).to_be_visible()
-    page.get_by_label("Nächste Neubewertung am").fill((timezone.localdate() + timedelta(days=7)).isoformat())
+    # The next reassessment is suggested for the level (the operators' default for »akut«: seven days).
+    expect(page.get_by_label("Nächste Neubewertung am")).to_have_value(
+        (timezone.localdate() + timedelta(days=7)).isoformat()
+    )
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Gefahrenanalyse ist gespeichert.", exact=False)).to_be_visible()
     case.refresh_from_db()
@@ -107,6 +110,15 @@ def test_a_case_from_report_to_referral_and_dossier(browser, page, live_server, 
     reporter_page.get_by_label("Zugangscode").fill(code)
     reporter_page.get_by_role("button", name="Meldung öffnen").click()
     expect(reporter_page.get_by_text("Bitte rufen Sie uns heute noch an.")).to_be_visible()
+    # The message names the office that wrote; the progress says in plain words what is happening, nothing internal.
+    expect(reporter_page.locator(".kern-card", has_text="Bitte rufen Sie uns heute noch an.")).to_contain_text(
+        "ZASTEX ·"
+    )
+    progress = reporter_page.get_by_role("region", name="Stand der Bearbeitung")
+    expect(progress).to_contain_text("Die zuständige Stelle hat Ihre Meldung geprüft.")
+    expect(progress.locator("[aria-current=step]")).to_contain_text("Schutzmaßnahmen werden umgesetzt.")
+    expect(reporter_page.get_by_role("main")).not_to_contain_text("akut")
+    expect(reporter_page.get_by_role("main")).not_to_contain_text("Beratung zu Verhaltensweisen")
     check_accessibility(reporter_page)
     reporter.close()
 

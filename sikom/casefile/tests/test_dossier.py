@@ -174,8 +174,10 @@ def test_dossier_shows_the_history_with_reasons_and_people(case, pd_dresden):
     assert "Verlauf" in text
     for reason in ("Sichtung begonnen", "Gefährdung prüfen", "Zur Strafverfolgung an ZORA"):
         assert reason in text
-    assert "Statuswechsel" in text and "Weitergeleitet" in text and "Zugewiesen" in text
-    assert "Status: In Bearbeitung (vorher: In Prüfung)" in text
+    assert "Status von »In Prüfung« auf »In Bearbeitung« gesetzt." in text
+    assert f"Weitergeleitet an {testing.organisation_of(OrganisationType.ZORA).name}; die Federführung" in text
+    assert "Automatisch zugewiesen an Polizeidirektion Dresden" in text
+    assert "Schutzmaßnahme »" in text and "geplant; zuständig: Polizeidirektion Dresden." in text
     assert f"Durch: {pd_dresden.full_name} ({pd_dresden.organisation.name})" in text
     # Routing is done by the rules, not by a person.
     assert "Durch: automatisch" in text
@@ -183,9 +185,13 @@ def test_dossier_shows_the_history_with_reasons_and_people(case, pd_dresden):
 
 def test_risk_level_changes_render_without_placeholders(case, pd_dresden):
     text = dossier_text(case)
-    # Routing set 3 provisionally, the danger analysis 4; the service writes "3 → 4", the fonts lack the arrow.
-    assert f"Gefährdungsstufe Durch: {pd_dresden.full_name} ({pd_dresden.organisation.name}) 3 -> 4" in text
-    assert f"Nächste Neubewertung {timezone.localdate() + timedelta(days=7):%d.%m.%Y}" in text
+    # Routing set 3 provisionally, the danger analysis 4: the history says so in words.
+    assert "Vorläufige Gefährdungsstufe aus den Angaben der Meldung: 3 – hoch." in text
+    review = f"{timezone.localdate() + timedelta(days=7):%d.%m.%Y}"
+    assert (
+        f"Gefährdungsstufe 4 – akut festgelegt (bisher vorläufig 3 – hoch). Nächste Neubewertung am {review}." in text
+    )
+    assert f"Nächste Neubewertung {review}" in text
 
 
 def test_dossier_shows_messages_and_marks_internal_notes(case, pd_dresden):

@@ -95,6 +95,24 @@ def test_illegal_or_incomplete_status_changes_are_explained(client, pd_dresden, 
     assert Case.objects.get(pk=case.pk).status == CaseStatus.RECEIVED
 
 
+def test_case_forms_preselect_nothing_and_ask_to_choose(client, pd_dresden):
+    case = testing.make_case()
+    testing.login(client, pd_dresden)
+    html = detail(client, case).content.decode()
+    assert "---------" not in html
+    status_select = html[html.index('id="status_to"') : html.index("</select>", html.index('id="status_to"'))]
+    assert '<option value="" selected>Bitte auswählen</option>' in status_select
+    assert status_select.count("selected") == 1
+    assert html.count('<option value="" selected>Bitte auswählen</option>') == 3  # status, referral, share
+
+
+def test_error_summary_reads_as_a_sentence(client, pd_dresden):
+    case = testing.make_case()
+    testing.login(client, pd_dresden)
+    html = client.post(reverse("casefile:status", args=[case.number]), {}).content.decode()
+    assert "Neuer Status: Bitte wählen Sie einen Status." in html
+
+
 def test_shared_agency_cannot_move_the_case(client, zastex):
     case = testing.make_case()
     testing.login(client, zastex)

@@ -35,3 +35,11 @@ def paragraphs(text: str) -> SafeString:
 def phone_link(number: str) -> str:
     """»+49 351 855-2223« → »+493518552223« for tel: links."""
     return "".join(ch for ch in number or "" if ch.isdigit() or ch == "+")
+
+
+@register.filter
+def as_lead_in(label) -> str:
+    """A field label in front of its error message in the error summary: »E-Mail: …«, but »Was ist passiert? …«
+    — a label that ends in a question or colon already introduces what follows."""
+    label = str(label).strip()
+    return label if label.endswith(("?", "!", ":", ".")) else f"{label}:"

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from sikom.browser_testing import check_accessibility
 
@@ -23,11 +24,20 @@ def test_skip_link_moves_focus_to_content(page, live_server):
 
 def test_language_switch_to_english_and_back(page, live_server):
     page.goto(live_server.url + reverse("offers:list"))
-    page.get_by_label("Sprache").select_option("en")
-    page.get_by_role("button", name="Wechseln").click()
+    page.get_by_role("button", name="Sprache wechseln: English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Offers and contact points"
     check_accessibility(page)
-    page.get_by_label("Language").select_option("de")
-    page.get_by_role("button", name="Switch").click()
+    page.get_by_role("button", name="Deutsch").click()
     assert page.locator("html").get_attribute("lang") == "de"
+
+
+def test_axe_checks_each_loaded_page_before_the_test_moves_on(page, live_server):
+    """No test has to remember `check_accessibility`: a page that loaded is checked before the next action."""
+    page.goto(live_server.url + reverse("portal:home"))
+    page.set_content('<html lang="de"><title>Probe</title><main><img src="/x.png"><a href="/">Start</a></main></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        page.get_by_role("link", name="Start").click()
+    # Checked once: the same page is not checked again.
+    page.get_by_role("link", name="Start").click()
+    expect(page.get_by_role("link", name="Zum Inhalt springen")).to_have_count(1)

@@ -52,6 +52,9 @@ def test_integer_and_list_are_parsed_strictly(monkeypatch):
     monkeypatch.setenv("SIKOM_NUMBER", "0")
     with pytest.raises(ImproperlyConfigured, match="at least 1"):
         env.integer("SIKOM_NUMBER", 1, minimum=1)
+    monkeypatch.setenv("SIKOM_NUMBER", "400")
+    with pytest.raises(ImproperlyConfigured, match="at most 365"):
+        env.integer("SIKOM_NUMBER", 1, maximum=365)
     monkeypatch.setenv("SIKOM_LIST", "a,,b")
     with pytest.raises(ImproperlyConfigured, match="empty entries"):
         env.string_list("SIKOM_LIST", [])

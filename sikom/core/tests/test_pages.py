@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -56,3 +58,18 @@ def test_audit_events_are_append_only_in_admin(client, operator):
     response = client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", "Startseite"),
+        ("/melden/", "Vorfall melden"),
+        ("/melden/status/", "Meldung verfolgen"),
+        ("/melden/status/SK-2026-000001/", "Meldung verfolgen"),
+    ],
+)
+def test_navigation_marks_only_the_best_matching_entry_as_current(client, path, current):
+    html = client.get(path).content.decode()
+    marked = re.findall(r'class="sikom-nav__link" href="[^"]*" aria-current="page">([^<]*)<', html)
+    assert marked == [current]

@@ -1,4 +1,4 @@
-from sikom.core.templatetags.sikom_text import paragraphs, phone_link
+from sikom.core.templatetags.sikom_text import as_lead_in, paragraphs, phone_link
 
 
 def test_paragraphs_and_lists():
@@ -24,3 +24,8 @@ def test_markup_is_escaped():
 
 def test_phone_link_keeps_digits_and_plus():
     assert phone_link("+49 351 855-2223") == "+493518552223"
+
+
+def test_error_summary_lead_in_keeps_a_question_a_question():
+    assert as_lead_in("Was ist passiert?") == "Was ist passiert?"
+    assert as_lead_in("E-Mail-Adresse") == "E-Mail-Adresse:"

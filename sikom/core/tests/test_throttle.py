@@ -41,3 +41,22 @@ def test_counters_older_than_a_day_are_removed_when_a_new_window_starts():
     ThrottleCounter.objects.create(scope="login", key="old", window_start=timezone.now() - timedelta(days=2), count=3)
     throttle.hit("login", "new", 900)
     assert not ThrottleCounter.objects.filter(key="old").exists()
+
+
+def test_a_burst_counts_until_the_longest_wait_has_passed(monkeypatch):
+    """A burst at the start of one window still counts throughout the next one: the pages name two windows."""
+    window = 3600
+    start = throttle._window_start(timezone.now(), window)
+
+    def at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    at(start)
+    throttle.hit("burst", "a", window)
+    throttle.hit("burst", "a", window)
+    at(start + throttle.longest_wait(window) - timedelta(seconds=1))
+    assert throttle.count("burst", "a", window) == 2
+    at(start + throttle.longest_wait(window))
+    assert throttle.count("burst", "a", window) == 0
+    assert throttle.longest_wait_text(3600) == "2 Stunden"
+    assert throttle.longest_wait_text(15 * 60) == "30 Minuten"

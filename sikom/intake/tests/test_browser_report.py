@@ -24,6 +24,9 @@ def test_anonymous_report_with_two_files_on_a_phone_and_follow_up(phone_page, li
     page.goto(live_server.url + reverse("intake:start"))
     expect(page.get_by_role("link", name="Notruf 110 anrufen")).to_be_visible()
     check_accessibility(page)
+    # The header leaves most of an 844 px phone screen to the content (it took 310 px; now about 160).
+    header = page.locator("#inhalt").bounding_box()["y"]
+    assert header < 200, f"the header takes {header} px of the phone screen before any content"
     page.get_by_role("button", name="Meldung beginnen").click()
 
     # 1 Person: a typo in the municipality gets a choice, nothing typed is lost.
@@ -68,6 +71,13 @@ def test_anonymous_report_with_two_files_on_a_phone_and_follow_up(phone_page, li
     page.get_by_role("button", name="Hochladen").click()
     expect(page.get_by_text("2 Dateien hochgeladen")).to_be_visible()
     check_accessibility(page)
+    # The file table fits the phone: no sideways scrolling, every »Entfernen« fully visible.
+    table = page.locator(".kern-table-responsive")
+    overflow = table.evaluate("element => element.scrollWidth - element.clientWidth")
+    assert overflow <= 0, f"the evidence table is {overflow} px too wide and scrolls sideways"
+    for button in page.get_by_role("button", name="Entfernen").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"], box
     next_step(page)
 
     # 5 Contact: anonymous

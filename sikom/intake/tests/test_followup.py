@@ -20,6 +20,10 @@ def submitted(client):
     return Case.objects.get(), code
 
 
+def progress(html) -> list[tuple[str, str]]:
+    return re.findall(r'sikom-timeline__step--(\w+)"[^>]*>\s*<span class="sikom-timeline__label">([^<]+)</span>', html)
+
+
 def login(number, code, client=None):
     client = client or Client()
     return client, client.post(reverse("intake:followup"), {"number": number, "code": code})
@@ -30,7 +34,12 @@ def test_reporter_follows_up_with_number_and_code(submitted):
     client, response = login(case.number, code)
     assert response["Location"] == reverse("intake:followup_case", args=[case.number])
     html = client.get(response["Location"]).content.decode()
-    assert '<dd class="kern-description-list-item__value">Eingegangen</dd>' in html
+    assert progress(html) == [
+        ("current", "Eingegangen"),
+        ("open", "In Bearbeitung"),
+        ("open", "Schutzmaßnahmen"),
+        ("open", "Abgeschlossen"),
+    ]
 
 
 def test_code_may_be_typed_without_spaces_and_number_in_lower_case(submitted):
@@ -144,5 +153,76 @@ def test_official_claims_an_anonymous_report_for_her_account(submitted, official
     client.post(response["Location"], {"zuordnen": "1"})
     case.report.refresh_from_db()
     assert case.report.reporter_account == official
-    assert case.number in client.get(reverse("intake:my_reports")).content.decode()
+    html = client.get(reverse("intake:my_reports")).content.decode()
+    assert case.number in html and '<td class="kern-table__cell">Eingegangen</td>' in html
     assert AuditEvent.objects.filter(action="report.claimed", actor=official).exists()
+
+
+def test_reporter_sees_the_progress_in_plain_words_without_internal_details(submitted, zastex, pd_dresden):
+    """Contact, danger analysis and a measure move the reporter's progress; level, notes, measure and agencies stay
+    internal."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sikom.cases import services
+    from sikom.cases.models import CaseStatus
+    from sikom.measures.catalogue import MeasureKind
+    from sikom.measures.services import plan_measure
+
+    case, code = submitted
+    client, response = login(case.number, code)
+    page = response["Location"]
+    services.post_handler_message(case=case, by=zastex, body="Wir haben Ihre Meldung gelesen.", internal=False)
+    html = client.get(page).content.decode()
+    assert progress(html)[:2] == [("done", "Eingegangen"), ("current", "In Bearbeitung")]
+    assert "Die zuständige Stelle hat Ihre Meldung geprüft." in html
+    # The message names the office that wrote, by the short name the reporter knows it by.
+    assert re.search(r'kern-preline--small">ZASTEX · ', html)
+    assert "Zuständige Stelle ·" not in html
+
+    services.set_risk_level(case=case, level=4, by=pd_dresden, next_review_on=timezone.localdate() + timedelta(days=7))
+    plan_measure(
+        case=case,
+        kind=MeasureKind.PATROLS,
+        responsible=pd_dresden.organisation,
+        by=pd_dresden,
+        notes="Streife abends",
+    )
+    html = client.get(page).content.decode()
+    assert progress(html)[2] == ("current", "Schutzmaßnahmen")
+    assert "Schutzmaßnahmen werden umgesetzt." in html
+    for internal in (
+        "4 – akut",
+        "Gefährdungsstufe",
+        "Streife",
+        str(MeasureKind.PATROLS.label),
+        "Polizeidirektion",
+        "Weitergeleitet",
+    ):
+        assert internal not in html, internal
+
+    services.change_status(case=case, to=CaseStatus.IN_REVIEW, by=pd_dresden)
+    services.change_status(case=case, to=CaseStatus.CLOSED, by=pd_dresden, reason="Gefahr laut Vermerk gebannt")
+    html = client.get(page).content.decode()
+    assert progress(html) == [
+        ("done", "Eingegangen"),
+        ("done", "In Bearbeitung"),
+        ("done", "Schutzmaßnahmen"),
+        ("current", "Abgeschlossen"),
+    ]
+    assert "Vermerk" not in html
+
+
+def test_a_referral_reads_as_being_worked_on(submitted, pd_dresden):
+    from sikom import testing
+    from sikom.accounts.models import OrganisationType
+    from sikom.cases import services
+
+    case, code = submitted
+    services.refer(case=case, to=testing.organisation_of(OrganisationType.ZORA), by=pd_dresden, reason="Anzeige")
+    client, response = login(case.number, code)
+    html = client.get(response["Location"]).content.decode()
+    assert progress(html)[1] == ("current", "In Bearbeitung")
+    assert "Die zuständige Stelle prüft Ihre Meldung." in html
+    assert "ZORA" not in html and "Weitergeleitet" not in html

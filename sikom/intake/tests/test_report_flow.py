@@ -329,3 +329,5 @@ def test_public_endpoints_are_rate_limited(client, settings):
     client.post(reverse("intake:start"), {"neu": "1"})
     response = client.post(reverse("intake:start"), {"neu": "1"})
     assert response.status_code == 429 and "Zu viele Anfragen" in response.content.decode()
+    # The counter spans the current and the previous hour: the page must not promise one hour.
+    assert "bis zu 2 Stunden" in response.content.decode()

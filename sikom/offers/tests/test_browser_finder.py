@@ -269,7 +269,7 @@ def test_step_without_answer_shows_german_error_and_summary(page, live_server):
     summary = page.locator("#fehler")
     expect(summary).to_have_attribute("role", "alert")
     expect(summary).to_contain_text("Bitte prüfen Sie Ihre Angaben.")
-    expect(summary.get_by_role("link", name="Wer sind Sie?: Bitte wählen Sie aus, wer Sie sind.")).to_be_visible()
+    expect(summary.get_by_role("link", name="Wer sind Sie? Bitte wählen Sie aus, wer Sie sind.")).to_be_visible()
     expect(summary).to_be_focused()
     expect(page.get_by_role("group", name="Wer sind Sie?")).to_contain_text("Bitte wählen Sie aus, wer Sie sind.")
     check_accessibility(page)

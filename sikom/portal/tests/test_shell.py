@@ -50,7 +50,7 @@ def test_only_the_longest_matching_entry_is_current(client):
 
 
 def test_demo_data_creates_one_login_per_role_and_routed_demo_cases(settings, capsys):
-    settings.DEBUG = True
+    settings.SIKOM_DEMO = True
     call_command("load_demo_data")
     assert User.objects.filter(email__endswith="@demo.sikom.invalid").count() == 10
     cases = Case.objects.select_related("report", "lead")

@@ -1,4 +1,4 @@
-"""Demo logins, one per role, for local trials only. Refuses to run unless DEBUG is on."""
+"""Demo logins, one per role, for local trials only. Refuses to run unless SIKOM_DEMO is on."""
 
 from base64 import b32encode
 
@@ -81,11 +81,14 @@ def _demo_cases() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Create one demo login per role (DEBUG only) and print the logins with their TOTP secrets."
+    help = "Create one demo login per role (SIKOM_DEMO=true only) and print the logins with their TOTP secrets."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("Demo data is for local trials only: run with DEBUG=true (make run does).")
+        if not settings.SIKOM_DEMO:
+            raise CommandError(
+                "Demo data is for local trials only: run with SIKOM_DEMO=true (make run and make dev do). Never in "
+                "production: the demo logins share a published password."
+            )
         rows = []
         with transaction.atomic():
             for local, name, organisation in _demo_organisations():
