@@ -1,4 +1,5 @@
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -27,13 +28,7 @@ from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, o
 from sikom.accounts.tokens import activation_token
 from sikom.cases.selectors import handles_cases
 from sikom.core import throttle
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+from sikom.core.redirects import next_path
 
 
 @never_cache
@@ -57,16 +52,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("E-Mail-Adresse oder Passwort ist nicht richtig."))
             else:
                 login(request, result.user)
-                next_url = _next_url(request, reverse("accounts:home"))
+                next_url = next_path(request, reverse("accounts:home"))
                 if result.user.must_use_two_factor:
                     step = (
                         "accounts:two_factor_verify"
                         if confirmed_totp_device(result.user)
                         else "accounts:two_factor_setup"
                     )
-                    return redirect(f"{reverse(step)}?next={next_url}")
+                    return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
                 return redirect(next_url)
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+    return render(request, "accounts/login.html", {"form": form, "next": next_path(request)})
 
 
 @require_POST
@@ -82,13 +77,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.must_use_two_factor or confirmed_totp_device(user) is not None:
-        return redirect(_next_url(request, reverse("accounts:home")))
+        return redirect(next_path(request, reverse("accounts:home")))
     device = services.totp_device_for_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp_enrolment(request=request, device=device, token=form.cleaned_data["token"]):
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
-            return redirect(_next_url(request, reverse("accounts:home")))
+            return redirect(next_path(request, reverse("accounts:home")))
         form.add_error(
             "token",
             _("Der Code stimmt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und geben Sie den aktuellen Code ein."),
@@ -102,7 +97,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "qr_svg": qr_svg,
             "secret_groups": [secret_text[i : i + 4] for i in range(0, len(secret_text), 4)],
-            "next": _next_url(request, ""),
+            "next": next_path(request),
         },
     )
 
@@ -114,17 +109,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     device = confirmed_totp_device(user)
     if device is None:
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request, '')}")
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': next_path(request)})}")
     if user.is_verified():
-        return redirect(_next_url(request, reverse("accounts:home")))
+        return redirect(next_path(request, reverse("accounts:home")))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request=request, device=device, token=form.cleaned_data["token"]):
-            return redirect(_next_url(request, reverse("accounts:home")))
+            return redirect(next_path(request, reverse("accounts:home")))
         form.add_error(
             "token", _("Der Code stimmt nicht oder ist abgelaufen. Nach mehreren Fehlversuchen müssen Sie kurz warten.")
         )
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_path(request)})
 
 
 @never_cache

@@ -139,6 +139,14 @@ def test_evidence_download_after_reauthentication(client, pd_dresden, settings, 
     assert AuditEvent.objects.filter(action="case.evidence_downloaded", actor=pd_dresden).exists()
 
 
+@pytest.mark.parametrize("next_url", ["kein-pfad", "abc\x00def", "<b>fett</b>", "//evil.example/"])
+def test_reauthentication_ignores_a_next_that_is_no_local_path(client, pd_dresden, next_url):
+    testing.login(client, pd_dresden)
+    assert client.get(reverse("cases:reauth"), {"next": next_url}).status_code == 200
+    response = client.post(reverse("cases:reauth"), {"secret": testing.PASSWORD, "next": next_url})
+    assert response.status_code == 302 and response["Location"] == reverse("cases:inbox")
+
+
 def test_reauthentication_accepts_a_fresh_totp_code(client, pd_dresden):
     testing.login(client, pd_dresden)
     client.post(reverse("cases:reauth"), {"secret": testing.current_token(pd_dresden)})

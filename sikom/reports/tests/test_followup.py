@@ -146,3 +146,20 @@ def test_official_claims_an_anonymous_report_for_her_account(submitted, official
     assert case.report.reporter_account == official
     assert case.number in client.get(reverse("reports:my_reports")).content.decode()
     assert AuditEvent.objects.filter(action="report.claimed", actor=official).exists()
+
+
+def test_evidence_refused_for_csrf_leaves_no_file_and_counts(submitted, evidence_root, settings):
+    from sikom.core.models import ThrottleCounter
+
+    case, code = submitted
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("reports:followup"))
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(
+        reverse("reports:followup"), {"number": case.number, "code": code, "csrfmiddlewaretoken": token}
+    )
+    before = sorted(evidence_root.rglob("*.skf"))
+    response = flows.upload(client, ("nachtrag.pdf", flows.PDF), url=response["Location"])
+    assert response.status_code == 403
+    assert sorted(evidence_root.rglob("*.skf")) == before and case.report.evidence.count() == 0
+    assert ThrottleCounter.objects.filter(scope="report_message").exists()
