@@ -8,13 +8,16 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils.dateformat import format as date_format
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -22,12 +25,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sikom.accounts import services
 from sikom.accounts.decorators import staff_required
-from sikom.accounts.forms import LoginForm, OrganisationContactForm, RegistrationForm, TokenForm
+from sikom.accounts.forms import (
+    AccountFilterForm,
+    AccountForm,
+    LoginForm,
+    OrganisationContactForm,
+    RegistrationForm,
+    TokenForm,
+)
 from sikom.accounts.models import User
-from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
+from sikom.accounts.selectors import (
+    can_manage_users,
+    confirmed_totp_device,
+    is_verified_staff,
+    organisations_editable_by,
+    user_listing,
+    users_manageable_by,
+)
 from sikom.accounts.tokens import activation_token
 from sikom.cases.selectors import handles_cases
-from sikom.core import throttle
+from sikom.core import audit, throttle
+from sikom.core.exports import csv_response
 from sikom.core.redirects import next_path
 
 
@@ -225,3 +243,130 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, gettext_lazy("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut."))
             return self.form_invalid(form)
         return super().form_valid(form)
+
+
+ACCOUNTS_PER_PAGE = 50
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_GET
+def account_list(request: HttpRequest) -> HttpResponse:
+    form = AccountFilterForm(request.GET or None)
+    listing = user_listing(request.user, **form.filters())
+    page = Paginator(listing, ACCOUNTS_PER_PAGE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(request, "accounts/account_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_GET
+def account_export(request: HttpRequest) -> HttpResponse:
+    listing = list(user_listing(request.user, **AccountFilterForm(request.GET or None).filters()))
+    audit.log("accounts.users_exported", actor=request.user, data={"rows": len(listing)})
+    yes, no = _("ja"), _("nein")
+    return csv_response(
+        "Benutzerkonten.csv",
+        [
+            _("Name"),
+            _("E-Mail-Adresse"),
+            _("Organisation"),
+            _("Leitung"),
+            _("aktiv"),
+            _("Zweiter Faktor"),
+            _("angelegt am"),
+            _("letzte Anmeldung"),
+        ],
+        (
+            [
+                account.full_name,
+                account.email,
+                account.organisation_name,
+                yes if account.is_supervisor else no,
+                yes if account.is_active else no,
+                yes if account.has_second_factor else no,
+                date_format(localtime(account.date_joined), "d.m.Y H:i"),
+                date_format(localtime(account.last_login), "d.m.Y H:i") if account.last_login else "",
+            ]
+            for account in listing
+        ),
+    )
+
+
+def _account_form_data(form: AccountForm) -> dict:
+    return {name: form.cleaned_data[name] for name in ("full_name", "organisation", "is_supervisor")}
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.create_account(
+                by=request.user, email=form.cleaned_data["email"], **_account_form_data(form)
+            )
+        except services.AccountChangeRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Das Konto ist angelegt. %(email)s erhält einen Link, um das Passwort festzulegen.")
+                % {"email": account.email},
+            )
+            return redirect("accounts:account_edit", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": None})
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_http_methods(["GET", "POST"])
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(user_listing(request.user), pk=pk)
+    initial = {
+        "full_name": account.full_name,
+        "organisation": account.organisation,
+        "is_supervisor": account.is_supervisor,
+    }
+    form = AccountForm(request.POST or None, initial=initial, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_account(by=request.user, user=account, **_account_form_data(form))
+        except services.AccountChangeRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("Die Änderungen sind gespeichert."))
+            return redirect("accounts:account_edit", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_POST
+def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    active = request.POST.get("aktion") == "reaktivieren"
+    try:
+        services.set_account_active(by=request.user, user=account, active=active)
+    except services.AccountChangeRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Das Konto ist wieder aktiv.") if active else _("Das Konto ist deaktiviert."))
+    return redirect("accounts:account_edit", pk=account.pk)
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_POST
+def account_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    services.reset_second_factor(by=request.user, user=account)
+    messages.success(
+        request, _("Der zweite Faktor ist zurückgesetzt. Bei der nächsten Anmeldung wird er neu eingerichtet.")
+    )
+    if account.pk == request.user.pk:
+        return redirect("accounts:two_factor_setup")
+    return redirect("accounts:account_edit", pk=account.pk)

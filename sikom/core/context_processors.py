@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sikom.accounts.selectors import is_verified_staff
+from sikom.accounts.selectors import can_manage_users, is_verified_staff
 from sikom.cases.selectors import handles_cases
 from sikom.offers.selectors import can_manage_offers
 
@@ -25,6 +25,8 @@ def navigation(request):
             items.append((reverse("cases:inbox"), _("Fälle")))
         if can_manage_offers(user):
             items.append((reverse("offers:manage"), _("Angebote verwalten")))
+        if can_manage_users(user):
+            items.append((reverse("accounts:account_list"), _("Benutzerkonten")))
         if user.is_superuser:
             items.append((reverse("admin:index"), _("Plattformverwaltung")))
     path = request.path

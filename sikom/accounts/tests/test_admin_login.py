@@ -56,4 +56,3 @@ def test_operator_without_the_code_in_this_session_is_sent_to_the_second_factor(
 def test_staff_without_admin_rights_are_refused(client, zastex):
     testing.login(client, zastex)
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
-
