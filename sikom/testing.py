@@ -154,7 +154,9 @@ def assert_inbox_entries_in_step():
         raise AssertionError("inbox rows out of step with their cases (a write without refresh_inbox_entries)")
 
 
-def directorate_member(district_key: str) -> User:
+def directorate_member(district_key: str, **fields) -> User:
     """A member of the police directorate responsible for the district."""
     directorate = District.objects.get(key=district_key).police_directorate
-    return make_user(organisation=organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate))
+    return make_user(
+        organisation=organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate), **fields
+    )
