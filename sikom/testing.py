@@ -119,6 +119,20 @@ def make_case(
     return case
 
 
+def evidence_row(report, *, stem: str = "a" * 32):
+    """An evidence row of a submitted report, without a file behind it (for access checks, not downloads)."""
+    from sikom.reports.models import Evidence
+
+    return Evidence.objects.create(
+        report=report,
+        storage_name=f"incoming/{stem}.skf",
+        original_name="x.png",
+        content_type="image/png",
+        size=1,
+        sha256="0" * 64,
+    )
+
+
 def update_case(case, **fields):
     """Set a case's fields directly (e.g. a deadline in the past), keeping its inbox rows in step as the services do."""
     from sikom.cases.models import Case

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from sikom.core.admin import ReadOnlyAdmin
 from sikom.geo.models import District, Municipality, PoliceDirectorate
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyAdmin):
     """Reference data comes from `data/reference/` through `load_reference_data`: shown here, never edited by hand
     (a hand-made boundary could be invalid GeoJSON, and the next load would not know the edit)."""
 
@@ -11,15 +12,6 @@ class ReferenceDataAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("boundary")  # megabytes of GeoJSON nobody sees here
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Municipality)

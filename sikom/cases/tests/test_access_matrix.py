@@ -8,7 +8,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sikom import testing
 from sikom.accounts.models import User
 from sikom.cases import reauth
-from sikom.reports.models import Evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +32,7 @@ ALLOWED = {"pd_dresden": "lead", "pd_dresden_supervisor": "lead", "zastex": "sha
 def case(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path
     case = testing.make_case()
-    Evidence.objects.create(
-        report=case.report,
-        storage_name="incoming/" + "a" * 32 + ".skf",
-        original_name="x.png",
-        content_type="image/png",
-        size=1,
-        sha256="0" * 64,
-    )
+    testing.evidence_row(case.report)
     return case
 
 

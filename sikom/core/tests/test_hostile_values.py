@@ -22,7 +22,6 @@ from sikom.cases import reauth
 from sikom.measures.catalogue import MeasureKind
 from sikom.measures.services import plan_measure
 from sikom.offers.models import Offer
-from sikom.reports.models import Evidence
 from sikom.reports.tests import flows
 
 pytestmark = pytest.mark.django_db
@@ -94,14 +93,7 @@ def world(settings, tmp_path, pd_dresden_supervisor, operator, asskomm):
     """A case with evidence and a measure (PD Dresden leads), an offer, and one client per persona."""
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
     case = testing.make_case()
-    evidence = Evidence.objects.create(
-        report=case.report,
-        storage_name="incoming/" + "b" * 32 + ".skf",
-        original_name="x.png",
-        content_type="image/png",
-        size=1,
-        sha256="0" * 64,
-    )
+    evidence = testing.evidence_row(case.report, stem="b" * 32)
     measure = plan_measure(
         case=case, kind=MeasureKind.values[0], responsible=pd_dresden_supervisor.organisation, by=pd_dresden_supervisor
     )
