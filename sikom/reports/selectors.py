@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sikom.cases.models import Case
+from sikom.cases.selectors import is_case_number
 from sikom.reports import vocabulary as v
 from sikom.reports.models import Report
 from sikom.reports.receipt_pdf import ReceiptData, ReceiptEvidence
@@ -24,6 +25,8 @@ def cases_visible_to_reporter(request) -> QuerySet[Case]:
 
 def case_for_reporter(request, **lookup) -> Case:
     """The reporter's case by `pk=` or `number=`; 404 for any other."""
+    if "number" in lookup and not is_case_number(lookup["number"]):
+        raise Http404
     case = cases_visible_to_reporter(request).filter(**lookup).first()
     if case is None:
         raise Http404

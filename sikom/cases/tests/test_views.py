@@ -169,3 +169,9 @@ def test_message_bad_input(client, pd_dresden):
     html = client.post(reverse("cases:message", args=[case.number]), {"body": "", "internal": "true"}).content.decode()
     assert "Bitte schreiben Sie einen Text." in html
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["a\x00b", "SK-2026-00000\x001", "kein-fall", "x" * 3000])
+def test_a_number_no_case_can_have_is_404_on_every_database(client, pd_dresden, number):
+    testing.login(client, pd_dresden)
+    assert client.get(reverse("cases:detail", args=[number])).status_code == 404
