@@ -348,7 +348,11 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(users_manageable_by(request.user), pk=pk)
-    active = request.POST.get("aktion") == "reaktivieren"
+    action = request.POST.get("aktion")
+    if action not in ("deaktivieren", "reaktivieren"):
+        messages.error(request, _("Bitte wählen Sie, ob das Konto deaktiviert oder wieder aktiviert werden soll."))
+        return redirect("accounts:account_edit", pk=account.pk)
+    active = action == "reaktivieren"
     try:
         services.set_account_active(by=request.user, user=account, active=active)
     except services.AccountChangeRefused as refused:

@@ -120,6 +120,15 @@ def test_deactivated_account_loses_its_session_and_cannot_log_in(operator_client
     assert "accounts.user_deactivated" in actions and "accounts.user_reactivated" in actions
 
 
+def test_a_forged_action_changes_nothing(operator_client, zastex):
+    response = operator_client.post(
+        reverse("accounts:account_set_active", args=[zastex.pk]), {"aktion": "<b>kaputt</b>"}, follow=True
+    )
+    assert "Bitte wählen Sie, ob das Konto deaktiviert" in response.content.decode()
+    zastex.refresh_from_db()
+    assert zastex.is_active and not AuditEvent.objects.filter(action__startswith="accounts.user_").exists()
+
+
 def test_operator_cannot_deactivate_their_own_account(operator_client, operator):
     response = operator_client.post(
         reverse("accounts:account_set_active", args=[operator.pk]), {"aktion": "deaktivieren"}, follow=True
