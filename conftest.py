@@ -99,6 +99,12 @@ def pd_dresden(db):
 
 
 @pytest.fixture
+def pd_dresden_supervisor(db):
+    """Leitung at Polizeidirektion Dresden: reads the audit log of the directorate's cases."""
+    return testing.directorate_member("14612", is_supervisor=True)
+
+
+@pytest.fixture
 def expert_network(db):
     return testing.make_user(organisation=testing.expert_network_of("14628"))
 
@@ -117,13 +123,16 @@ def outsider(db):
 
 
 @pytest.fixture
-def staff_personas(municipality_user, asskomm, zastex, zmi, pd_dresden, expert_network, operator):
+def staff_personas(
+    municipality_user, asskomm, zastex, zmi, pd_dresden, pd_dresden_supervisor, expert_network, operator
+):
     return {
         "municipality_user": municipality_user,
         "asskomm": asskomm,
         "zastex": zastex,
         "zmi": zmi,
         "pd_dresden": pd_dresden,
+        "pd_dresden_supervisor": pd_dresden_supervisor,
         "expert_network": expert_network,
         "operator": operator,
     }

@@ -90,6 +90,20 @@ def make_case(**fields):
     return record_case(**fields)
 
 
+def evidence_row(report, *, stem: str = "a" * 32):
+    """An evidence row of a submitted report, without a file behind it (for access checks, not downloads)."""
+    from sikom.reports.models import Evidence
+
+    return Evidence.objects.create(
+        report=report,
+        storage_name=f"incoming/{stem}.skf",
+        original_name="x.png",
+        content_type="image/png",
+        size=1,
+        sha256="0" * 64,
+    )
+
+
 def update_case(case, **fields):
     """Set a case's fields directly (e.g. a deadline in the past), keeping its inbox rows in step as the services do."""
     from sikom.cases.models import Case
@@ -125,10 +139,12 @@ def assert_inbox_entries_in_step():
         raise AssertionError("inbox rows out of step with their cases (a write without refresh_inbox_entries)")
 
 
-def directorate_member(district_key: str) -> User:
+def directorate_member(district_key: str, **fields) -> User:
     """A member of the police directorate responsible for the district."""
     directorate = District.objects.get(key=district_key).police_directorate
-    return make_user(organisation=organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate))
+    return make_user(
+        organisation=organisation_of(OrganisationType.POLICE_DIRECTORATE, police_directorate=directorate), **fields
+    )
 
 
 def write_legacy_encrypted_file(target: BinaryIO, key: str, *segments: bytes) -> None:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom.accounts.models import Organisation, User
 
@@ -9,7 +10,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "type", "district", "police_directorate", "municipality"]
     list_filter = ["type"]
     search_fields = ["name"]
-    autocomplete_fields = ["municipality"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices need names only, not each place's boundary.
+        if db_field.name in {"municipality", "district", "police_directorate"}:
+            kwargs["queryset"] = db_field.related_model.objects.defer("boundary")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(User)
@@ -26,3 +32,8 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "password1", "password2"]})
     ]
     filter_horizontal = ["groups"]
+
+
+# django-otp's device admin shows every person's authenticator secret as a QR code. Operators reset a second factor
+# on the account page instead (`accounts:account_edit`, audited); nobody needs to see a secret.
+admin.site.unregister(TOTPDevice)

@@ -118,3 +118,103 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+_NO_SUCH_CHOICE = {"invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste.")}
+
+
+def _organisation_field(*, label, empty_label) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=empty_label,
+        error_messages=_NO_SUCH_CHOICE,
+    )
+
+
+class AccountFilterForm(forms.Form):
+    """The operators' account list: every field optional; a forged value is reported at its field and ignored."""
+
+    is_filter = True
+    q = forms.CharField(
+        label=_("Name oder E-Mail-Adresse"),
+        required=False,
+        max_length=100,
+        error_messages={"max_length": _("Bitte höchstens 100 Zeichen eingeben.")},
+    )
+    organisation = _organisation_field(label=_("Organisation"), empty_label=_("alle"))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("alle")), ("aktiv", _("aktiv")), ("inaktiv", _("deaktiviert"))],
+        error_messages=_NO_SUCH_CHOICE,
+    )
+    leitung = forms.ChoiceField(
+        label=_("Leitung"),
+        required=False,
+        choices=[("", _("alle")), ("ja", _("nur Leitung")), ("nein", _("ohne Leitung"))],
+        error_messages=_NO_SUCH_CHOICE,
+    )
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.user_listing`, from the fields that are valid."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        yes_no = {"aktiv": True, "inaktiv": False, "ja": True, "nein": False}
+        return {
+            "q": (data.get("q") or "").strip(),
+            "organisation": data.get("organisation"),
+            "active": yes_no.get(data.get("status") or ""),
+            "supervisor": yes_no.get(data.get("leitung") or ""),
+        }
+
+
+class AccountForm(forms.Form):
+    """An account as the operators maintain it; the e-mail address only when creating (it is the login name)."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("An diese Adresse geht der Link, mit dem die Person ihr Passwort festlegt."),
+        error_messages={
+            "required": _("Bitte geben Sie die E-Mail-Adresse ein."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
+            "max_length": _("Die E-Mail-Adresse ist zu lang (höchstens 254 Zeichen)."),
+        },
+    )
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        error_messages={
+            "required": _("Bitte geben Sie den Namen ein."),
+            "max_length": _("Der Name ist zu lang (höchstens 150 Zeichen)."),
+        },
+    )
+    organisation = _organisation_field(
+        label=_("Organisation"), empty_label=_("keine (Konto ohne Stelle, etwa für Amtsträger:innen)")
+    )
+    is_supervisor = forms.BooleanField(
+        label=_("Leitung"),
+        required=False,
+        help_text=_("Darf das Protokoll der Fälle der eigenen Stelle lesen."),
+    )
+
+    def __init__(self, *args, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["email"]
+        self.fields["organisation"].help_text = _(
+            "Mitglieder einer Organisation melden sich immer mit zweitem Faktor an."
+        )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"]
+        if any(not char.isprintable() for char in name):
+            raise forms.ValidationError(_("Der Name darf keine Steuerzeichen enthalten."))
+        return name

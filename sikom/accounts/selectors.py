@@ -1,6 +1,6 @@
 """Who a user is on the platform: the one place that answers role questions."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom.accounts.models import Organisation, OrganisationType, User
@@ -26,3 +26,36 @@ def organisations_editable_by(user) -> QuerySet[Organisation]:
     if user.is_superuser or user.organisation_type == OrganisationType.OPERATOR:
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.organisation_id)
+
+
+def can_manage_users(user) -> bool:
+    """The platform operators (administrators or members of the operating organisation), second factor passed."""
+    return is_verified_staff(user) and (user.is_superuser or user.organisation_type == OrganisationType.OPERATOR)
+
+
+def users_manageable_by(user) -> QuerySet[User]:
+    if not can_manage_users(user):
+        return User.objects.none()
+    return User.objects.all()
+
+
+def user_listing(
+    user,
+    *,
+    q: str = "",
+    organisation: Organisation | None = None,
+    active: bool | None = None,
+    supervisor: bool | None = None,
+) -> QuerySet[User]:
+    """The operators' list of accounts, filtered; with organisation and second-factor state for each row."""
+    users = users_manageable_by(user).select_related("organisation")
+    if q:
+        users = users.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    if organisation is not None:
+        users = users.filter(organisation=organisation)
+    if active is not None:
+        users = users.filter(is_active=active)
+    if supervisor is not None:
+        users = users.filter(is_supervisor=supervisor)
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return users.annotate(has_second_factor=Exists(enrolled)).order_by("full_name", "email")

@@ -1,18 +1,22 @@
-"""Writes for accounts: login with throttling, two-factor enrolment and verification, contact details."""
+"""Writes for accounts: login with throttling, two-factor enrolment and verification, contact details, and the
+operators' management of accounts (create, organisation, supervisor flag, deactivate, reset the second factor)."""
 
 import json
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom.accounts.models import CONTACT_FIELDS, Organisation, OrganisationType, User
+from sikom.accounts.tasks import send_set_password_mail
 from sikom.core import audit, throttle
 from sikom.geo.models import District, PoliceDirectorate
 
@@ -150,3 +154,103 @@ def ensure_reference_organisations(*, data_file: Path) -> dict[str, int]:
         )
         created += was_created
     return {"organisations_created": created, "organisations": Organisation.objects.count()}
+
+
+class AccountChangeRefused(Exception):
+    """A change the operators' account page may not make; ``message`` is German, ready for the field or page."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _check_supervisor(organisation: Organisation | None, is_supervisor: bool) -> None:
+    if is_supervisor and organisation is None:
+        raise AccountChangeRefused(
+            _("Leitung kann nur sein, wer zu einer Organisation gehört. Bitte wählen Sie die Organisation aus."),
+            field="is_supervisor",
+        )
+
+
+def create_account(
+    *, by: User, email: str, full_name: str, organisation: Organisation | None, is_supervisor: bool
+) -> User:
+    """A new account; its holder chooses the password through the e-mailed link (queued with the commit).
+
+    The account gets a random password nobody knows rather than an unusable one, so that »Passwort vergessen«
+    works for it once the link has expired (Django sends no reset link to accounts without a usable password).
+    """
+    email = email.strip().lower()
+    _check_supervisor(organisation, is_supervisor)
+    taken = AccountChangeRefused(_("Für diese E-Mail-Adresse gibt es bereits ein Konto."), field="email")
+    if User.objects.filter(email__iexact=email).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email,
+                secrets.token_urlsafe(32),
+                full_name=full_name,
+                organisation=organisation,
+                is_supervisor=is_supervisor,
+            )
+            audit.log(
+                "accounts.user_created",
+                actor=by,
+                obj=user,
+                data={"organisation": organisation.name if organisation else "", "is_supervisor": is_supervisor},
+            )
+            transaction.on_commit(lambda: send_set_password_mail.enqueue(user.pk))
+    except IntegrityError:  # two operators at the same moment: the unique index decides
+        raise taken from None
+    return user
+
+
+def update_account(
+    *, by: User, user: User, full_name: str, organisation: Organisation | None, is_supervisor: bool
+) -> User:
+    """Name, organisation and supervisor flag; the audit entry names the old and new organisation and flag."""
+    _check_supervisor(organisation, is_supervisor)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = {"organisation": user.organisation_name, "is_supervisor": user.is_supervisor}
+        changed = []
+        if user.full_name != full_name:
+            changed.append("full_name")
+        if user.organisation_id != (organisation.pk if organisation else None):
+            changed.append("organisation")
+        if user.is_supervisor != is_supervisor:
+            changed.append("is_supervisor")
+        if not changed:
+            return user
+        user.full_name, user.organisation, user.is_supervisor = full_name, organisation, is_supervisor
+        user.save(update_fields=changed)
+        after = {"organisation": user.organisation_name, "is_supervisor": user.is_supervisor}
+        data = {"fields": changed} | {
+            name: [before[name], after[name]] for name in before if before[name] != after[name]
+        }
+        audit.log("accounts.user_updated", actor=by, obj=user, data=data)
+    return user
+
+
+def set_account_active(*, by: User, user: User, active: bool) -> User:
+    """Deactivated accounts cannot log in and their open sessions end (Django's backend refuses inactive users)."""
+    if not active and user.pk == by.pk:
+        raise AccountChangeRefused(_("Ihr eigenes Konto können Sie nicht deaktivieren."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+            audit.log("accounts.user_reactivated" if active else "accounts.user_deactivated", actor=by, obj=user)
+    return user
+
+
+def reset_second_factor(*, by: User, user: User) -> int:
+    """Remove every authenticator of the account: at the next login (or request) its holder must enrol again."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        removed, _details = TOTPDevice.objects.filter(user=user).delete()
+        audit.log("accounts.user_second_factor_reset", actor=by, obj=user, data={"devices": removed})
+    return removed

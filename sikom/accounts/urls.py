@@ -13,6 +13,16 @@ urlpatterns = [
     path("konto/anlegen/gesendet/", views.register_done, name="register_done"),
     path("konto/aktivieren/<uidb64>/<token>/", views.activate, name="activate"),
     path("mein-bereich/organisation/<int:pk>/kontakt/", views.organisation_contact, name="organisation_contact"),
+    path("verwaltung/konten/", views.account_list, name="account_list"),
+    path("verwaltung/konten/export/", views.account_export, name="account_export"),
+    path("verwaltung/konten/neu/", views.account_create, name="account_create"),
+    path("verwaltung/konten/<int:pk>/", views.account_edit, name="account_edit"),
+    path("verwaltung/konten/<int:pk>/aktiv/", views.account_set_active, name="account_set_active"),
+    path(
+        "verwaltung/konten/<int:pk>/zweiter-faktor/",
+        views.account_reset_second_factor,
+        name="account_reset_second_factor",
+    ),
     path("passwort/vergessen/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "passwort/vergessen/gesendet/",

@@ -1,4 +1,5 @@
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -7,31 +8,42 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils.dateformat import format as date_format
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sikom.accounts import services
 from sikom.accounts.decorators import staff_required
-from sikom.accounts.forms import LoginForm, OrganisationContactForm, RegistrationForm, TokenForm
+from sikom.accounts.forms import (
+    AccountFilterForm,
+    AccountForm,
+    LoginForm,
+    OrganisationContactForm,
+    RegistrationForm,
+    TokenForm,
+)
 from sikom.accounts.models import User
-from sikom.accounts.selectors import confirmed_totp_device, organisations_editable_by
+from sikom.accounts.selectors import (
+    can_manage_users,
+    confirmed_totp_device,
+    organisations_editable_by,
+    user_listing,
+    users_manageable_by,
+)
 from sikom.accounts.tokens import activation_token
-from sikom.core import throttle
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+from sikom.core import audit, throttle
+from sikom.core.exports import csv_response
+from sikom.core.redirects import next_path
 
 
 @never_cache
@@ -57,16 +69,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("E-Mail-Adresse oder Passwort ist nicht richtig."))
             else:
                 login(request, result.user)
-                next_url = _next_url(request, reverse("portal:my_area"))
+                next_url = next_path(request, reverse("portal:my_area"))
                 if result.user.must_use_two_factor:
                     step = (
                         "accounts:two_factor_verify"
                         if confirmed_totp_device(result.user)
                         else "accounts:two_factor_setup"
                     )
-                    return redirect(f"{reverse(step)}?next={next_url}")
+                    return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
                 return redirect(next_url)
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+    return render(request, "accounts/login.html", {"form": form, "next": next_path(request)})
 
 
 @require_POST
@@ -82,13 +94,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.must_use_two_factor or confirmed_totp_device(user) is not None:
-        return redirect(_next_url(request, reverse("portal:my_area")))
+        return redirect(next_path(request, reverse("portal:my_area")))
     device = services.totp_device_for_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp_enrolment(request=request, device=device, token=form.cleaned_data["token"]):
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
-            return redirect(_next_url(request, reverse("portal:my_area")))
+            return redirect(next_path(request, reverse("portal:my_area")))
         form.add_error(
             "token",
             _("Der Code stimmt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und geben Sie den aktuellen Code ein."),
@@ -102,7 +114,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "qr_svg": qr_svg,
             "secret_groups": [secret_text[i : i + 4] for i in range(0, len(secret_text), 4)],
-            "next": _next_url(request, ""),
+            "next": next_path(request),
         },
     )
 
@@ -114,17 +126,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     device = confirmed_totp_device(user)
     if device is None:
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request, '')}")
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': next_path(request)})}")
     if user.is_verified():
-        return redirect(_next_url(request, reverse("portal:my_area")))
+        return redirect(next_path(request, reverse("portal:my_area")))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request=request, device=device, token=form.cleaned_data["token"]):
-            return redirect(_next_url(request, reverse("portal:my_area")))
+            return redirect(next_path(request, reverse("portal:my_area")))
         form.add_error(
             "token", _("Der Code stimmt nicht oder ist abgelaufen. Nach mehreren Fehlversuchen müssen Sie kurz warten.")
         )
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request, "")})
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_path(request)})
 
 
 @never_cache
@@ -219,3 +231,134 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, _too_many_requests())
             return self.form_invalid(form)
         return super().form_valid(form)
+
+
+ACCOUNTS_PER_PAGE = 50
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_GET
+def account_list(request: HttpRequest) -> HttpResponse:
+    form = AccountFilterForm(request.GET or None)
+    listing = user_listing(request.user, **form.filters())
+    page = Paginator(listing, ACCOUNTS_PER_PAGE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(request, "accounts/account_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_GET
+def account_export(request: HttpRequest) -> HttpResponse:
+    listing = list(user_listing(request.user, **AccountFilterForm(request.GET or None).filters()))
+    audit.log("accounts.users_exported", actor=request.user, data={"rows": len(listing)})
+    yes, no = _("ja"), _("nein")
+    return csv_response(
+        "Benutzerkonten.csv",
+        [
+            _("Name"),
+            _("E-Mail-Adresse"),
+            _("Organisation"),
+            _("Leitung"),
+            _("aktiv"),
+            _("Zweiter Faktor"),
+            _("angelegt am"),
+            _("letzte Anmeldung"),
+        ],
+        (
+            [
+                account.full_name,
+                account.email,
+                account.organisation_name,
+                yes if account.is_supervisor else no,
+                yes if account.is_active else no,
+                yes if account.has_second_factor else no,
+                date_format(localtime(account.date_joined), "d.m.Y H:i"),
+                date_format(localtime(account.last_login), "d.m.Y H:i") if account.last_login else "",
+            ]
+            for account in listing
+        ),
+    )
+
+
+def _account_form_data(form: AccountForm) -> dict:
+    return {name: form.cleaned_data[name] for name in ("full_name", "organisation", "is_supervisor")}
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.create_account(
+                by=request.user, email=form.cleaned_data["email"], **_account_form_data(form)
+            )
+        except services.AccountChangeRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Das Konto ist angelegt. %(email)s erhält einen Link, um das Passwort festzulegen.")
+                % {"email": account.email},
+            )
+            return redirect("accounts:account_edit", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": None})
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_http_methods(["GET", "POST"])
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(user_listing(request.user), pk=pk)
+    initial = {
+        "full_name": account.full_name,
+        "organisation": account.organisation,
+        "is_supervisor": account.is_supervisor,
+    }
+    form = AccountForm(request.POST or None, initial=initial, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_account(by=request.user, user=account, **_account_form_data(form))
+        except services.AccountChangeRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("Die Änderungen sind gespeichert."))
+            return redirect("accounts:account_edit", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_POST
+def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    action = request.POST.get("aktion")
+    if action not in ("deaktivieren", "reaktivieren"):
+        messages.error(request, _("Bitte wählen Sie, ob das Konto deaktiviert oder wieder aktiviert werden soll."))
+        return redirect("accounts:account_edit", pk=account.pk)
+    active = action == "reaktivieren"
+    try:
+        services.set_account_active(by=request.user, user=account, active=active)
+    except services.AccountChangeRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Das Konto ist wieder aktiv.") if active else _("Das Konto ist deaktiviert."))
+    return redirect("accounts:account_edit", pk=account.pk)
+
+
+@never_cache
+@staff_required(can_manage_users)
+@require_POST
+def account_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    services.reset_second_factor(by=request.user, user=account)
+    messages.success(
+        request, _("Der zweite Faktor ist zurückgesetzt. Bei der nächsten Anmeldung wird er neu eingerichtet.")
+    )
+    if account.pk == request.user.pk:
+        return redirect("accounts:two_factor_setup")
+    return redirect("accounts:account_edit", pk=account.pk)

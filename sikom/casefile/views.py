@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +15,7 @@ from sikom.cases import selectors, services
 from sikom.cases.models import CaseStatus
 from sikom.core import audit
 from sikom.core.models import AuditEvent
+from sikom.core.redirects import next_path
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.reports import evidence as evidence_files
 from sikom.reports.selectors import report_sections
@@ -225,11 +225,7 @@ def case_log(request: HttpRequest, number: str) -> HttpResponse:
 @staff_required()
 @require_http_methods(["GET", "POST"])
 def reauthenticate(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
+    target = next_path(request)
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

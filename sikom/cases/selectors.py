@@ -1,5 +1,7 @@
 """Who sees which case — decided here and nowhere else — and the inbox queries."""
 
+import re
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -44,7 +46,18 @@ def inbox_entries_of(user) -> QuerySet[InboxEntry]:
     return InboxEntry.objects.filter(organisation_id=user.organisation_id)
 
 
+_CASE_NUMBER = re.compile(r"SK-\d{4}-\d{6,}")
+
+
+def is_case_number(text: str) -> bool:
+    """The form every case number has (`next_case_number`): anything else names no case and never reaches a query
+    (PostgreSQL refuses a NUL in a string literal with an error instead of finding nothing)."""
+    return _CASE_NUMBER.fullmatch(text) is not None
+
+
 def get_case_for(user, number: str) -> Case:
+    if not is_case_number(number):
+        raise Http404
     cases = cases_visible_to(user).select_related("lead", "report__municipality__district")
     case = (
         without_boundaries(cases, "report__municipality", "report__municipality__district")

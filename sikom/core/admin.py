@@ -9,11 +9,8 @@ class OperatorDetailsAdmin(admin.ModelAdmin):
         return not OperatorDetails.objects.exists()
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "actor_organisation", "object_type", "object_id"]
-    list_filter = ["action"]
-    search_fields = ["action", "object_id"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to the operators, never changed by hand in the admin."""
 
     def has_add_permission(self, request):
         return False
@@ -23,3 +20,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "actor_organisation", "object_type", "object_id"]
+    list_filter = ["action"]
+    search_fields = ["action", "object_id"]

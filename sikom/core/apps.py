@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -25,10 +24,3 @@ class CoreConfig(AppConfig):
             except ImproperlyConfigured as exc:
                 return [checks.Error(str(exc), id="sikom.E001")]
             return []
-
-
-class SikomAdminConfig(admin_apps.AdminConfig):
-    """The Django admin, for platform operators only, behind the second factor like every staff page."""
-
-    default = False
-    default_site = "django_otp.admin.OTPAdminSite"

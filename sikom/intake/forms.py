@@ -239,6 +239,13 @@ class OnlineContentForm(StepForm):
 
 
 class BaseOnlineContentFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": _(
+            "Das Formular ist unvollständig angekommen. Bitte laden Sie die Seite neu und geben Sie die Beiträge "
+            "erneut ein."
+        ),
+    }
+
     def filled_forms(self) -> list:
         """The rows with an address (a row left empty is no entry); after validation."""
         return [form for form in self.forms if getattr(form, "cleaned_data", None) and form.cleaned_data.get("url")]

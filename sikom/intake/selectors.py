@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sikom.cases.models import Case, CaseEvent, CaseStatus
+from sikom.cases.selectors import is_case_number
 from sikom.intake import steps
 from sikom.intake.receipt_pdf import ReceiptData, ReceiptEvidence
 from sikom.reports.models import Report
@@ -25,6 +26,8 @@ def cases_visible_to_reporter(request) -> QuerySet[Case]:
 
 def case_for_reporter(request, **lookup) -> Case:
     """The reporter's case by `pk=` or `number=`; 404 for any other."""
+    if "number" in lookup and not is_case_number(lookup["number"]):
+        raise Http404
     case = cases_visible_to_reporter(request).filter(**lookup).first()
     if case is None:
         raise Http404

@@ -5,6 +5,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -95,7 +96,12 @@ def discard_upload(stored) -> None:
     evidence_files.delete_evidence_file(stored.storage_name)
 
 
-def remove_draft_evidence(*, draft: ReportDraft, evidence_id) -> bool:
+def remove_draft_evidence(*, draft: ReportDraft, evidence_id: str) -> bool:
+    """False when the draft has no such file, including for an id that is not a UUID at all (a forged button)."""
+    try:
+        evidence_id = uuid.UUID(evidence_id)
+    except ValueError:
+        return False
     item = Evidence.objects.filter(draft=draft, pk=evidence_id).first()
     if item is None:
         return False

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sikom.cases.selectors import messages_for_reporter
@@ -140,9 +141,10 @@ def _online_step(request, step, draft) -> HttpResponse:
     stored = _initial(draft, step).get("entries", [])
     if request.method == "POST":
         formset = OnlineContentFormSet(request.POST)
-        if "zeile" in request.POST:
+        # A forged row count falls through to validation, which names the broken form instead of failing.
+        if "zeile" in request.POST and formset.management_form.is_valid():
             # One more row: show what was typed plus an empty row, without judging the half-filled rows yet.
-            total = min(int(request.POST.get("form-TOTAL_FORMS", "0") or 0), 9)
+            total = min(formset.management_form.cleaned_data["TOTAL_FORMS"], 9)
             fields = list(OnlineContentFormSet.form.base_fields)
             rows = [{name: request.POST.get(f"form-{i}-{name}", "") for name in fields} for i in range(total)]
             formset = OnlineContentFormSet(initial=[*rows, {}])
@@ -158,6 +160,23 @@ def _online_step(request, step, draft) -> HttpResponse:
     return render(request, "intake/step_online.html", _step_context(step, draft, formset))
 
 
+def _csrf_checked_upload(request: HttpRequest, view, *args, scope: str, per_hour: int) -> HttpResponse:
+    """Run ``view`` once the request passed the CSRF check that the upload views do by hand.
+
+    The check reads the body, so the encrypting handler has already stored the files when it fails: a refused
+    request has them deleted at once and still counts against the upload rate limit, so forged cross-site posts can
+    neither fill the disk until housekeeping nor upload without limit.
+    """
+    refusal = CsrfViewMiddleware(view).process_view(request, view, args, {})
+    if refusal is None:
+        return view(request, *args)
+    for handler in request.upload_handlers:
+        if isinstance(handler, EvidenceUploadHandler):
+            handler.discard_stored()
+    throttle.allow(request, scope, per_hour, 3600)
+    return refusal
+
+
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -168,7 +187,9 @@ def evidence_step(request: HttpRequest, slug: str = "beweismittel") -> HttpRespo
     if request.method == "POST" and draft is not None:
         request.evidence_slots_left = max(0, MAX_FILES - draft.evidence.count())
         request.upload_handlers = [EvidenceUploadHandler(request)]
-    return csrf_protect(step_view)(request, slug)
+    return _csrf_checked_upload(
+        request, step_view, slug, scope="report_upload", per_hour=settings.REPORT_UPLOADS_PER_HOUR
+    )
 
 
 def _evidence_step(request, step, draft) -> HttpResponse:
@@ -184,8 +205,9 @@ def _evidence_step(request, step, draft) -> HttpResponse:
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, draft=draft)
-        if action.startswith("entfernen:"):
-            services.remove_draft_evidence(draft=draft, evidence_id=action.split(":", 1)[1])
+        removing = action.startswith("entfernen:")
+        if removing and not services.remove_draft_evidence(draft=draft, evidence_id=action.split(":", 1)[1]):
+            messages.error(request, _("Diese Datei ist nicht (mehr) Teil Ihrer Meldung."))
         if uploaded and not rejections:
             messages.success(request, _("Hochgeladen: %(count)d Datei(en).") % {"count": len(uploaded)})
         if action in ("weiter", "zurueck") and not rejections:
@@ -313,7 +335,9 @@ def followup_case(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and request.content_type == "multipart/form-data":
         request.evidence_slots_left = max(0, 2 * MAX_FILES - case.report.evidence.count())
         request.upload_handlers = [EvidenceUploadHandler(request)]
-    return csrf_protect(_followup_case)(request, case)
+    return _csrf_checked_upload(
+        request, _followup_case, case, scope="report_message", per_hour=settings.REPORT_MESSAGES_PER_HOUR
+    )
 
 
 def _followup_case(request: HttpRequest, case) -> HttpResponse:

@@ -415,8 +415,9 @@ class EvidenceUploadHandler(FileUploadHandler):
     messages are collected in ``request.evidence_rejections``. A request stores at most ``slots_left`` files (keyword,
     else ``request.evidence_slots_left``, else ``MAX_FILES``; never more than ``MAX_FILES``), so a draft that already
     holds files gets only the rest; refused files use no slot.
-    A file refused or cut off while it arrives never reaches the storage (its spool file is simply closed); files of
-    requests that fail after a file was stored stay in ``incoming/`` until ``delete_orphans`` removes them.
+    A file refused or cut off while it arrives never reaches the storage (its spool file is simply closed); a
+    request refused after its body was read (CSRF) calls ``discard_stored`` so its files go at once. Files of
+    requests that fail halfway may stay in ``incoming/`` until ``delete_orphans`` removes them.
     """
 
     chunk_size = 64 * 1024
@@ -428,6 +429,7 @@ class EvidenceUploadHandler(FileUploadHandler):
         self.slots_left = max(0, min(MAX_FILES, int(slots_left)))
         self.accepted = 0
         self.rejections: list[str] = []
+        self.stored: list[str] = []
         self._current: _Incoming | None = None
         if request is not None:  # the view reads them once the body is parsed
             request.evidence_rejections = self.rejections
@@ -494,6 +496,7 @@ class EvidenceUploadHandler(FileUploadHandler):
         finally:
             self._discard()
         self.accepted += 1
+        self.stored.append(storage_name)
         return StoredEvidence(
             storage_name=storage_name,
             original_name=current.original_name,
@@ -515,6 +518,13 @@ class EvidenceUploadHandler(FileUploadHandler):
     def upload_complete(self) -> None:
         self._discard()
         return None
+
+    def discard_stored(self) -> None:
+        """Delete every file this request stored (and one still being written): the request was refused."""
+        self._discard()
+        for storage_name in self.stored:
+            delete_evidence_file(storage_name)
+        self.stored = []
 
     def _detect(self, current: _Incoming) -> bool:
         """Set the content type from the head, or discard the file and record why; True when accepted."""

@@ -147,3 +147,37 @@ def test_password_reset_requests_are_rate_limited(client, official):
     html = client.post(reverse("accounts:password_reset"), {"email": official.email}).content.decode()
     assert "Zu viele Anfragen" in html
     assert len(mail.outbox) == 5
+
+
+HOSTILE_NEXT = ["kein-pfad", "abc\x00def", "<script>alert(1)</script>", "//evil.example/", "/\\evil.example/", "/a\nb"]
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT)
+def test_a_next_that_is_no_local_path_falls_back_to_the_home_page(client, official, next_url):
+    response = post_login(client, official.email, testing.PASSWORD, next_url)
+    assert response.status_code == 302 and response["Location"] == reverse("portal:my_area")
+
+
+@pytest.mark.parametrize("next_url", HOSTILE_NEXT)
+def test_second_factor_pages_ignore_a_next_that_is_no_local_path(client, zastex, next_url):
+    response = post_login(client, zastex.email, testing.PASSWORD, next_url)
+    assert response["Location"] == reverse("accounts:two_factor_verify") + "?next=%2Fmein-bereich%2F"
+    assert client.get(reverse("accounts:two_factor_verify"), {"next": next_url}).status_code == 200
+    response = client.post(
+        reverse("accounts:two_factor_verify"), {"token": testing.current_token(zastex), "next": next_url}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("portal:my_area")
+    unenrolled = testing.make_user(organisation=zastex.organisation, enrolled=False)
+    client.force_login(unenrolled)
+    assert client.get(reverse("accounts:two_factor_setup"), {"next": next_url}).status_code == 200
+
+
+def test_a_local_next_survives_login_and_second_factor(client, zastex):
+    response = post_login(client, zastex.email, testing.PASSWORD, "/faelle/?status=neu&seite=2")
+    assert (
+        response["Location"] == reverse("accounts:two_factor_verify") + "?next=%2Ffaelle%2F%3Fstatus%3Dneu%26seite%3D2"
+    )
+    response = client.post(
+        response["Location"], {"token": testing.current_token(zastex), "next": "/faelle/?status=neu&seite=2"}
+    )
+    assert response["Location"] == "/faelle/?status=neu&seite=2"

@@ -3,10 +3,11 @@
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom import testing
 from sikom.accounts import reauth
-from sikom.reports.models import Evidence
+from sikom.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +20,19 @@ PERSONAS = [
     "zastex",
     "zmi",
     "pd_dresden",
+    "pd_dresden_supervisor",
     "expert_network",
     "operator",
 ]
 # A threat at home in Pirna: Polizeidirektion Dresden leads, ZASTEX is shared.
-ALLOWED = {"pd_dresden": "lead", "zastex": "shared"}
+ALLOWED = {"pd_dresden": "lead", "pd_dresden_supervisor": "lead", "zastex": "shared"}
 
 
 @pytest.fixture
 def case(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path
     case = testing.make_case()
-    Evidence.objects.create(
-        report=case.report,
-        storage_name="incoming/" + "a" * 32 + ".skf",
-        original_name="x.png",
-        content_type="image/png",
-        size=1,
-        sha256="0" * 64,
-    )
+    testing.evidence_row(case.report)
     return case
 
 
@@ -74,8 +69,10 @@ def test_case_urls_by_persona(client, request, case, persona):
             assert response.status_code == 404, (persona, url, response.status_code)
         else:
             # The log is for supervisors only; to everyone else it does not exist.
-            expected = (200, 302, 400, 403, 404) if url.endswith("/protokoll/") else (200, 302, 400, 403)
-            assert response.status_code in expected, (persona, url, response.status_code)
+            if url.endswith("/protokoll/"):
+                assert response.status_code == (200 if persona == "pd_dresden_supervisor" else 404), (persona, url)
+            else:
+                assert response.status_code in (200, 302, 400, 403), (persona, url, response.status_code)
 
 
 def test_guessing_the_next_case_number_finds_nothing(client, zmi):
@@ -104,3 +101,44 @@ def test_inbox_is_for_case_handling_agencies_only(client, municipality_user, ass
     client.logout()
     testing.login(client, asskomm)
     assert client.get(reverse("casefile:inbox")).status_code == 200
+
+
+def account_urls(account):
+    return [
+        ("get", reverse("accounts:account_list"), {"q": "a"}),
+        ("get", reverse("accounts:account_export"), {}),
+        ("get", reverse("accounts:account_create"), {}),
+        ("post", reverse("accounts:account_create"), {"email": "neu@example.org", "full_name": "Neu"}),
+        ("get", reverse("accounts:account_edit", args=[account.pk]), {}),
+        ("post", reverse("accounts:account_edit", args=[account.pk]), {"full_name": "X", "is_supervisor": "on"}),
+        ("post", reverse("accounts:account_set_active", args=[account.pk]), {"aktion": "deaktivieren"}),
+        ("post", reverse("accounts:account_reset_second_factor", args=[account.pk]), {}),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_account_management_is_for_operators_only(client, request, persona, pd_dresden):
+    """Only the platform operators manage accounts; nobody else can even list them, and nothing changes."""
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    if user is not None:
+        testing.login(client, user)
+    before = User.objects.values_list("pk", "full_name", "is_active", "is_supervisor", "organisation_id")
+    before, devices = sorted(before), TOTPDevice.objects.count()
+    for method, url, data in account_urls(pd_dresden):
+        response = getattr(client, method)(url, data)
+        if user is None:
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), url
+        elif persona == "operator":
+            assert response.status_code in (200, 302), (persona, url, response.status_code)
+        else:
+            assert response.status_code == 403, (persona, url, response.status_code)
+    if persona != "operator":
+        after = User.objects.values_list("pk", "full_name", "is_active", "is_supervisor", "organisation_id")
+        assert sorted(after) == before and TOTPDevice.objects.count() == devices
+
+
+def test_operator_without_the_code_in_this_session_is_sent_to_verify(client, operator, pd_dresden):
+    testing.login(client, operator, verified=False)
+    for method, url, data in account_urls(pd_dresden):
+        response = getattr(client, method)(url, data)
+        assert response["Location"].startswith(reverse("accounts:two_factor_verify")), url

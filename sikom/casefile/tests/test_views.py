@@ -164,6 +164,14 @@ def test_evidence_download_after_reauthentication(client, pd_dresden, settings, 
     assert AuditEvent.objects.filter(action="case.evidence_downloaded", actor=pd_dresden).exists()
 
 
+@pytest.mark.parametrize("next_url", ["kein-pfad", "abc\x00def", "<b>fett</b>", "//evil.example/"])
+def test_reauthentication_ignores_a_next_that_is_no_local_path(client, pd_dresden, next_url):
+    testing.login(client, pd_dresden)
+    assert client.get(reverse("casefile:reauth"), {"next": next_url}).status_code == 200
+    response = client.post(reverse("casefile:reauth"), {"secret": testing.PASSWORD, "next": next_url})
+    assert response.status_code == 302 and response["Location"] == reverse("casefile:inbox")
+
+
 def test_reauthentication_accepts_a_fresh_totp_code(client, pd_dresden):
     testing.login(client, pd_dresden)
     client.post(reverse("casefile:reauth"), {"secret": testing.current_token(pd_dresden)})
@@ -198,3 +206,9 @@ def test_message_bad_input(client, pd_dresden):
     ).content.decode()
     assert "Bitte schreiben Sie einen Text." in html
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["a\x00b", "SK-2026-00000\x001", "kein-fall", "x" * 3000])
+def test_a_number_no_case_can_have_is_404_on_every_database(client, pd_dresden, number):
+    testing.login(client, pd_dresden)
+    assert client.get(reverse("casefile:detail", args=[number])).status_code == 404

@@ -1,5 +1,6 @@
 """The evidence step as the reporter uses it: refusals are explained, and a refused file leaves nothing behind."""
 
+import io
 import logging
 
 import pytest
@@ -91,3 +92,62 @@ def test_no_personal_data_reaches_the_logs(client, caplog):
     text = caplog.text
     for secret in ["Erika", "logtest", "7654321", "Drei Männer", "geheim-dateiname", "Pirna"]:
         assert secret not in text, secret
+
+
+@pytest.mark.parametrize(
+    "action", ["entfernen:kein-uuid", "entfernen:", "entfernen:00000000-0000-0000-0000-000000000000"]
+)
+def test_removing_with_a_forged_id_explains_and_keeps_the_files(client, action):
+    flows.fill_until_evidence(client)
+    flows.upload(client, ("foto.png", flows.PNG))
+    response = client.post(flows.step_url("beweismittel"), {"aktion": action}, follow=True)
+    assert response.status_code == 200
+    assert "Diese Datei ist nicht (mehr) Teil Ihrer Meldung." in response.content.decode()
+    assert Evidence.objects.count() == 1
+
+
+def _csrf_client_at_evidence_step(settings):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("intake:start"))
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    client.post(reverse("intake:start"), {"csrfmiddlewaretoken": token})
+    for slug, data in [("person", flows.PERSON), ("vorfall", flows.INCIDENT | {"occurred_on": flows.yesterday()})]:
+        client.post(flows.step_url(slug), data | {"csrfmiddlewaretoken": token})
+    client.post(flows.step_url("online"), flows.ONLINE_EMPTY | {"csrfmiddlewaretoken": token})
+    return client, token
+
+
+@pytest.mark.parametrize("forged_token", [None, "x" * 32])
+def test_upload_refused_for_csrf_leaves_no_file_and_counts(evidence_root, settings, forged_token):
+    from sikom.core.models import ThrottleCounter
+
+    client, _token = _csrf_client_at_evidence_step(settings)
+    payload = io.BytesIO(flows.PNG)
+    payload.name = "foto.png"
+    data = {"aktion": "hochladen", "dateien": payload}
+    if forged_token:
+        data["csrfmiddlewaretoken"] = forged_token
+    response = client.post(flows.step_url("beweismittel"), data)
+    assert response.status_code == 403
+    assert Evidence.objects.count() == 0 and stored_files(evidence_root) == []
+    assert ThrottleCounter.objects.filter(scope="report_upload").exists()
+
+
+def test_refused_uploads_count_against_the_upload_limit(evidence_root, settings):
+    settings.REPORT_UPLOADS_PER_HOUR = 2
+    client, token = _csrf_client_at_evidence_step(settings)
+    for _ in range(2):
+        client.post(flows.step_url("beweismittel"), {"aktion": "hochladen", "dateien": _png()})
+    response = client.post(
+        flows.step_url("beweismittel"), {"aktion": "hochladen", "dateien": _png(), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 429
+    assert stored_files(evidence_root) == []
+
+
+def _png():
+    payload = io.BytesIO(flows.PNG)
+    payload.name = "foto.png"
+    return payload

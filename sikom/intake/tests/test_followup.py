@@ -226,3 +226,20 @@ def test_a_referral_reads_as_being_worked_on(submitted, pd_dresden):
     assert progress(html)[1] == ("current", "In Bearbeitung")
     assert "Die zuständige Stelle prüft Ihre Meldung." in html
     assert "ZORA" not in html and "Weitergeleitet" not in html
+
+
+def test_evidence_refused_for_csrf_leaves_no_file_and_counts(submitted, evidence_root, settings):
+    from sikom.core.models import ThrottleCounter
+
+    case, code = submitted
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("intake:followup"))
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(
+        reverse("intake:followup"), {"number": case.number, "code": code, "csrfmiddlewaretoken": token}
+    )
+    before = sorted(evidence_root.rglob("*.skf"))
+    response = flows.upload(client, ("nachtrag.pdf", flows.PDF), url=response["Location"])
+    assert response.status_code == 403
+    assert sorted(evidence_root.rglob("*.skf")) == before and case.report.evidence.count() == 0
+    assert ThrottleCounter.objects.filter(scope="report_message").exists()

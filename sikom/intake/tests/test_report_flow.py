@@ -331,3 +331,14 @@ def test_public_endpoints_are_rate_limited(client, settings):
     assert response.status_code == 429 and "Zu viele Anfragen" in response.content.decode()
     # The counter spans the current and the previous hour: the page must not promise one hour.
     assert "bis zu 2 Stunden" in response.content.decode()
+
+
+@pytest.mark.parametrize("total", ["abc", "1.5e3", "NaN", "", "-1"])
+def test_a_forged_row_count_is_explained(client, total):
+    flows.fill_until_evidence(client)
+    client.get(flows.step_url("online"))
+    data = flows.ONLINE_EMPTY | {"form-TOTAL_FORMS": total, "zeile": "1"}
+    response = client.post(flows.step_url("online"), data)
+    assert response.status_code == 200
+    if total != "-1":
+        assert "Das Formular ist unvollständig angekommen." in response.content.decode()
