@@ -13,7 +13,10 @@ TEST_ENV := SECRET_KEY=test-only-not-a-secret ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
-.PHONY: run test lint bench messages clean
+# WeasyPrint (the PDF documents) lays out text with Pango and subsets fonts with HarfBuzz: Debian's packages below.
+DOCUMENT_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: run test lint bench messages clean document-libs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("sikom needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -32,6 +35,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+document-libs:
+	@if ! $(PYTHON) -c 'import ctypes.util, sys; sys.exit(any(ctypes.util.find_library(name) is None for name in ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset")))'; then \
+		echo "Installing $(DOCUMENT_LIBS) for the PDF documents (WeasyPrint)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(DOCUMENT_LIBS) >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq $(DOCUMENT_LIBS) >/dev/null; fi; \
+	fi
+
 var/secret_key:
 	@mkdir -p var
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
@@ -42,7 +52,7 @@ var/encryption_key:
 	@umask 077 && $(PYTHON) -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@
 	@echo "Generated a local encryption key in var/encryption_key (not committed; losing it makes stored reports unreadable)."
 
-run: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
+run: $(VENV)/.installed node_modules/.installed document-libs var/secret_key var/encryption_key
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) load_reference_data
@@ -51,7 +61,7 @@ run: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_ke
 	@echo "Starting the background worker (e-mail notices, housekeeping) and the server; stop both with Ctrl-C."
 	$(DEV_ENV) $(MANAGE) db_worker --verbosity 0 & $(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-test node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed document-libs
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -59,7 +69,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 
-bench: $(VENV)/.installed-test node_modules/.installed
+bench: $(VENV)/.installed-test node_modules/.installed document-libs
 	$(TEST_ENV) $(BIN)/python bench/run.py
 
 messages: $(VENV)/.installed
