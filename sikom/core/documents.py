@@ -72,10 +72,11 @@ TIME_ZONE = ZoneInfo("Europe/Berlin")
 # and stylesheets resolve against it, and the fetcher maps it to the static files on disk.
 STATIC_BASE = "https://static.sikom.invalid/"
 
-# The stylesheets every document uses, in cascade order: the KERN fonts and styles the pages load, then the print
-# layout. Parsed once per thread; WeasyPrint's parsed stylesheets and font configuration are not shared across threads.
 LABEL_MAX = 120  # characters of the label (footer and metadata title)
-STYLESHEETS = ("kern/fonts/fira-sans.css", "kern/kern.min.css", "core/documents.css")
+# The stylesheets every document uses, in cascade order: KERN's styles as the pages load them (its design tokens and
+# typography), then the print layout with KERN's Fira Sans. Parsed once per thread; WeasyPrint's parsed stylesheets
+# and font configuration are not shared across threads.
+STYLESHEETS = ("kern/kern.min.css", "core/documents.css")
 
 
 # Values and formatting.
