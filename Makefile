@@ -18,7 +18,10 @@ TEST_ENV := SECRET_KEY=test-only-not-a-secret ENCRYPTION_KEYS=dGVzdC1vbmx5LWtleS
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
-.PHONY: run dev test lint bench crash-test messages clean
+# WeasyPrint (the PDF documents) lays out text with Pango and subsets fonts with HarfBuzz: Debian's packages below.
+DOCUMENT_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: run dev test lint bench crash-test messages clean document-libs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("sikom needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -36,6 +39,13 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+document-libs:
+	@if ! $(PYTHON) -c 'import ctypes.util, sys; sys.exit(any(ctypes.util.find_library(name) is None for name in ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset")))'; then \
+		echo "Installing $(DOCUMENT_LIBS) for the PDF documents (WeasyPrint)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(DOCUMENT_LIBS) >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq $(DOCUMENT_LIBS) >/dev/null; fi; \
+	fi
 
 var/secret_key:
 	@mkdir -p var
@@ -58,13 +68,13 @@ define serve
 	$(1) $(MANAGE) db_worker --verbosity 0 & $(1) $(MANAGE) runserver 127.0.0.1:$(PORT)
 endef
 
-run: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
+run: $(VENV)/.installed node_modules/.installed document-libs var/secret_key var/encryption_key
 	$(call serve,$(RUN_ENV))
 
-dev: $(VENV)/.installed node_modules/.installed var/secret_key var/encryption_key
+dev: $(VENV)/.installed node_modules/.installed document-libs var/secret_key var/encryption_key
 	$(call serve,$(DEV_ENV))
 
-test: $(VENV)/.installed-test node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed document-libs
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -73,7 +83,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 
-bench: $(VENV)/.installed-test node_modules/.installed
+bench: $(VENV)/.installed-test node_modules/.installed document-libs
 	$(TEST_ENV) $(BIN)/python bench/run.py
 
 # kill -9 the server during intake 50 times and check what survived (bench/crash_intake.py; several minutes).

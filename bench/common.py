@@ -1,11 +1,14 @@
 """Pieces the benchmark scripts share."""
 
+import base64
 import contextlib
 import os
+import secrets
 import statistics
 import subprocess
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 
 class BenchError(Exception):
@@ -36,6 +39,32 @@ def throwaway_database(admin_url: str, prefix: str) -> Iterator[str]:
             psql(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         except BenchError as error:
             print(f"could not drop database {name}: {error}")
+
+
+def child_env(workdir: Path, database_url: str, prefix: str) -> dict[str, str]:
+    """The environment of a measured child process: fresh keys, DEBUG off, its own database and evidence root; of
+    the caller's variables only PATH, HOME, locale, TMPDIR and those starting with ``prefix`` (its tunables)."""
+    # A clean environment: nothing from the caller (make bench exports TASKS_BACKEND=immediate, run.py sets
+    # DATABASE_URL and DJANGO_SETTINGS_MODULE) may leak into the measured process.
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
+    env.update({name: os.environ[name] for name in os.environ if name.startswith(prefix)})
+    env.update(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "DEBUG": "false",
+            "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "EVIDENCE_ROOT": str(workdir / "evidence"),
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "sikom.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
 
 
 def percentile(values: list[float], share: float) -> float:

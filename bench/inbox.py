@@ -16,13 +16,11 @@ Tunables (environment): BENCH_INBOX_CASES (default 200000), BENCH_INBOX_REQUESTS
 member, default 50), BENCH_INBOX_SEED (default 2026).
 """
 
-import base64
 import contextlib
 import logging
 import os
 import random
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -34,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from common import BenchError, report, throwaway_database
+from common import BenchError, child_env, report, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150
@@ -44,30 +42,6 @@ MEMBERS = [("police_directorate", "Polizeidirektion Dresden"), ("zastex", "ZASTE
 
 
 # Driver: environment, database, child process
-
-
-def child_env(workdir: Path, database_url: str) -> dict[str, str]:
-    # A clean environment: nothing from the caller (make bench exports TASKS_BACKEND=immediate, run.py sets
-    # DATABASE_URL and DJANGO_SETTINGS_MODULE) may leak into the measured process.
-    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
-    env.update({name: os.environ[name] for name in os.environ if name.startswith("BENCH_INBOX_")})
-    env.update(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "DEBUG": "false",
-            "SECURE_COOKIES": "false",
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "EVIDENCE_ROOT": str(workdir / "evidence"),
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "sikom.settings",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
 
 
 def main() -> int:
@@ -86,7 +60,7 @@ def main() -> int:
             child = subprocess.run(
                 [sys.executable, str(Path(__file__).resolve()), "--measure"],
                 cwd=ROOT,
-                env=child_env(workdir, database_url),
+                env=child_env(workdir, database_url, "BENCH_INBOX_"),
                 timeout=3 * 3600,
             )
             return child.returncode

@@ -5,7 +5,8 @@ evidence with SHA-256 checksums, so the reporter can later show that the files w
 deliberately not part of the input: the PDF gets printed, forwarded and left in download folders, and the code alone
 opens the case.
 
-Layout, fonts, text cleaning and the page footer are the platform's shared PDF document (``sikom.core.pdf``).
+The layout is the template ``intake/documents/receipt.html``, rendered by the platform's document engine
+(``sikom.core.documents``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from sikom.core.pdf import Document, EvidenceItem, format_datetime, format_size, require_aware
+from sikom.core.documents import EvidenceItem, format_datetime, format_size, render_pdf, require_aware
 
 __all__ = [
     "ReceiptData",
@@ -44,20 +45,11 @@ class ReceiptData:
 
 
 def render_receipt_pdf(data: ReceiptData) -> bytes:
-    """The receipt as PDF bytes, in the active language. Any text content renders; unknown glyphs become '?'."""
-    document = Document(_("Eingangsbestätigung %(case_number)s") % {"case_number": data.case_number})
-    document.title_block(
-        _("Eingangsbestätigung"),
-        _("Plattform »Sichere Kommunen« (sikom)"),
-        data.case_number,
-        [(_("Eingegangen am"), format_datetime(data.submitted_at))],
-        note=_(
-            "Bewahren Sie diese Bestätigung und Ihren Zugangscode sicher auf. "
-            "Der Zugangscode steht aus Sicherheitsgründen nicht in diesem Dokument."
-        ),
+    """The receipt as PDF bytes, in the active language; any text content renders. The same data gives the same
+    bytes: the document's creation date is the time the report arrived."""
+    return render_pdf(
+        "intake/documents/receipt.html",
+        {"data": data, "meta_rows": [(_("Eingegangen am"), format_datetime(data.submitted_at))]},
+        label=_("Eingangsbestätigung %(case_number)s") % {"case_number": data.case_number},
+        created_at=data.submitted_at,
     )
-    for heading, rows in data.sections:
-        document.section(heading, rows)
-    document.evidence(data.evidence)
-    document.paragraph(_("In akuter Gefahr: Polizei-Notruf 110"), size=12, bold=True, space_before=6)
-    return document.output()
