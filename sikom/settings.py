@@ -244,11 +244,15 @@ WHITENOISE_MANIFEST_STRICT = False
 # Background work (e-mail notices, housekeeping) runs in `manage.py db_worker`; tests run tasks immediately.
 TASKS = {"default": {"BACKEND": env.string("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# Rate limits per client and hour on the public reporting endpoints.
-REPORT_DRAFTS_PER_HOUR = env.integer("REPORT_DRAFTS_PER_HOUR", 20, minimum=1)
-REPORT_UPLOADS_PER_HOUR = env.integer("REPORT_UPLOADS_PER_HOUR", 60, minimum=1)
-REPORT_SUBMITS_PER_HOUR = env.integer("REPORT_SUBMITS_PER_HOUR", 10, minimum=1)
-REPORT_MESSAGES_PER_HOUR = env.integer("REPORT_MESSAGES_PER_HOUR", 30, minimum=1)
+# Rate limits per client and hour on the public forms (`core.throttle.allow` reads them by scope).
+RATE_LIMITS_PER_HOUR = {
+    "report_draft": env.integer("REPORT_DRAFTS_PER_HOUR", 20, minimum=1),
+    "report_upload": env.integer("REPORT_UPLOADS_PER_HOUR", 60, minimum=1),
+    "report_submit": env.integer("REPORT_SUBMITS_PER_HOUR", 10, minimum=1),
+    "report_message": env.integer("REPORT_MESSAGES_PER_HOUR", 30, minimum=1),
+    "registration": env.integer("REGISTRATIONS_PER_HOUR", 5, minimum=1),
+    "password_reset": env.integer("PASSWORD_RESETS_PER_HOUR", 5, minimum=1),
+}
 
 # Closed cases are deleted after this many days, keeping pseudonymised statistics (retention task and command).
 CASE_RETENTION_DAYS = env.integer("CASE_RETENTION_DAYS", 730, minimum=1)

@@ -20,33 +20,29 @@ SESSION_KEY = "reauthenticated_at"
 VALID_SECONDS = 5 * 60
 
 
-class ReauthLocked(Exception):
-    """Too many wrong answers for this account or client in the login window; nothing was checked."""
-
-
 def is_recent(request) -> bool:
     return time.time() - request.session.get(SESSION_KEY, 0) < VALID_SECONDS
 
 
 def confirm(request, secret: str) -> bool:
-    """Check the password or a TOTP code of the signed-in person; raise ReauthLocked when over the login limits."""
+    """Check the password or a TOTP code of the signed-in person; raise `throttle.Locked` when over the login limits
+    (the login's counters: guesses here and at the login add up, as they guess the same password)."""
     user = request.user
     counters = services.login_counters(request, user.email)
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    if throttle.locked(counters, window):
+    try:
+        throttle.guard(counters, window)
+    except throttle.Locked:
         audit.log("auth.reauthentication_locked", actor=user, obj=user)
-        raise ReauthLocked
+        raise
     ok = user.check_password(secret)
     if not ok and secret.strip().isdigit():
         device = confirmed_totp_device(user)
         allowed = device is not None and device.verify_is_allowed()[0]
         ok = bool(allowed and device.verify_token(secret.strip()))
+    throttle.settle(counters, window, ok=ok)
     if ok:
-        scope, account_key, _limit = counters[0]
-        throttle.reset(scope, account_key)  # as a successful login does: the account's count starts again
         request.session[SESSION_KEY] = time.time()
-    else:
-        throttle.record_failure(counters, window)
     audit.log("auth.reauthenticated" if ok else "auth.reauthentication_failed", actor=user, obj=user)
     return ok
 

@@ -1,6 +1,7 @@
 """Who a user is on the platform: the one place that answers role questions."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.http import urlsafe_base64_decode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom.accounts.models import Organisation, OrganisationType, User
@@ -59,3 +60,12 @@ def user_listing(
         users = users.filter(is_supervisor=supervisor)
     enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return users.annotate(has_second_factor=Exists(enrolled)).order_by("full_name", "email")
+
+
+def account_to_activate(uidb64: str) -> User | None:
+    """The not yet active account an activation link names (its id base64-encoded); None for anything else."""
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+        return User.objects.filter(pk=pk, is_active=False).first()
+    except (ValueError, TypeError, OverflowError):
+        return None

@@ -21,10 +21,6 @@ from sikom.core import audit, throttle
 from sikom.geo.models import District, PoliceDirectorate
 
 
-class LoginLocked(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class LoginResult:
     user: User | None
@@ -43,23 +39,24 @@ def login_counters(request: HttpRequest, email: str) -> list[tuple[str, str, int
 
 
 def check_login(*, request: HttpRequest, email: str, password: str) -> LoginResult:
-    """Check the password, counting failures per account and per client; raise LoginLocked when over the limit.
+    """Check the password, counting failures per account and per client; raise `throttle.Locked` when over the limit.
 
     A locked account gets the same answer whether or not it exists, so the lock reveals nothing.
     """
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     account_key = _account_key(email)
     counters = login_counters(request, email)
-    if throttle.locked(counters, window):
+    try:
+        throttle.guard(counters, window)
+    except throttle.Locked:
         audit.log("auth.login_locked", data={"account": account_key[:12]})
-        raise LoginLocked
+        raise
     user = authenticate(request, username=email.strip().lower(), password=password)
+    throttle.settle(counters, window, ok=user is not None)
     if user is None:
-        throttle.record_failure(counters, window)
         known = get_user_model().objects.filter(email=email.strip().lower()).first()
         audit.log("auth.login_failed", obj=known, data={"account": account_key[:12]})
         return LoginResult(user=None)
-    throttle.reset("login_account", account_key)
     audit.log("auth.login", actor=user, obj=user)
     return LoginResult(user=user)
 

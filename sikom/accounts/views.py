@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.dateformat import format as date_format
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,8 +32,8 @@ from sikom.accounts.forms import (
     RegistrationForm,
     TokenForm,
 )
-from sikom.accounts.models import User
 from sikom.accounts.selectors import (
+    account_to_activate,
     can_manage_users,
     confirmed_totp_device,
     organisations_editable_by,
@@ -55,15 +55,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             result = services.check_login(
                 request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
-        except services.LoginLocked:
-            form.add_error(
-                None,
-                _(
-                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie bis zu %(wait)s und versuchen Sie es "
-                    "dann erneut."
-                )
-                % {"wait": throttle.longest_wait_text(settings.LOGIN_FAILURE_WINDOW_SECONDS)},
-            )
+        except throttle.Locked as locked:
+            form.add_error(None, str(locked))
         else:
             if result.user is None:
                 form.add_error(None, _("E-Mail-Adresse oder Passwort ist nicht richtig."))
@@ -156,13 +149,10 @@ def organisation_contact(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/organisation_contact.html", {"form": form, "organisation": organisation})
 
 
-REGISTRATIONS_PER_HOUR = 5
-
-
 def _too_many_requests() -> str:
     """The answer of the hourly rate limits of registration and password reset."""
     return _("Zu viele Anfragen. Bitte versuchen Sie es in spätestens %(wait)s erneut.") % {
-        "wait": throttle.longest_wait_text(3600)
+        "wait": throttle.rate_limit_wait_text()
     }
 
 
@@ -171,7 +161,7 @@ def _too_many_requests() -> str:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not throttle.allow(request, "registration", REGISTRATIONS_PER_HOUR, 3600):
+        if not throttle.allow(request, "registration"):
             form.add_error(None, _too_many_requests())
         else:
             user = services.register_official(
@@ -204,10 +194,7 @@ def register_done(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    try:
-        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=False)
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
+    user = account_to_activate(uidb64)
     if user is None or not activation_token.check_token(user, token):
         return render(request, "accounts/activation_invalid.html", status=400)
     services.activate_account(user=user)
@@ -224,10 +211,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    limit_per_hour = 5
 
     def form_valid(self, form):
-        if not throttle.allow(self.request, "password_reset", self.limit_per_hour, 3600):
+        if not throttle.allow(self.request, "password_reset"):
             form.add_error(None, _too_many_requests())
             return self.form_invalid(form)
         return super().form_valid(form)

@@ -25,6 +25,7 @@ from sikom.assessments.instrument import GROUPS, ITEMS
 from sikom.assessments.instrument import Answer as AssessmentAnswer
 from sikom.assessments.rules import RULES_BY_CODE
 from sikom.cases.models import Case
+from sikom.cases.selectors import events_of, messages_on_case
 from sikom.core.documents import Entry, EvidenceItem, format_date, format_datetime, render_pdf
 from sikom.geo.selectors import without_boundaries
 from sikom.reports import vocabulary as v
@@ -132,7 +133,7 @@ def _facts(report: Report) -> list[tuple[str, Rows]]:
 
 def _history(case: Case) -> list[Entry]:
     entries = []
-    for event in case.events.select_related("by", "organisation").order_by("at", "pk"):
+    for event in events_of(case):
         by = _person(event.by, event.by_organisation, nobody=_("automatisch"))
         entries.append(
             Entry(
@@ -214,7 +215,7 @@ def _measures(case: Case) -> list[tuple[str, Rows]]:
 
 def _messages(case: Case) -> list[Entry]:
     entries = []
-    for message in case.messages.select_related("author").order_by("created_at", "pk"):
+    for message in messages_on_case(case):
         if message.from_reporter:
             sender, details = _("Meldende Person"), []
         else:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -9,16 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sikom.accounts import reauth
 from sikom.accounts.decorators import staff_required
+from sikom.casefile import selectors as casefile_selectors
 from sikom.casefile.forms import MessageForm, ReauthForm, ReferForm, ShareForm, StatusForm
 from sikom.cases import inbox as inbox_queries
 from sikom.cases import selectors, services
 from sikom.cases.models import CaseStatus
-from sikom.core import audit
-from sikom.core.models import AuditEvent
+from sikom.core import audit, throttle
 from sikom.core.redirects import next_path
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.reports import evidence as evidence_files
-from sikom.reports.selectors import report_sections
+from sikom.reports.selectors import evidence_item
 
 
 @never_cache
@@ -46,31 +45,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _case_context(request, case, **forms):
-    from sikom.assessments.selectors import assessments_for, can_assess
-    from sikom.measures.selectors import can_manage_measures, measures_for
-
-    report = case.report
-    lead = selectors.is_lead(request.user, case)
-    return {
-        "case": case,
-        "report": report,
-        "sections": report_sections(report),
-        "evidence": report.evidence.all(),
-        "messages_on_case": case.messages.select_related("author").order_by("created_at", "pk"),
-        "events": case.events.select_related("by", "organisation"),
-        "shares": case.shares.select_related("organisation"),
-        "is_lead": lead,
+    return casefile_selectors.case_page(request.user, case) | {
         "status_form": forms.get("status_form") or StatusForm(current=case.status),
         "refer_form": forms.get("refer_form") or ReferForm(case=case),
         "share_form": forms.get("share_form") or ShareForm(case=case),
         "message_form": forms.get("message_form") or MessageForm(),
-        # A list: the section shows the latest and counts them; the encrypted answers are not shown there.
-        "assessments": list(assessments_for(case).defer("answers", "override_reason")),
-        "can_assess": can_assess(request.user, case),
-        "measures": measures_for(case),
-        "can_manage_measures": can_manage_measures(request.user, case),
-        "can_read_log": selectors.can_read_log(request.user, case),
-        "overdue": selectors.is_overdue(case),
     }
 
 
@@ -169,7 +148,7 @@ def first_contact(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def download_evidence(request: HttpRequest, number: str, evidence_id) -> HttpResponse:
     case = selectors.get_case_for(request.user, number)
-    item = case.report.evidence.filter(pk=evidence_id).first()
+    item = evidence_item(case.report, evidence_id)
     if item is None:
         raise Http404
     if not reauth.is_recent(request):
@@ -217,8 +196,7 @@ def case_log(request: HttpRequest, number: str) -> HttpResponse:
     if not selectors.can_read_log(request.user, case):
         raise Http404
     audit.log("case.log_viewed", actor=request.user, obj=case)
-    entries = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).select_related("actor")
-    return render(request, "casefile/case_log.html", {"case": case, "entries": entries[:500]})
+    return render(request, "casefile/case_log.html", {"case": case, "entries": audit.entries_for(case)})
 
 
 @never_cache
@@ -230,16 +208,8 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             confirmed = reauth.confirm(request, form.cleaned_data["secret"])
-        except reauth.ReauthLocked:
-            # Counted on the login's counters, whose window reaches back one more window: say the longest wait.
-            minutes = 2 * settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
-            form.add_error(
-                "secret",
-                _(
-                    "Zu viele Fehlversuche. Bitte warten Sie bis zu %(minutes)d Minuten und versuchen Sie es dann erneut."
-                )
-                % {"minutes": minutes},
-            )
+        except throttle.Locked as locked:
+            form.add_error("secret", str(locked))
         else:
             if confirmed:
                 return redirect(target or "casefile:inbox")

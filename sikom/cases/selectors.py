@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sikom.accounts.models import Organisation, User
 from sikom.accounts.selectors import is_member_of
-from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseShare, CaseStatus, InboxEntry
+from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseEvent, CaseShare, CaseStatus, InboxEntry, Message
 from sikom.geo.selectors import without_boundaries
 
 
@@ -90,8 +90,22 @@ def case_recipients(case: Case) -> QuerySet[User]:
     return User.objects.filter(is_active=True, organisation_id__in=organisations).exclude(email="")
 
 
-def messages_for_reporter(case):
-    return case.messages.filter(internal=False).order_by("created_at", "pk")
+def messages_on_case(case: Case) -> QuerySet[Message]:
+    """Every message and internal note, oldest first, with its author (case page and dossier)."""
+    return case.messages.select_related("author").order_by("created_at", "pk")
+
+
+def messages_for_reporter(case: Case) -> QuerySet[Message]:
+    return messages_on_case(case).filter(internal=False)
+
+
+def events_of(case: Case) -> QuerySet[CaseEvent]:
+    """The case's history, oldest first, with who acted and for which agency."""
+    return case.events.select_related("by", "organisation").order_by("at", "pk")
+
+
+def shares_of(case: Case) -> QuerySet[CaseShare]:
+    return case.shares.select_related("organisation")
 
 
 def handles_cases(user) -> bool:

@@ -28,6 +28,14 @@ def _independent() -> bool:
     )
 
 
+def entries_for(obj: models.Model, *, limit: int = 500):
+    """The log of one object, newest first (the model's ordering), at most ``limit`` entries: for the supervisors'
+    page of a case."""
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")[
+        :limit
+    ]
+
+
 def log(
     action: str,
     *,

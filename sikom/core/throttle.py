@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sikom.core.models import ThrottleCounter
@@ -60,13 +61,31 @@ def count(scope: str, key: str, window_seconds: int) -> int:
     return total["n"] or 0
 
 
-def locked(counters: list[tuple[str, str, int]], window_seconds: int) -> bool:
-    """A lock-out: any of the (scope, key, limit) failure counters has reached its limit in the window."""
-    return any(count(scope, key, window_seconds) >= limit for scope, key, limit in counters)
+class Locked(Exception):
+    """Too many failures on one of a check's counters; nothing was checked. Its text tells the person the longest
+    wait, the same way wherever a password, code or receipt is guessed."""
+
+    def __init__(self, window_seconds: int) -> None:
+        super().__init__(
+            _("Zu viele Fehlversuche. Bitte warten Sie bis zu %(wait)s und versuchen Sie es dann erneut.")
+            % {"wait": longest_wait_text(window_seconds)}
+        )
 
 
-def record_failure(counters: list[tuple[str, str, int]], window_seconds: int) -> None:
-    """Count one failure on each of the (scope, key, limit) counters."""
+def guard(counters: list[tuple[str, str, int]], window_seconds: int) -> None:
+    """The one lock-out check of login, re-authentication and follow-up: raise `Locked` when any of the
+    (scope, key, limit) failure counters has reached its limit in the window."""
+    if any(count(scope, key, window_seconds) >= limit for scope, key, limit in counters):
+        raise Locked(window_seconds)
+
+
+def settle(counters: list[tuple[str, str, int]], window_seconds: int, *, ok: bool) -> None:
+    """After the check: a failure counts on every counter; a success clears the first one (what was guessed: the
+    account or the case number), while the client's count stays."""
+    if ok:
+        scope, key, _limit = counters[0]
+        reset(scope, key)
+        return
     for scope, key, _limit in counters:
         hit(scope, key, window_seconds)
 
@@ -95,6 +114,15 @@ def longest_wait_text(window_seconds: int) -> str:
     return ngettext("%(count)d Minute", "%(count)d Minuten", minutes) % {"count": minutes}
 
 
-def allow(request, scope: str, limit: int, window_seconds: int) -> bool:
-    """Count one request of this client in the scope; False once it is over the limit (the rate limit)."""
-    return hit(scope, client_key(request), window_seconds) <= limit
+RATE_WINDOW_SECONDS = 60 * 60
+
+
+def allow(request, scope: str) -> bool:
+    """Count one request of this client in the scope; False once it is over the scope's hourly limit
+    (`settings.RATE_LIMITS_PER_HOUR`)."""
+    return hit(scope, client_key(request), RATE_WINDOW_SECONDS) <= settings.RATE_LIMITS_PER_HOUR[scope]
+
+
+def rate_limit_wait_text() -> str:
+    """The longest wait of a client over a rate limit, in German words."""
+    return longest_wait_text(RATE_WINDOW_SECONDS)

@@ -3,6 +3,7 @@ or through the account the report was made with; anything else answers 404."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,10 +12,19 @@ from sikom.cases.models import Case, CaseEvent, CaseStatus
 from sikom.cases.selectors import is_case_number
 from sikom.intake import steps
 from sikom.intake.receipt_pdf import ReceiptData, ReceiptEvidence
-from sikom.reports.models import Report
+from sikom.reports.models import Report, ReportDraft
 from sikom.reports.selectors import report_sections, sections
 
 FOLLOWUP_SESSION_KEY = "followup_cases"
+
+
+def draft_by_id(draft_id) -> ReportDraft | None:
+    """The draft whose id the reporter's session holds (submitted ones too: they keep the code until noted); None
+    for an id that is gone or malformed."""
+    try:
+        return ReportDraft.objects.filter(pk=draft_id).select_related("submitted_case").first()
+    except ValidationError:
+        return None
 
 
 def cases_visible_to_reporter(request) -> QuerySet[Case]:

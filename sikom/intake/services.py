@@ -37,10 +37,6 @@ FOLLOWUP_FAILURES_PER_CLIENT = 20
 FOLLOWUP_WINDOW_SECONDS = 60 * 60
 
 
-class FollowUpLocked(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class Submission:
     case: Case
@@ -263,15 +259,13 @@ def open_with_receipt(*, request, number: str, code: str) -> Case | None:
         ("followup_case", number_key, FOLLOWUP_FAILURES_PER_CASE),
         ("followup_client", throttle.client_key(request), FOLLOWUP_FAILURES_PER_CLIENT),
     ]
-    if throttle.locked(counters, FOLLOWUP_WINDOW_SECONDS):
-        raise FollowUpLocked
+    throttle.guard(counters, FOLLOWUP_WINDOW_SECONDS)
     report = Report.objects.select_related("case").filter(case__number=number).first()
     valid = verify_receipt(code, report.receipt_hash if report else _dummy_hash())
+    throttle.settle(counters, FOLLOWUP_WINDOW_SECONDS, ok=report is not None and valid)
     if report is None or not valid:
-        throttle.record_failure(counters, FOLLOWUP_WINDOW_SECONDS)
         audit.log("report.followup_failed")
         return None
-    throttle.reset("followup_case", number_key)
     audit.log("report.followup_opened", obj=report.case)
     return report.case
 

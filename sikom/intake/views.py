@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,14 +22,13 @@ from sikom.reports.models import ReportDraft
 DRAFT_SESSION_KEY = "report_draft"
 RECEIPT_SESSION_KEY = "report_receipt"
 # The window of the public rate limits (the limits themselves are settings, counted per hour).
-RATE_WINDOW_SECONDS = 3600
 
 
 def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:
     """The rate limit's answer; files that arrived with the refused request are removed again."""
     for stored in uploaded:
         services.discard_upload(stored)
-    wait = throttle.longest_wait_text(RATE_WINDOW_SECONDS)
+    wait = throttle.rate_limit_wait_text()
     return render(request, "intake/too_many.html", {"wait": wait}, status=429)
 
 
@@ -38,7 +36,7 @@ def _session_draft(request: HttpRequest) -> ReportDraft | None:
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if not draft_id:
         return None
-    return ReportDraft.objects.filter(pk=draft_id).select_related("submitted_case").first()
+    return selectors.draft_by_id(draft_id)
 
 
 def _current_draft(request: HttpRequest) -> ReportDraft | None:
@@ -64,7 +62,7 @@ def start(request: HttpRequest) -> HttpResponse:
     draft = _current_draft(request)
     if request.method == "POST":
         if draft is None or request.POST.get("neu") == "1":
-            if not throttle.allow(request, "report_draft", settings.REPORT_DRAFTS_PER_HOUR, RATE_WINDOW_SECONDS):
+            if not throttle.allow(request, "report_draft"):
                 return _too_many(request)
             draft = services.start_draft()
             request.session[DRAFT_SESSION_KEY] = str(draft.pk)
@@ -160,7 +158,7 @@ def _online_step(request, step, draft) -> HttpResponse:
     return render(request, "intake/step_online.html", _step_context(step, draft, formset))
 
 
-def _csrf_checked_upload(request: HttpRequest, view, *args, scope: str, per_hour: int) -> HttpResponse:
+def _csrf_checked_upload(request: HttpRequest, view, *args, scope: str) -> HttpResponse:
     """Run ``view`` once the request passed the CSRF check that the upload views do by hand.
 
     The check reads the body, so the encrypting handler has already stored the files when it fails: a refused
@@ -173,7 +171,7 @@ def _csrf_checked_upload(request: HttpRequest, view, *args, scope: str, per_hour
     for handler in request.upload_handlers:
         if isinstance(handler, EvidenceUploadHandler):
             handler.discard_stored()
-    throttle.allow(request, scope, per_hour, 3600)
+    throttle.allow(request, scope)
     return refusal
 
 
@@ -187,9 +185,7 @@ def evidence_step(request: HttpRequest, slug: str = "beweismittel") -> HttpRespo
     if request.method == "POST" and draft is not None:
         request.evidence_slots_left = max(0, MAX_FILES - draft.evidence.count())
         request.upload_handlers = [EvidenceUploadHandler(request)]
-    return _csrf_checked_upload(
-        request, step_view, slug, scope="report_upload", per_hour=settings.REPORT_UPLOADS_PER_HOUR
-    )
+    return _csrf_checked_upload(request, step_view, slug, scope="report_upload")
 
 
 def _evidence_step(request, step, draft) -> HttpResponse:
@@ -199,9 +195,7 @@ def _evidence_step(request, step, draft) -> HttpResponse:
         uploaded = request.FILES.getlist("dateien")
         # Only known once the body has been parsed (by the access to FILES above).
         rejections = list(getattr(request, "evidence_rejections", []))
-        if uploaded and not throttle.allow(
-            request, "report_upload", settings.REPORT_UPLOADS_PER_HOUR, RATE_WINDOW_SECONDS
-        ):
+        if uploaded and not throttle.allow(request, "report_upload"):
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, draft=draft)
@@ -242,7 +236,7 @@ def submit_view(request: HttpRequest) -> HttpResponse:
             return redirect("intake:confirmation")
         messages.warning(request, _("Ihre Meldung wurde nicht gefunden oder ist abgelaufen. Bitte beginnen Sie neu."))
         return redirect("intake:start")
-    if not throttle.allow(request, "report_submit", settings.REPORT_SUBMITS_PER_HOUR, RATE_WINDOW_SECONDS):
+    if not throttle.allow(request, "report_submit"):
         return _too_many(request)
     review = steps.FORMS["review"](request.POST)
     if not review.is_valid():
@@ -311,12 +305,8 @@ def followup_login(request: HttpRequest) -> HttpResponse:
             case = services.open_with_receipt(
                 request=request, number=form.cleaned_data["number"], code=form.cleaned_data["code"]
             )
-        except services.FollowUpLocked:
-            form.add_error(
-                None,
-                _("Zu viele Fehlversuche. Aus Sicherheitsgründen ist die Abfrage für bis zu %(wait)s gesperrt.")
-                % {"wait": throttle.longest_wait_text(services.FOLLOWUP_WINDOW_SECONDS)},
-            )
+        except throttle.Locked as locked:
+            form.add_error(None, str(locked))
         else:
             if case is None:
                 form.add_error(None, _("Fallnummer oder Zugangscode stimmen nicht. Bitte prüfen Sie Ihre Eingabe."))
@@ -335,9 +325,7 @@ def followup_case(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and request.content_type == "multipart/form-data":
         request.evidence_slots_left = max(0, 2 * MAX_FILES - case.report.evidence.count())
         request.upload_handlers = [EvidenceUploadHandler(request)]
-    return _csrf_checked_upload(
-        request, _followup_case, case, scope="report_message", per_hour=settings.REPORT_MESSAGES_PER_HOUR
-    )
+    return _csrf_checked_upload(request, _followup_case, case, scope="report_message")
 
 
 def _followup_case(request: HttpRequest, case) -> HttpResponse:
@@ -345,7 +333,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
     uploaded = request.FILES.getlist("dateien") if request.method == "POST" else []
     rejections = list(getattr(request, "evidence_rejections", []))
     if request.method == "POST":
-        if not throttle.allow(request, "report_message", settings.REPORT_MESSAGES_PER_HOUR, RATE_WINDOW_SECONDS):
+        if not throttle.allow(request, "report_message"):
             return _too_many(request, uploaded)
         for stored in uploaded:
             services.add_evidence(stored=stored, report=case.report)

@@ -1,12 +1,22 @@
 """How a report's facts read: the answers as labelled sections, for the case page, the dossier and the intake's
 review page and receipt."""
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sikom.reports import vocabulary as v
-from sikom.reports.models import Report
+from sikom.reports.models import Evidence, Report
+
+
+def evidence_of(report: Report) -> QuerySet[Evidence]:
+    return report.evidence.all()
+
+
+def evidence_item(report: Report, evidence_id) -> Evidence | None:
+    """One evidence file of the report, or None for any other id (a forged one included)."""
+    return evidence_of(report).filter(pk=evidence_id).first()
 
 
 def _label(choices, code) -> str:

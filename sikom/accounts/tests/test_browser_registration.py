@@ -35,7 +35,7 @@ def test_official_creates_an_account_and_sees_her_reports(page, live_server):
 
 
 def test_rate_limit_page_is_accessible(page, live_server, settings):
-    settings.REPORT_DRAFTS_PER_HOUR = 1
+    settings.RATE_LIMITS_PER_HOUR = settings.RATE_LIMITS_PER_HOUR | {"report_draft": 1}
     page.goto(live_server.url + reverse("intake:start"))
     page.get_by_role("button", name="Meldung beginnen").click()
     page.goto(live_server.url + reverse("intake:start"))

@@ -136,7 +136,7 @@ def test_upload_refused_for_csrf_leaves_no_file_and_counts(evidence_root, settin
 
 
 def test_refused_uploads_count_against_the_upload_limit(evidence_root, settings):
-    settings.REPORT_UPLOADS_PER_HOUR = 2
+    settings.RATE_LIMITS_PER_HOUR = settings.RATE_LIMITS_PER_HOUR | {"report_upload": 2}
     client, token = _csrf_client_at_evidence_step(settings)
     for _ in range(2):
         client.post(flows.step_url("beweismittel"), {"aktion": "hochladen", "dateien": _png()})

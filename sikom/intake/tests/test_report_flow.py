@@ -324,7 +324,7 @@ def test_logged_in_official_sees_the_report_in_her_list(client, official):
 
 
 def test_public_endpoints_are_rate_limited(client, settings):
-    settings.REPORT_DRAFTS_PER_HOUR = 2
+    settings.RATE_LIMITS_PER_HOUR = settings.RATE_LIMITS_PER_HOUR | {"report_draft": 2}
     assert flows.start(client).status_code == 302
     client.post(reverse("intake:start"), {"neu": "1"})
     response = client.post(reverse("intake:start"), {"neu": "1"})
