@@ -15,7 +15,6 @@ non-zero on a miss.
 Tunables (environment): BENCH_INTAKE_REPORTS (default 30), BENCH_INTAKE_CLIENTS (default 4, concurrent clients).
 """
 
-import base64
 import contextlib
 import http.client
 import os
@@ -37,7 +36,7 @@ from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import BenchError, report, throwaway_database
+from common import BenchError, child_env, report, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -526,27 +525,16 @@ def free_port() -> int:
 
 
 def server_env(workdir: Path, database_url: str) -> dict[str, str]:
-    # A clean environment: nothing from the caller's settings (make bench exports TASKS_BACKEND=immediate, run.py
-    # sets DATABASE_URL) may leak into the server.
-    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
-    env.update(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "DEBUG": "false",
-            "SECURE_COOKIES": "false",
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": HOST,
-            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "EVIDENCE_ROOT": str(workdir / "evidence"),
-            "DATABASE_URL": database_url,
-            "REPORT_DRAFTS_PER_HOUR": "100000",
-            "REPORT_UPLOADS_PER_HOUR": "100000",
-            "REPORT_SUBMITS_PER_HOUR": "100000",
-            "REPORT_MESSAGES_PER_HOUR": "100000",
-        }
-    )
+    """The measured server's environment (`common.child_env`) without the public forms' rate limits."""
+    env = child_env(workdir, database_url, "BENCH_INTAKE_")
+    env["ALLOWED_HOSTS"] = HOST
+    for name in (
+        "REPORT_DRAFTS_PER_HOUR",
+        "REPORT_UPLOADS_PER_HOUR",
+        "REPORT_SUBMITS_PER_HOUR",
+        "REPORT_MESSAGES_PER_HOUR",
+    ):
+        env[name] = "100000"
     return env
 
 
