@@ -240,18 +240,13 @@ class Recommendation:
         return self.measure.kind.value
 
 
-def _check_level(level: int) -> None:
-    if level not in LEVELS:
-        raise ValueError(f"risk level must be one of {LEVELS}, not {level!r}")
-
-
 def recommendations(level: int | None, *, extremist_motive: bool = False) -> list[Recommendation]:
     """The recommended measures in catalogue order, each with the rule that recommends it.
 
     Without a risk level (no danger analysis and no provisional level yet) only the motive rule applies.
     """
-    if level is not None:
-        _check_level(level)
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"risk level must be one of {LEVELS}, not {level!r}")
     rule_of: dict[str, Rule] = {}
     for rule in LEVEL_RULES:
         if level is not None and level >= rule.min_level:
@@ -261,12 +256,6 @@ def recommendations(level: int | None, *, extremist_motive: bool = False) -> lis
         for kind in EXTREMIST_RULE.kinds:
             rule_of.setdefault(kind, EXTREMIST_RULE)
     return [Recommendation(measure, rule_of[code]) for code, measure in CATALOGUE.items() if code in rule_of]
-
-
-def recommended_for(level: int, *, extremist_motive: bool = False) -> list[str]:
-    """The codes of the measures recommended at this risk level (and for an extremist motive), in catalogue order."""
-    _check_level(level)
-    return [recommendation.kind for recommendation in recommendations(level, extremist_motive=extremist_motive)]
 
 
 def measure(kind: str) -> Measure:
