@@ -17,7 +17,6 @@ from sikom.cases.models import Case
 from sikom.cases.services import next_case_number, record_reporter_activity, route_new_case
 from sikom.cases.tasks import notify_case_recipients
 from sikom.core import audit, crypto, throttle
-from sikom.geo.models import Municipality
 from sikom.intake import steps
 from sikom.reports import evidence as evidence_files
 from sikom.reports import vocabulary as v
@@ -221,7 +220,7 @@ def _create_case(draft: ReportDraft, answers: dict, reporter_account) -> Submiss
         receipt_hash=receipt_hash,
         submitted_at=now,
         affected_role=person["affected_role"],
-        municipality=Municipality.objects.get(ags=person["municipality_ags"]),
+        municipality=answers["municipality"],
         relatives_affected=person["relatives_affected"],
         occurred_on=incident["occurred_on"],
         occurred_at=incident["occurred_at"],
