@@ -187,8 +187,7 @@ def evidence_step(request: HttpRequest, slug: str = "beweismittel") -> HttpRespo
     """Uploads stream through the encrypting handler, which must be in place before anything reads the body;
     so CSRF is checked right after, by hand."""
     draft = _current_draft(request)
-    # Only a multipart body can carry files; the buttons without files (weiter, zurück, entfernen) need no count.
-    if request.method == "POST" and draft is not None and request.content_type == "multipart/form-data":
+    if request.method == "POST" and draft is not None:
         request.evidence_slots_left = max(0, MAX_FILES - draft.evidence.count())
         request.upload_handlers = [EvidenceUploadHandler(request)]
     return _csrf_checked_upload(request, step_view, slug, scope="report_upload")
