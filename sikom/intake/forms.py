@@ -96,6 +96,7 @@ class PersonForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].widget.attrs.update({"list": "gemeinden", "autocomplete": "off"})
         self.candidates = []
+        self.municipality = None  # the resolved municipality (with its district) once the form is valid
 
     def clean(self):
         data = super().clean()
@@ -116,6 +117,7 @@ class PersonForm(StepForm):
             self.candidates = entry.candidates
             self.add_error("municipality", _("Bitte wählen Sie Ihre Gemeinde aus der Liste unten."))
         if municipality is not None:
+            self.municipality = municipality
             data["municipality"] = municipality.display_name
             data["municipality_ags"] = municipality.ags
         return data

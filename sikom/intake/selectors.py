@@ -22,8 +22,8 @@ def draft_by_id(draft_id) -> ReportDraft | None:
     """The draft whose id the reporter's session holds (submitted ones too: they keep the code until noted); None
     for an id that is gone or malformed."""
     try:
-        return ReportDraft.objects.filter(pk=draft_id).select_related("submitted_case").first()
-    except ValidationError:
+        return ReportDraft.objects.get(pk=draft_id)
+    except (ReportDraft.DoesNotExist, ValidationError):
         return None
 
 

@@ -17,7 +17,6 @@ from sikom.cases.models import Case
 from sikom.cases.services import next_case_number, record_reporter_activity, route_new_case
 from sikom.cases.tasks import notify_case_recipients
 from sikom.core import audit, crypto, throttle
-from sikom.geo.models import Municipality
 from sikom.intake import steps
 from sikom.reports import evidence as evidence_files
 from sikom.reports import vocabulary as v
@@ -53,38 +52,52 @@ def save_step(*, draft: ReportDraft, step: str, answers: dict, complete: bool = 
         draft = ReportDraft.objects.select_for_update().get(pk=draft.pk)
         if draft.submitted_case_id:
             return draft
-        pending = draft.answers.get("pending", {})
-        if complete:
-            draft.answers[step] = answers
-            pending.pop(step, None)
-        else:
-            pending[step] = answers
-        draft.answers["pending"] = pending
+        _keep_answers(draft, step, answers, complete=complete)
         draft.save(update_fields=["answers", "updated_at"])
     return draft
 
 
-def add_evidence(*, stored, draft: ReportDraft | None = None, report: Report | None = None) -> Evidence:
-    """Record an uploaded, already encrypted file; if the row cannot be written the file is removed again."""
+def _keep_answers(draft: ReportDraft, step: str, answers: dict, *, complete: bool) -> None:
+    pending = draft.answers.get("pending", {})
+    if complete:
+        draft.answers[step] = answers
+        pending.pop(step, None)
+    else:
+        pending[step] = answers
+    draft.answers["pending"] = pending
+
+
+def add_evidence(*, uploaded, draft: ReportDraft | None = None, report: Report | None = None) -> list[Evidence]:
+    """Record the uploaded, already encrypted files of one request in one transaction; if the rows cannot be
+    written, every one of the files is removed again."""
+    if not uploaded:
+        return []
     try:
         with transaction.atomic():
-            item = Evidence.objects.create(
-                draft=draft,
-                report=report,
-                storage_name=stored.storage_name,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                added_after_submission=report is not None,
+            items = Evidence.objects.bulk_create(
+                [
+                    Evidence(
+                        draft=draft,
+                        report=report,
+                        storage_name=stored.storage_name,
+                        original_name=stored.original_name,
+                        content_type=stored.content_type,
+                        size=stored.size,
+                        sha256=stored.sha256,
+                        added_after_submission=report is not None,
+                    )
+                    for stored in uploaded
+                ]
             )
-            if report is not None:
+            if report is not None and items:
                 record_reporter_activity(case_id=report.case_id)
-                audit.log("case.reporter_evidence_added", obj=report.case, data={"sha256": stored.sha256})
+                for stored in uploaded:
+                    audit.log("case.reporter_evidence_added", obj=report.case, data={"sha256": stored.sha256})
     except Exception:
-        evidence_files.delete_evidence_file(stored.storage_name)
+        for stored in uploaded:
+            evidence_files.delete_evidence_file(stored.storage_name)
         raise
-    return item
+    return items
 
 
 def discard_upload(stored) -> None:
@@ -150,10 +163,13 @@ def _receipt_code() -> str:
     return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
 
 
-def submit(*, draft_id, reporter_account=None) -> Submission:
+def submit(*, draft_id, reporter_account=None, review: dict | None = None) -> Submission:
     """Turn a complete draft into a report and a case waiting for routing, in one transaction with its evidence,
     the receipt code (kept encrypted with the draft until the reporter confirms noting it) and the notice to the
     offices (a task row in the same transaction: an outbox).
+
+    ``review`` (the answers of the review step sent with the submit) is kept with the draft under the same lock
+    first, as ``save_step`` would; it stays kept when the draft turns out incomplete (``IncompleteDraft``).
 
     A second submit of the same draft (double click, reload after a crash) returns the case and code of the first
     and creates nothing. The attempt is audited before the transaction, its outcome inside it, so the log never
@@ -161,83 +177,95 @@ def submit(*, draft_id, reporter_account=None) -> Submission:
     """
     audit.log("report.submit_attempted")
     try:
-        return _submit(draft_id=draft_id, reporter_account=reporter_account)
+        return _submit(draft_id=draft_id, reporter_account=reporter_account, review=review)
     except Exception as error:
         audit.log("report.submit_failed", data={"error": type(error).__name__})
         raise
 
 
-def _submit(*, draft_id, reporter_account) -> Submission:
-    code = _receipt_code()
-    receipt_hash = hash_receipt(code)
+def _submit(*, draft_id, reporter_account, review: dict | None) -> Submission:
     with transaction.atomic():
         draft = ReportDraft.objects.select_for_update().get(pk=draft_id)
         if draft.submitted_case_id:
             return Submission(case=draft.submitted_case, receipt_code=draft.receipt_code)
-        answers = steps.validated_answers(draft)
-        person, incident, contact = answers["person"], answers["incident"], answers["contact"]
-        now = timezone.now()
-        case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
-        learned_on = contact.get("learned_on")
-        deadline = None
-        if learned_on and v.COMPLAINT_DEADLINE_CATEGORIES & set(incident["categories"]):
-            deadline = complaint_deadline(learned_on)
-        report = Report.objects.create(
-            case=case,
-            reporter_account=reporter_account
-            if reporter_account is not None and reporter_account.is_authenticated
-            else None,
-            receipt_hash=receipt_hash,
-            submitted_at=now,
-            affected_role=person["affected_role"],
-            municipality=Municipality.objects.get(ags=person["municipality_ags"]),
-            relatives_affected=person["relatives_affected"],
-            occurred_on=incident["occurred_on"],
-            occurred_at=incident["occurred_at"],
-            occurred_until=incident["occurred_until"],
-            place=incident["place"],
-            channel=incident["channel"],
-            repetition=incident["repetition"],
-            repetition_count=incident["repetition_count"],
-            perpetrator=incident["perpetrator"],
-            motives=incident["motives"],
-            description=incident["description"],
-            anonymous=contact["anonymous"],
-            contact_name=contact["contact_name"],
-            contact_email=contact["contact_email"],
-            contact_phone=contact["contact_phone"],
-            contact_preference=contact["contact_preference"],
-            complaint_wish=contact["complaint_wish"],
-            learned_on=learned_on,
-            complaint_deadline=deadline,
-            privacy_consent_at=now,
-            receipt_sections=answers["review"]["receipt_sections"],
-        )
-        ReportCategory.objects.bulk_create(
-            [ReportCategory(report=report, code=code_) for code_ in incident["categories"]]
-        )
-        OnlineContent.objects.bulk_create(
-            [
-                OnlineContent(
-                    report=report,
-                    url=entry["url"],
-                    platform=entry["platform"],
-                    profile_name=entry["profile_name"],
-                    posted_at=entry["posted_at"],
-                )
-                for entry in answers["online"]["entries"]
-            ]
-        )
-        Evidence.objects.filter(draft=draft).update(report=report, draft=None)
-        draft.submitted_case = case
-        draft.receipt_code = code
-        draft.answers = {}
-        draft.save(update_fields=["submitted_case", "receipt_code", "answers", "updated_at"])
-        case = route_new_case(case=case)
-        # In the transaction: the database task backend writes the task row with the case, so a crash after the
-        # commit cannot lose the notice; the worker only sees the row once it is committed.
-        notify_case_recipients.enqueue(case.pk, "new")
-        audit.log("report.submitted", obj=case, data={"categories": incident["categories"]}, atomic=True)
+        if review is not None:
+            _keep_answers(draft, "review", review, complete=True)
+        try:
+            answers = steps.validated_answers(draft)
+        except steps.IncompleteDraft as gap:
+            incomplete = gap
+            if review is not None:
+                draft.save(update_fields=["answers", "updated_at"])
+        else:
+            return _create_case(draft, answers, reporter_account)
+    raise incomplete
+
+
+def _create_case(draft: ReportDraft, answers: dict, reporter_account) -> Submission:
+    """The report, its case and everything that goes with them, from a draft locked and checked by ``_submit``."""
+    code = _receipt_code()
+    receipt_hash = hash_receipt(code)
+    person, incident, contact = answers["person"], answers["incident"], answers["contact"]
+    now = timezone.now()
+    case = Case.objects.create(number=next_case_number(year=timezone.localdate(now).year))
+    learned_on = contact.get("learned_on")
+    deadline = None
+    if learned_on and v.COMPLAINT_DEADLINE_CATEGORIES & set(incident["categories"]):
+        deadline = complaint_deadline(learned_on)
+    report = Report.objects.create(
+        case=case,
+        reporter_account=reporter_account
+        if reporter_account is not None and reporter_account.is_authenticated
+        else None,
+        receipt_hash=receipt_hash,
+        submitted_at=now,
+        affected_role=person["affected_role"],
+        municipality=answers["municipality"],
+        relatives_affected=person["relatives_affected"],
+        occurred_on=incident["occurred_on"],
+        occurred_at=incident["occurred_at"],
+        occurred_until=incident["occurred_until"],
+        place=incident["place"],
+        channel=incident["channel"],
+        repetition=incident["repetition"],
+        repetition_count=incident["repetition_count"],
+        perpetrator=incident["perpetrator"],
+        motives=incident["motives"],
+        description=incident["description"],
+        anonymous=contact["anonymous"],
+        contact_name=contact["contact_name"],
+        contact_email=contact["contact_email"],
+        contact_phone=contact["contact_phone"],
+        contact_preference=contact["contact_preference"],
+        complaint_wish=contact["complaint_wish"],
+        learned_on=learned_on,
+        complaint_deadline=deadline,
+        privacy_consent_at=now,
+        receipt_sections=answers["review"]["receipt_sections"],
+    )
+    ReportCategory.objects.bulk_create([ReportCategory(report=report, code=code_) for code_ in incident["categories"]])
+    OnlineContent.objects.bulk_create(
+        [
+            OnlineContent(
+                report=report,
+                url=entry["url"],
+                platform=entry["platform"],
+                profile_name=entry["profile_name"],
+                posted_at=entry["posted_at"],
+            )
+            for entry in answers["online"]["entries"]
+        ]
+    )
+    Evidence.objects.filter(draft=draft).update(report=report, draft=None)
+    draft.submitted_case = case
+    draft.receipt_code = code
+    draft.answers = {}
+    draft.save(update_fields=["submitted_case", "receipt_code", "answers", "updated_at"])
+    case = route_new_case(case=case)
+    # In the transaction: the database task backend writes the task row with the case, so a crash after the
+    # commit cannot lose the notice; the worker only sees the row once it is committed.
+    notify_case_recipients.enqueue(case.pk, "new")
+    audit.log("report.submitted", obj=case, data={"categories": incident["categories"]}, atomic=True)
     return Submission(case=case, receipt_code=code)
 
 

@@ -80,7 +80,10 @@ class IncompleteDraft(Exception):
 
 
 def validated_answers(draft) -> dict:
-    """All answers of the draft, checked again with the step forms; raises IncompleteDraft at the first gap."""
+    """All answers of the draft, checked again with the step forms; raises IncompleteDraft at the first gap.
+
+    Besides the answers of each step: ``municipality``, the record the person step resolved (with its district,
+    without the boundaries), so the submit need not look it up again."""
     result = {}
     for step in STEPS:
         if step.name == "evidence":
@@ -96,4 +99,6 @@ def validated_answers(draft) -> dict:
             result["online"] = {"entries": [f.cleaned_data for f in form.filled_forms()]}
         else:
             result[step.name] = form.cleaned_data
+        if step.name == "person":
+            result["municipality"] = form.municipality
     return result

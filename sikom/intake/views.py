@@ -36,7 +36,12 @@ def _session_draft(request: HttpRequest) -> ReportDraft | None:
     draft_id = request.session.get(DRAFT_SESSION_KEY)
     if not draft_id:
         return None
-    return selectors.draft_by_id(draft_id)
+    # Read once per request: the upload view and the step view it wraps, and the views that ask both "current?"
+    # and "submitted?", look at the same row. Every write locks and reads the row again (services.save_step).
+    loaded = getattr(request, "_session_draft", None)
+    if loaded is None or loaded[0] != draft_id:
+        loaded = request._session_draft = (draft_id, selectors.draft_by_id(draft_id))
+    return loaded[1]
 
 
 def _current_draft(request: HttpRequest) -> ReportDraft | None:
@@ -197,8 +202,7 @@ def _evidence_step(request, step, draft) -> HttpResponse:
         rejections = list(getattr(request, "evidence_rejections", []))
         if uploaded and not throttle.allow(request, "report_upload"):
             return _too_many(request, uploaded)
-        for stored in uploaded:
-            services.add_evidence(stored=stored, draft=draft)
+        services.add_evidence(uploaded=uploaded, draft=draft)
         removing = action.startswith("entfernen:")
         if removing and not services.remove_draft_evidence(draft=draft, evidence_id=action.split(":", 1)[1]):
             messages.error(request, _("Diese Datei ist nicht (mehr) Teil Ihrer Meldung."))
@@ -243,9 +247,8 @@ def submit_view(request: HttpRequest) -> HttpResponse:
         step = steps.STEPS[-1]
         context = _step_context(step, draft, review, **_review_context(draft))
         return render(request, "intake/step_review.html", context)
-    services.save_step(draft=draft, step="review", answers=review.answers())
     try:
-        submission = services.submit(draft_id=draft.pk, reporter_account=request.user)
+        submission = services.submit(draft_id=draft.pk, reporter_account=request.user, review=review.answers())
     except steps.IncompleteDraft as gap:
         messages.error(request, _("Bitte vervollständigen Sie zuerst diesen Schritt."))
         return redirect("intake:step", slug=gap.step.slug)
@@ -255,7 +258,9 @@ def submit_view(request: HttpRequest) -> HttpResponse:
 
 def _remember_receipt(request, case_pk: int) -> None:
     # The code itself stays with the submitted draft (encrypted) until the reporter confirms noting it.
-    request.session[RECEIPT_SESSION_KEY] = {"case": case_pk}
+    # Assigned only when it changes: an assignment marks the session modified, and each reload would write it again.
+    if request.session.get(RECEIPT_SESSION_KEY) != {"case": case_pk}:
+        request.session[RECEIPT_SESSION_KEY] = {"case": case_pk}
     _remember_followup(request, case_pk)
 
 
@@ -335,8 +340,7 @@ def _followup_case(request: HttpRequest, case) -> HttpResponse:
     if request.method == "POST":
         if not throttle.allow(request, "report_message"):
             return _too_many(request, uploaded)
-        for stored in uploaded:
-            services.add_evidence(stored=stored, report=case.report)
+        services.add_evidence(uploaded=uploaded, report=case.report)
         if "zuordnen" in request.POST:
             if services.claim_report(report=case.report, user=request.user):
                 messages.success(request, _("Die Meldung ist jetzt Ihrem Konto zugeordnet."))

@@ -135,6 +135,39 @@ def test_submitting_an_incomplete_draft_names_the_missing_step(client):
     assert gap.value.step.name == "evidence"
 
 
+def test_review_answers_sent_with_the_submit_are_kept_even_when_a_step_is_missing(client):
+    from sikom.intake.steps import IncompleteDraft
+
+    flows.fill_until_evidence(client)
+    draft = ReportDraft.objects.get()
+    with pytest.raises(IncompleteDraft):
+        services.submit(draft_id=draft.pk, review={"receipt_sections": ["incident"]})
+    draft.refresh_from_db()
+    assert draft.answers["review"] == {"receipt_sections": ["incident"]}
+    assert draft.submitted_case_id is None and Case.objects.count() == 0
+
+
+def test_review_answers_sent_with_the_submit_reach_the_report(client):
+    flows.fill_all(client)
+    submission = services.submit(
+        draft_id=ReportDraft.objects.get().pk, review={"receipt_sections": ["person", "incident"]}
+    )
+    assert submission.case.report.receipt_sections == ["person", "incident"]
+
+
+def test_upload_whose_rows_cannot_be_written_leaves_none_of_its_files(client, monkeypatch):
+    flows.fill_until_evidence(client)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services.Evidence.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        flows.upload(client, ("a.png", flows.PNG), ("b.png", flows.PNG), ("c.pdf", flows.PDF))
+    assert not Evidence.objects.exists()
+    assert storages["evidence"].listdir("incoming")[1] == []
+
+
 def test_housekeeping_task_runs_and_the_command_works(client, settings):
     from django.core.management import call_command
 
