@@ -273,7 +273,8 @@ def verify(env: dict[str, str], figures: Figures) -> list[str]:
     from sikom.cases.models import Case, CaseNumberSequence
     from sikom.cases.tasks import notify_case_recipients
     from sikom.core.models import AuditEvent
-    from sikom.reports import evidence, services
+    from sikom.intake import services
+    from sikom.reports import evidence
     from sikom.reports.models import Evidence, Report, ReportDraft
 
     problems = []
