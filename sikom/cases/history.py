@@ -6,14 +6,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sikom.cases.models import CaseEvent, CaseStatus, RiskLevel
+from sikom.core.choices import choice_label
 
 
 def _level(value) -> str:
-    return str(RiskLevel(value).label) if value in RiskLevel.values else str(value)
+    return str(choice_label(RiskLevel, value))
 
 
 def _status(value) -> str:
-    return str(CaseStatus(value).label) if value in CaseStatus.values else str(value)
+    return str(choice_label(CaseStatus, value))
 
 
 def _describe_risk(details: dict, reason: str) -> str:

@@ -9,6 +9,8 @@ from django.db.models import Choices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sikom.core.choices import choice_label
+
 RESTRICTED_REFUSED = _("Diesen Schritt kann nur die zuständige Stelle gehen.")
 REASON_MISSING = _("Bitte geben Sie eine Begründung an.")
 
@@ -36,12 +38,11 @@ class Workflow:
 
     def check(self, current: str, target: str, *, responsible: bool = True, reason: str = "") -> None:
         if target not in self.transitions.get(current, frozenset()):
-            raise TransitionNotAllowed(self.refused % {"current": self._label(current), "target": self._label(target)})
+            raise TransitionNotAllowed(
+                self.refused
+                % {"current": choice_label(self.states, current), "target": choice_label(self.states, target)}
+            )
         if target in self.restricted and not responsible:
             raise TransitionNotAllowed(str(self.restricted_refused))
         if target in self.reason_required and not reason.strip():
             raise TransitionNotAllowed(str(self.reason_missing))
-
-    def _label(self, state: str) -> str:
-        # A forged target is named as given (escaped by the template), never looked up as a choice.
-        return str(self.states(state).label) if state in self.states.values else state

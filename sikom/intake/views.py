@@ -21,7 +21,6 @@ from sikom.reports.models import ReportDraft
 
 DRAFT_SESSION_KEY = "report_draft"
 RECEIPT_SESSION_KEY = "report_receipt"
-# The window of the public rate limits (the limits themselves are settings, counted per hour).
 
 
 def _too_many(request: HttpRequest, uploaded=()) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import Organisation
 from sikom.cases.models import Case
+from sikom.core.choices import choice_label
 from sikom.core.crypto import EncryptedJSONField, EncryptedTextField
 from sikom.measures.catalogue import CATALOGUE, MeasureKind
 
@@ -64,7 +65,7 @@ class CaseMeasure(models.Model):
 
     @property
     def title(self) -> str:
-        return str(MeasureKind(self.kind).label) if self.kind in MeasureKind.values else self.kind
+        return choice_label(MeasureKind, self.kind)
 
     @property
     def description(self) -> str:

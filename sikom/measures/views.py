@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sikom.accounts.decorators import staff_required
 from sikom.cases.selectors import get_case_for
 from sikom.core import audit
+from sikom.core.choices import choice_label
 from sikom.measures import catalogue, selectors, services
 from sikom.measures.forms import PlanMeasureForm, UpdateMeasureForm
 from sikom.measures.models import CaseMeasure, MeasureStatus
@@ -113,7 +114,7 @@ def _readable(name: str, value) -> str:
     if value in (None, ""):
         return ""
     if name == "status":
-        return str(MeasureStatus(value).label) if value in MeasureStatus.values else str(value)
+        return str(choice_label(MeasureStatus, value))
     if name == "kind":
         return str(catalogue.CATALOGUE[value].title) if value in catalogue.CATALOGUE else str(value)
     if name in ("starts_on", "ends_on"):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from sikom.core.choices import choice_label
 from sikom.reports import vocabulary as v
 from sikom.reports.models import Evidence, Report
 
@@ -19,12 +20,8 @@ def evidence_item(report: Report, evidence_id) -> Evidence | None:
     return evidence_of(report).filter(pk=evidence_id).first()
 
 
-def _label(choices, code) -> str:
-    return str(choices(code).label) if code in choices.values else code
-
-
 def _labels(choices, codes) -> str:
-    return ", ".join(_label(choices, code) for code in codes)
+    return ", ".join(choice_label(choices, code) for code in codes)
 
 
 def _date(value) -> str:
@@ -39,7 +36,7 @@ def sections(*, person: dict, incident: dict, online: list[dict], contact: dict,
         when += ", " + incident["occurred_at"].strftime("%H:%M") + " " + _("Uhr")
     if incident.get("occurred_until"):
         when += " – " + _date(incident["occurred_until"])
-    repetition = _label(v.Repetition, incident.get("repetition"))
+    repetition = choice_label(v.Repetition, incident.get("repetition"))
     if incident.get("repetition_count"):
         repetition += f" ({incident['repetition_count']}×)"
     contact_rows = [(_("Anonym"), yes if contact.get("anonymous") else no)]
@@ -48,9 +45,9 @@ def sections(*, person: dict, incident: dict, online: list[dict], contact: dict,
             (_("Name"), contact.get("contact_name") or "–"),
             (_("E-Mail"), contact.get("contact_email") or "–"),
             (_("Telefon"), contact.get("contact_phone") or "–"),
-            (_("Kontaktweg"), _label(v.ContactPreference, contact.get("contact_preference"))),
+            (_("Kontaktweg"), choice_label(v.ContactPreference, contact.get("contact_preference"))),
         ]
-    contact_rows.append((_("Strafanzeige"), _label(v.ComplaintWish, contact.get("complaint_wish"))))
+    contact_rows.append((_("Strafanzeige"), choice_label(v.ComplaintWish, contact.get("complaint_wish"))))
     online_rows = []
     for number, entry in enumerate(online, start=1):
         details = [entry.get("url", "")]
@@ -66,7 +63,7 @@ def sections(*, person: dict, incident: dict, online: list[dict], contact: dict,
             v.ReceiptSection.PERSON,
             str(v.ReceiptSection.PERSON.label),
             [
-                (_("Betroffene Person"), _label(v.AffectedRole, person.get("affected_role"))),
+                (_("Betroffene Person"), choice_label(v.AffectedRole, person.get("affected_role"))),
                 (_("Gemeinde"), municipality_name),
                 (_("Angehörige mit betroffen"), yes if person.get("relatives_affected") else no),
             ],
@@ -77,10 +74,10 @@ def sections(*, person: dict, incident: dict, online: list[dict], contact: dict,
             [
                 (_("Was ist passiert"), _labels(v.Category, incident.get("categories", []))),
                 (_("Wann"), when),
-                (_("Wo"), _label(v.Place, incident.get("place"))),
-                (_("Weg"), _label(v.Channel, incident.get("channel"))),
+                (_("Wo"), choice_label(v.Place, incident.get("place"))),
+                (_("Weg"), choice_label(v.Channel, incident.get("channel"))),
                 (_("Wiederholung"), repetition),
-                (_("Täter:in"), _label(v.Perpetrator, incident.get("perpetrator"))),
+                (_("Täter:in"), choice_label(v.Perpetrator, incident.get("perpetrator"))),
                 (_("Hinweise auf ein Motiv"), _labels(v.Motive, incident.get("motives", []))),
                 (_("Beschreibung"), incident.get("description") or "–"),
             ],
