@@ -11,6 +11,12 @@ urlpatterns = [
     path("", include("sikom.casefile.urls")),
     path("", include("sikom.assessments.urls")),
     path("", include("sikom.measures.urls")),
+    path("", include("sikom.alliance.urls")),
+    path("", include("sikom.events.urls")),
+    path("", include("sikom.consultations.urls")),
+    path("", include("sikom.councils.urls")),
+    path("", include("sikom.coaching.urls")),
+    path("", include("sikom.programme.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),
 ]

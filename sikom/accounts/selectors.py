@@ -16,6 +16,19 @@ def is_member_of(user, *types: str) -> bool:
     return is_verified_staff(user) and user.organisation_id is not None and user.organisation.type in types
 
 
+def is_asskomm(user) -> bool:
+    """The ASSKomm team at the Landespräventionsrat (second factor passed): sees and keeps every record of the
+    prevention work (membership, consultations, coaching, councils, programme figures)."""
+    return is_member_of(user, OrganisationType.ASSKOMM)
+
+
+def municipality_of(user):
+    """The municipality whose records a verified member of a municipal organisation keeps; None for everyone else."""
+    if not is_member_of(user, OrganisationType.MUNICIPALITY):
+        return None
+    return user.organisation.municipality
+
+
 def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 

@@ -1,6 +1,7 @@
 """Demo logins, one per role, for local trials only. Refuses to run unless SIKOM_DEMO is on."""
 
 from base64 import b32encode
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -43,6 +44,9 @@ def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
         ("admin", "Demo Plattformbetrieb", org(type=OrganisationType.OPERATOR)),
     ]
 
+
+# Each app's demo records, in the order they build on each other: (name, loader returning lines for the summary).
+DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = []
 
 DEMO_CASES = [
     {
@@ -111,9 +115,12 @@ class Command(BaseCommand):
                     secret = b32encode(device.bin_key).decode().rstrip("=")
                 rows.append((email, organisation.name if organisation else "–", secret))
             demo_cases = _demo_cases()
+            summary = [line for _name, load in DEMO_LOADERS for line in load()]
         self.stdout.write("")
         if demo_cases:
             self.stdout.write(f"Demo-Fälle angelegt: {', '.join(demo_cases)}")
+        for line in summary:
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD})"))
         self.stdout.write("TOTP-Schlüssel in eine Authenticator-App eintragen (oder: oathtool --totp -b SCHLÜSSEL)")
         for email, organisation, secret in rows:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AllianceConfig(AppConfig):
+    name = "sikom.alliance"
+    label = "alliance"
