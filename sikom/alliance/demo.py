@@ -58,9 +58,7 @@ def member_schedule() -> list[DemoMember]:
         joined = _FIRST_JOIN + timedelta(days=round(step.days * index))
         members.append(DemoMember(ags, joined, False, _LEFT.get(ags)))
     # The member that left joined early enough to leave in 2022.
-    members = [
-        DemoMember(m.ags, min(m.joined, date(2020, 3, 1)), m.founding, m.left) if m.left else m for m in members
-    ]
+    members = [DemoMember(m.ags, min(m.joined, date(2020, 3, 1)), m.founding, m.left) if m.left else m for m in members]
     members += [DemoMember(ags, joined, False) for ags, joined in zip(OTHER_AGS[47:], _LATE_JOINS, strict=True)]
     return members
 
