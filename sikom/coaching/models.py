@@ -88,7 +88,7 @@ class Coaching(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality.name} ({self.begun:%d.%m.%Y})"
+        return f"{self.municipality.display_name} ({self.begun:%d.%m.%Y})"
 
     @property
     def status_label(self) -> str:

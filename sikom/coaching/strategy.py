@@ -38,11 +38,11 @@ def _as_of(coaching: Coaching, steps, measures) -> datetime:
 
 
 def label(coaching: Coaching) -> str:
-    return _("Präventionsstrategie %(municipality)s") % {"municipality": coaching.municipality.name}
+    return _("Präventionsstrategie %(municipality)s") % {"municipality": coaching.municipality.display_name}
 
 
 def file_name(coaching: Coaching) -> str:
-    stem = slugify(coaching.municipality.name.replace("ß", "ss")) or "kommune"
+    stem = slugify(coaching.municipality.display_name.replace("ß", "ss")) or "kommune"
     return f"Praeventionsstrategie-{stem}.pdf"
 
 

@@ -92,7 +92,7 @@ def coaching_export(request: HttpRequest) -> HttpResponse:
     ]
     rows = (
         [
-            c.municipality.name,
+            c.municipality.display_name,
             c.municipality.ags,
             c.municipality.district.name,
             c.begun,
