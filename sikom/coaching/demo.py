@@ -20,6 +20,7 @@ from sikom.geo.models import Municipality
 COUNTED_UNTIL = date(2024, 2, 27)
 TOTAL = 50
 PIRNA = "14628270"
+PIRNA_BEGUN = date(2023, 2, 15)
 DEMO_COACH = "asskomm@demo.sikom.invalid"
 
 PIRNA_STEPS = {
@@ -68,6 +69,8 @@ def _plan() -> list[tuple[str, date]]:
     for index, member in enumerate(members):
         latest = min(COUNTED_UNTIL, (member.left - timedelta(days=1)) if member.left else COUNTED_UNTIL)
         begun = min(member.joined + timedelta(days=30 + (index * 47) % 500), latest)
+        if member.ags == PIRNA:
+            begun = PIRNA_BEGUN  # shortly before the steps filled in below
         if begun < member.joined:
             continue
         plan.append((member.ags, begun))

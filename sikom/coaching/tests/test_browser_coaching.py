@@ -36,7 +36,9 @@ def test_asskomm_records_a_step_and_opens_the_strategy(page, live_server, client
     expect(page.get_by_role("alert")).to_contain_text("Ein Schritt ohne Text kann nicht erledigt sein.")
     check_accessibility(page)
 
-    page.get_by_role("textbox", name=re.compile("^Text")).fill("Beleidigungen und Drohungen gegen Ratsmitglieder nehmen zu.")
+    page.get_by_role("textbox", name=re.compile("^Text")).fill(
+        "Beleidigungen und Drohungen gegen Ratsmitglieder nehmen zu."
+    )
     page.get_by_role("radio", name="erledigt").check()
     page.get_by_role("button", name="Schritt speichern").click()
     expect(page.get_by_role("status")).to_contain_text("Der Schritt ist gespeichert.")

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date
 
 import pytest
@@ -353,7 +354,8 @@ def test_strategy_page_and_pdf_share_one_template(client, municipality_user, ass
     pages = [" ".join(p.extract_text().split()) for p in reader.pages]
     text = " ".join(pages)
     assert "Pirna" in pages[0] and "Kommunale Präventionsstrategie" in pages[0]  # the cover
-    assert "Inhalt" in pages[1]
+    assert "Inhalt" in pages[1] and "1. Problembeschreibung ...." in pages[1]  # with its page number
+    assert re.search(r"Maßnahmenübersicht \.+ \d", pages[1])
     for title in STEP_TITLES.values():
         assert str(title) in text
     assert "Beleidigungen in Sitzungen." in text
