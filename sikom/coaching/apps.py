@@ -7,8 +7,10 @@ class CoachingConfig(AppConfig):
     label = "coaching"
 
     def ready(self) -> None:
-        from sikom.coaching import selectors
-        from sikom.core import figures, navigation
+        from sikom.coaching import selectors, services
+        from sikom.core import figures, housekeeping, navigation
+
+        housekeeping.register("coaching_orphan_files", services.housekeeping)
 
         navigation.register(
             order=130, url_name="coaching:list", label=_("Coaching"), shown=selectors.works_with_coachings

@@ -12,12 +12,14 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sikom.core.crypto import StreamEncryptor, decrypt_stream
@@ -151,3 +153,27 @@ def delete_file(storage_name: str) -> None:
 def download_name(original_name: str, content_type: str) -> str:
     stem = os.path.splitext(original_name)[0] or "Dokument"
     return f"{stem}{EXTENSIONS.get(content_type, '.bin')}"
+
+
+def delete_orphans(known_storage_names: set[str], older_than: timedelta) -> int:
+    """Delete ``coaching/*.skc`` files no row knows that are older than ``older_than`` (a crash between storing a
+    file and committing its row); return how many. Only the storage API is used, so it works on an object store."""
+    storage = _storage()
+    cutoff = timezone.now() - older_than
+    try:
+        names = storage.listdir(FOLDER)[1]
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        storage_name = f"{FOLDER}/{name}"
+        if not name.endswith(SUFFIX) or storage_name in known_storage_names:
+            continue
+        try:
+            if storage.get_modified_time(storage_name) >= cutoff:
+                continue
+            storage.delete(storage_name)
+        except FileNotFoundError:
+            continue
+        deleted += 1
+    return deleted

@@ -1,7 +1,7 @@
 """Writes of the coaching processes: every write is one transaction, audited; step edits lock the step row and check
 the version the editor saw, so concurrent edits never lose an update."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -262,3 +262,12 @@ def unshare(*, coaching: Coaching, organisation: Organisation, by: User) -> None
         if coaching.shares.filter(pk=organisation.pk).exists():
             coaching.shares.remove(organisation)
             audit.log("coaching.unshared", actor=by, obj=coaching, data={"organisation": organisation.pk})
+
+
+ORPHAN_AGE = timedelta(hours=1)
+
+
+def housekeeping() -> dict[str, int]:
+    """Delete document files whose row was never committed (a housekeeping job)."""
+    known = set(StepDocument.objects.values_list("storage_name", flat=True))
+    return {"coaching_orphan_files": files.delete_orphans(known, older_than=ORPHAN_AGE)}

@@ -224,3 +224,20 @@ def test_figures_count_running_and_total(coaching, other_coaching, asskomm):
         {"start": date(2024, 1, 10), "end": None, "district": "14626"},
         {"start": date(2024, 1, 10), "end": None, "district": "14628"},
     ]
+
+
+def test_housekeeping_removes_only_old_files_without_a_row(coaching, asskomm):
+    import os
+    import time
+
+    document = services.add_document(
+        step=coaching.steps.get(number=1), by=asskomm, upload=SimpleUploadedFile("a.pdf", PDF_BYTES)
+    )
+    storage = storages[files.STORAGE_ALIAS]
+    orphan, _size, _hash = files.store_encrypted(SimpleUploadedFile("b.pdf", PDF_BYTES))
+    fresh, _size, _hash = files.store_encrypted(SimpleUploadedFile("c.pdf", PDF_BYTES))
+    old = time.time() - 7200
+    for name in (orphan, document.storage_name):
+        os.utime(storage.path(name), (old, old))
+    assert services.housekeeping() == {"coaching_orphan_files": 1}
+    assert sorted(stored_files()) == sorted(name.split("/")[1] for name in (document.storage_name, fresh))
