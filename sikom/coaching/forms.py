@@ -80,21 +80,20 @@ class CoachingFilterForm(forms.Form):
         }
 
 
+class MunicipalityField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name} ({obj.district.short_name})"
+
+
 class CoachingCreateForm(forms.Form):
-    municipality = forms.CharField(
-        label=_("Gemeinde (Amtlicher Gemeindeschlüssel)"),
-        max_length=8,
-        help_text=_("Achtstellig, zum Beispiel 14628270 für Pirna."),
-        error_messages={"required": _REQUIRED, "max_length": _("Der Gemeindeschlüssel hat acht Ziffern.")},
+    municipality = MunicipalityField(
+        label=_("Gemeinde"),
+        queryset=Municipality.objects.select_related("district").defer("boundary", "district__boundary"),
+        to_field_name="ags",
+        empty_label=_("Bitte wählen"),
+        error_messages=_CHOICE_ERRORS,
     )
     begun = _date_field(_("Beginn"), required=True)
-
-    def clean_municipality(self):
-        ags = self.cleaned_data["municipality"].strip()
-        municipality = Municipality.objects.defer("boundary").filter(ags=ags).first() if ags.isdigit() else None
-        if municipality is None:
-            raise forms.ValidationError(_("Eine sächsische Gemeinde mit diesem Schlüssel gibt es nicht."))
-        return municipality
 
 
 class CoachingStatusForm(forms.Form):

@@ -37,12 +37,12 @@ def test_asskomm_creates_a_coaching(client, asskomm):
     [
         (
             {"municipality": "99999999", "begun": "2024-02-01"},
-            "Eine sächsische Gemeinde mit diesem Schlüssel gibt es nicht.",
+            "Diese Auswahl gibt es nicht.",
         ),
-        ({"municipality": "x' OR 1=1", "begun": "2024-02-01"}, "Der Gemeindeschlüssel hat acht Ziffern."),
+        ({"municipality": "x' OR 1=1", "begun": "2024-02-01"}, "Diese Auswahl gibt es nicht."),
         ({"municipality": "14628270", "begun": "31.02.2024"}, "Bitte geben Sie ein gültiges Datum ein"),
         ({"municipality": "14628270", "begun": "2999-01-01"}, "Der Beginn darf nicht in der Zukunft liegen."),
-        ({"municipality": "", "begun": ""}, "Bitte füllen Sie dieses Feld aus."),
+        ({"municipality": "", "begun": ""}, "Bitte wählen Sie einen Eintrag aus."),
     ],
 )
 def test_bad_input_when_creating_is_refused_at_the_field(client, asskomm, data, message):
