@@ -63,3 +63,29 @@ def test_asskomm_records_a_step_and_opens_the_strategy(page, live_server, client
     with page.expect_download() as download:
         page.get_by_role("link", name="Als PDF herunterladen").click()
     assert download.value.suggested_filename == "Praeventionsstrategie-pirna.pdf"
+
+
+def test_the_municipality_reads_its_strategy_on_a_phone(phone_page, live_server, client, municipality_user, settings):
+    from sikom.coaching import services
+
+    coaching = testing.make_coaching("14628270")
+    services.save_measure(
+        coaching=coaching,
+        by=municipality_user,
+        data={
+            "title": "Deeskalationsschulung für Beschäftigte mit Publikumsverkehr",
+            "owner": "Hauptamt",
+            "timing": "2. Quartal 2025",
+            "due": None,
+            "status": "planned",
+            "source": "Bürgerforum",
+        },
+    )
+    page = phone_page
+    login_browser(page, live_server, client, municipality_user)
+    for name in ["coaching:detail", "coaching:measures", "coaching:strategy"]:
+        page.goto(live_server.url + reverse(name, args=[coaching.pk]))
+        check_accessibility(page)
+        # Nothing wider than the phone: the tables scroll in their own box.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+    expect(page.get_by_role("heading", level=2, name="1. Problembeschreibung")).to_be_visible()
