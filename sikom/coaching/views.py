@@ -25,7 +25,7 @@ from sikom.coaching.forms import (
     StepForm,
 )
 from sikom.coaching.models import Coaching, StrategyStep
-from sikom.coaching.workflow import COACHINGS, STEPS
+from sikom.coaching.workflow import COACHINGS
 from sikom.core import audit
 from sikom.core.exports import FORMATS, table_download
 
@@ -206,7 +206,6 @@ def _step_page(request, coaching, step, *, form=None, document_form=None, confli
             "document_form": (document_form or DocumentForm()) if can_edit else None,
             "conflict": conflict,
             "max_mb": files.max_bytes() // (1024 * 1024) or 1,
-            "statuses": STEPS.targets(step.status),
         },
         status=status,
     )
