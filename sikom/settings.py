@@ -279,6 +279,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 # Evidence is spooled here, encrypted, before it goes to the storage (None: the system's temporary folder).
 FILE_UPLOAD_TEMP_DIR = env.string("FILE_UPLOAD_TEMP_DIR", None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Largest document of a coaching step (PDF, ODT, DOCX, PNG, JPEG), in bytes.
+COACHING_DOCUMENT_MAX_BYTES = env.integer("COACHING_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

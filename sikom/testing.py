@@ -160,3 +160,14 @@ def write_legacy_encrypted_file(target: BinaryIO, key: str, *segments: bytes) ->
         nonce = header[-7:] + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
         sealed = aead.encrypt(nonce, plain, header)
         target.write(struct.pack(">I", len(sealed)) + sealed)
+
+
+def make_coaching(ags: str = "14628270", *, begun=None, by: User | None = None):
+    """A running coaching (with its seven open steps) of the municipality ``ags``."""
+    from datetime import date
+
+    from sikom.coaching import services as coaching_services
+
+    return coaching_services.create_coaching(
+        municipality=Municipality.objects.get(ags=ags), begun=begun or date(2024, 1, 10), by=by
+    )

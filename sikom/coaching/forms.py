@@ -1,0 +1,176 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sikom.accounts.models import Organisation
+from sikom.coaching.models import CoachingStatus, MeasureStatus, StepStatus
+from sikom.coaching.selectors import shareable_organisations
+from sikom.coaching.services import TEXT_MAX_LENGTH
+from sikom.geo.models import District, Municipality
+
+_CHOICE_ERRORS = {
+    "required": _("Bitte wählen Sie einen Eintrag aus."),
+    "invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste."),
+    "invalid_pk_value": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste."),
+}
+_REQUIRED = _("Bitte füllen Sie dieses Feld aus.")
+_MAX_LENGTH = _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
+_DATE_ERRORS = {
+    "required": _("Bitte geben Sie ein Datum ein."),
+    "invalid": _("Bitte geben Sie ein gültiges Datum ein, zum Beispiel 31.12.2026."),
+}
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+def _date_field(label, *, required=False, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+        error_messages=_DATE_ERRORS,
+    )
+
+
+def _text(label, max_length, *, required=True, rows=None, help_text=""):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
+        error_messages={"required": _REQUIRED, "max_length": _MAX_LENGTH},
+    )
+
+
+class CoachingFilterForm(forms.Form):
+    """The ASSKomm list: every field optional; a forged value is reported at its field and ignored."""
+
+    is_filter = True
+    q = forms.CharField(
+        label=_("Gemeinde"),
+        required=False,
+        max_length=100,
+        error_messages={"max_length": _("Bitte höchstens 100 Zeichen eingeben.")},
+    )
+    district = forms.ModelChoiceField(
+        label=_("Landkreis / Kreisfreie Stadt"),
+        queryset=District.objects.defer("boundary").order_by("name"),
+        required=False,
+        empty_label=_("alle"),
+        to_field_name="key",
+        error_messages=_CHOICE_ERRORS,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("alle")), *CoachingStatus.choices],
+        error_messages=_CHOICE_ERRORS,
+    )
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        return {
+            "q": (data.get("q") or "").strip(),
+            "district": data.get("district"),
+            "status": data.get("status") or "",
+        }
+
+
+class MunicipalityField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name} ({obj.district.short_name})"
+
+
+class CoachingCreateForm(forms.Form):
+    municipality = MunicipalityField(
+        label=_("Gemeinde"),
+        queryset=Municipality.objects.select_related("district").defer("boundary", "district__boundary"),
+        to_field_name="ags",
+        empty_label=_("Bitte wählen"),
+        error_messages=_CHOICE_ERRORS,
+    )
+    begun = _date_field(_("Beginn"), required=True)
+
+
+class CoachingStatusForm(forms.Form):
+    to = forms.ChoiceField(
+        label=_("Neuer Status"),
+        choices=[(CoachingStatus.FINISHED, _("abgeschlossen")), (CoachingStatus.CANCELLED, _("abgebrochen"))],
+        widget=forms.RadioSelect,
+        error_messages=_CHOICE_ERRORS,
+    )
+    on = _date_field(_("Ende am"), help_text=_("Leer lassen für heute."))
+    reason = _text(
+        _("Begründung"), 2000, required=False, rows=3, help_text=_("Nötig, wenn der Prozess abgebrochen wird.")
+    )
+
+
+class StepForm(forms.Form):
+    text = _text(
+        _("Text"),
+        TEXT_MAX_LENGTH,
+        required=False,
+        rows=12,
+        help_text=_("Absätze durch eine Leerzeile trennen. Ein erledigter Schritt braucht einen Text."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=StepStatus.choices, widget=forms.RadioSelect, error_messages=_CHOICE_ERRORS
+    )
+    started = _date_field(_("Begonnen am"), help_text=_("Wird beim Beginn auf heute gesetzt, wenn leer."))
+    finished = _date_field(_("Erledigt am"), help_text=_("Nur für erledigte Schritte; leer: heute."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].error_messages = {
+            "required": _("Das Formular ist unvollständig. Bitte öffnen Sie den Schritt neu."),
+            "invalid": _("Das Formular ist unvollständig. Bitte öffnen Sie den Schritt neu."),
+            "min_value": _("Das Formular ist unvollständig. Bitte öffnen Sie den Schritt neu."),
+            "max_value": _("Das Formular ist unvollständig. Bitte öffnen Sie den Schritt neu."),
+        }
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(
+        label=_("Dokument"),
+        help_text=_("PDF, ODT, DOCX, PNG oder JPEG."),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Datei aus."),
+            "empty": _("Die Datei ist leer."),
+            "invalid": _("Bitte wählen Sie eine Datei aus."),
+            "missing": _("Bitte wählen Sie eine Datei aus."),
+            "max_length": _("Der Dateiname ist zu lang."),
+        },
+        max_length=500,
+    )
+
+
+class MeasureForm(forms.Form):
+    title = _text(_("Maßnahme"), 300)
+    owner = _text(_("Verantwortlich"), 200, help_text=_("Stelle oder Funktion, zum Beispiel »Ordnungsamt«."))
+    timing = _text(_("Zeitraum"), 100, required=False, help_text=_("Zum Beispiel »2. Quartal 2025« oder »laufend«."))
+    due = _date_field(_("Fällig am"))
+    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, error_messages=_CHOICE_ERRORS)
+    source = _text(
+        _("Herkunft"),
+        300,
+        required=False,
+        help_text=_("Wo die Maßnahme vereinbart wurde, etwa in einer Bürgerversammlung."),
+    )
+
+
+class ShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Bitte wählen"),
+        error_messages=_CHOICE_ERRORS,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = shareable_organisations()
