@@ -267,7 +267,7 @@ def _back_url(request: HttpRequest, municipality) -> str:
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(selectors.memberships_visible_to(request.user), pk=pk)
-    form = ContactPersonForm(request.POST or None)
+    form = ContactPersonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.save_contact(by=request.user, data=form.cleaned_data, municipality=membership.municipality)
         messages.success(request, _("Die Ansprechperson ist gespeichert."))
@@ -291,7 +291,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(selectors.contacts_visible_to(request.user), pk=pk)
     initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
-    form = ContactPersonForm(request.POST or None, initial=initial)
+    form = ContactPersonForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_contact(by=request.user, data=form.cleaned_data, contact=contact)
         messages.success(request, _("Die Änderungen sind gespeichert."))

@@ -24,7 +24,9 @@ def test_municipality_sees_its_own_records_only(world, municipality_user):
     assert list(selectors.exchange_meetings_visible_to(municipality_user)) == [world["with_pirna"]]
 
 
-@pytest.mark.parametrize("persona", ["expert_network", "pd_dresden", "zastex", "zmi", "operator", "outsider", "official"])
+@pytest.mark.parametrize(
+    "persona", ["expert_network", "pd_dresden", "zastex", "zmi", "operator", "outsider", "official"]
+)
 def test_other_roles_see_nothing(world, request, persona):
     user = verified(request.getfixturevalue(persona))
     assert not selectors.memberships_visible_to(user).exists()
