@@ -155,6 +155,9 @@ class ContactPersonForm(forms.Form):
         ),
     )
 
+    # The version the editor started from: a save based on an older one is refused (no lost updates).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
@@ -183,6 +186,8 @@ class ExchangeMeetingForm(forms.Form):
         help_text=_("Die Teilnehmenden sehen das Kurzprotokoll. Keine Angaben zu einzelnen Personen."),
     )
 
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.offered = {municipality.ags: municipality for municipality in municipalities}
@@ -201,4 +206,5 @@ class ExchangeMeetingForm(forms.Form):
             "format": meeting.format,
             "record": meeting.record,
             "municipalities": [municipality.ags for municipality in meeting.municipalities.all()],
+            "version": meeting.version,
         }

@@ -121,6 +121,8 @@ class ContactPerson(models.Model):
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     opted_in_directory = models.BooleanField(_("Im Netzwerkverzeichnis zeigen"), default=False)
     opted_in_at = models.DateTimeField(_("Einwilligung am"), null=True, blank=True)
+    # Incremented on every saved change; an edit based on an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -155,6 +157,7 @@ class ExchangeMeeting(models.Model):
         Municipality, related_name="alliance_meetings", verbose_name=_("Teilnehmende Kommunen")
     )
     record = models.TextField(_("Kurzprotokoll"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -204,12 +204,25 @@ def record_membership(
 # Contact persons ----------------------------------------------------------------------------------------------
 
 
+EDIT_CONFLICT = _(
+    "Der Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderungen sind nicht gespeichert. Bitte öffnen "
+    "Sie ihn neu und tragen Sie sie erneut ein."
+)
+
+
+def _check_version(current, expected_version: int | None) -> None:
+    """An edit based on an older version would overwrite someone else's change: refused."""
+    if expected_version is not None and current.version != expected_version:
+        raise AllianceRefused(str(EDIT_CONFLICT))
+
+
 def save_contact(
     *,
     by: User | None,
     data: dict[str, Any],
     contact: ContactPerson | None = None,
     municipality: Municipality | None = None,
+    expected_version: int | None = None,
 ) -> ContactPerson:
     """Create (with `municipality`) or update (`contact`) a contact person. The opt-in date is set when the person
     is first shown in the directory and cleared when the opt-in is withdrawn."""
@@ -219,6 +232,8 @@ def save_contact(
             action = "alliance.contact_created"
         else:
             contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+            _check_version(contact, expected_version)
+            contact.version += 1
             action = "alliance.contact_updated"
         was_opted_in = contact.opted_in_directory
         for name in CONTACT_FIELDS:
@@ -243,7 +258,12 @@ def delete_contact(*, contact: ContactPerson, by: User | None) -> None:
 
 
 def save_exchange_meeting(
-    *, by: User | None, data: dict[str, Any], municipalities, meeting: ExchangeMeeting | None = None
+    *,
+    by: User | None,
+    data: dict[str, Any],
+    municipalities,
+    meeting: ExchangeMeeting | None = None,
+    expected_version: int | None = None,
 ) -> ExchangeMeeting:
     municipalities = list(municipalities)
     if not municipalities:
@@ -254,6 +274,8 @@ def save_exchange_meeting(
             action = "alliance.meeting_created"
         else:
             meeting = ExchangeMeeting.objects.select_for_update().get(pk=meeting.pk)
+            _check_version(meeting, expected_version)
+            meeting.version += 1
             action = "alliance.meeting_updated"
         for name in MEETING_FIELDS:
             if name in data:

@@ -290,12 +290,21 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(selectors.contacts_visible_to(request.user), pk=pk)
-    initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
+    initial = {name: getattr(contact, name) for name in [*services.CONTACT_FIELDS, "version"]}
     form = ContactPersonForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.save_contact(by=request.user, data=form.cleaned_data, contact=contact)
-        messages.success(request, _("Die Änderungen sind gespeichert."))
-        return _after_contact(request, contact.municipality)
+        try:
+            services.save_contact(
+                by=request.user,
+                data=form.cleaned_data,
+                contact=contact,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except services.AllianceRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Die Änderungen sind gespeichert."))
+            return _after_contact(request, contact.municipality)
     return _render(
         request,
         "alliance/contact_form.html",
@@ -401,7 +410,11 @@ def _meeting_form(request: HttpRequest, meeting=None) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 meeting = services.save_exchange_meeting(
-                    by=request.user, data=data, municipalities=data.pop("municipalities"), meeting=meeting
+                    by=request.user,
+                    data=data,
+                    municipalities=data.pop("municipalities"),
+                    meeting=meeting,
+                    expected_version=(data.pop("version") or 0) if meeting else None,
                 )
             except services.AllianceRefused as refusal:
                 form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)

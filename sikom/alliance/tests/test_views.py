@@ -219,10 +219,27 @@ def test_forged_ids_of_another_municipality_answer_404_and_change_nothing(munici
 def test_withdrawing_the_opt_in_removes_the_contact_from_the_directory(municipality_client):
     member(PIRNA)
     own = contact(PIRNA)
-    response = municipality_client.post(reverse("alliance:contact_edit", args=[own.pk]), _contact_data(name="Neu"))
+    response = municipality_client.post(
+        reverse("alliance:contact_edit", args=[own.pk]), _contact_data(name="Neu", version=own.version)
+    )
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.name == "Neu" and not own.opted_in_directory and own.opted_in_at is None
+
+
+def test_an_edit_based_on_an_older_version_is_refused(municipality_client):
+    member(PIRNA)
+    own = contact(PIRNA)
+    page = municipality_client.get(reverse("alliance:contact_edit", args=[own.pk])).content.decode()
+    assert 'name="version" value="1"' in page
+    services.save_contact(by=None, contact=own, data={"name": "Jemand anderes"}, expected_version=1)
+    response = municipality_client.post(
+        reverse("alliance:contact_edit", args=[own.pk]), _contact_data(name="Meins", version=1)
+    )
+    assert response.status_code == 400
+    assert "inzwischen von jemand anderem geändert" in response.content.decode()
+    own.refresh_from_db()
+    assert own.name == "Jemand anderes" and own.version == 2
 
 
 # Exchange meetings --------------------------------------------------------------------------------------------
@@ -243,10 +260,14 @@ def test_asskomm_records_a_meeting(asskomm_client):
     assert response.status_code == 302
     meeting_ = ExchangeMeeting.objects.get()
     assert [m.ags for m in meeting_.municipalities.all()] == [PIRNA]
-    response = asskomm_client.post(reverse("alliance:meeting_edit", args=[meeting_.pk]), _meeting_data(topic="Neu"))
+    stale = asskomm_client.post(reverse("alliance:meeting_edit", args=[meeting_.pk]), _meeting_data(topic="Alt"))
+    assert stale.status_code == 400 and "inzwischen von jemand anderem" in stale.content.decode()
+    response = asskomm_client.post(
+        reverse("alliance:meeting_edit", args=[meeting_.pk]), _meeting_data(topic="Neu", version=1)
+    )
     assert response.status_code == 302
     meeting_.refresh_from_db()
-    assert meeting_.topic == "Neu"
+    assert (meeting_.topic, meeting_.version) == ("Neu", 2)
     assert AuditEvent.objects.filter(action__in=["alliance.meeting_created", "alliance.meeting_updated"]).count() == 2
 
 
