@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sikom.alliance.models import ExchangeMeeting, MeetingFormat, MembershipStatus
 from sikom.core.validators import clean_phone
-from sikom.geo.models import District
+from sikom.geo.models import District, Municipality
 
 _CHOICE_ERRORS = {
     "required": _("Bitte wählen Sie einen Eintrag aus."),
@@ -105,6 +105,20 @@ class RequestMembershipForm(forms.Form):
 # The three steps share one page: prefixes keep their field ids apart.
 class ConfirmMembershipForm(forms.Form):
     prefix = "beitritt"
+    joined_on = _date_field(_("Beigetreten am"), help_text=_("Nicht in der Zukunft."))
+    founding = forms.BooleanField(label=_("Gründungsmitglied (Februar 2019)"), required=False)
+
+
+class RecordMembershipForm(forms.Form):
+    """ASSKomm enters a membership that exists already (e.g. agreed before the platform): request and confirmation
+    in one step."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Kommune"),
+        queryset=Municipality.objects.order_by("search_name"),
+        to_field_name="ags",
+        error_messages=_CHOICE_ERRORS,
+    )
     joined_on = _date_field(_("Beigetreten am"), help_text=_("Nicht in der Zukunft."))
     founding = forms.BooleanField(label=_("Gründungsmitglied (Februar 2019)"), required=False)
 

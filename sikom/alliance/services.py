@@ -3,7 +3,9 @@
 Each function is one transaction. Membership steps lock the municipality's row, so two requests (or a request and a
 confirmation) of the same municipality are serialised; the database's constraint `one_open_membership` is the last
 guard. A refused step raises `AllianceRefused` with a German message and the form field it concerns. Every write is
-in the audit log (`alliance.*`), without personal data: contact persons are named there by id only.
+in the audit log (`alliance.*`), without personal data: contact persons are named there by id only. The entries are
+written in the step's transaction (`atomic=True`): they state an outcome, and `record_membership` composes steps, so
+an entry exists exactly when its step was committed.
 """
 
 from datetime import date
@@ -97,7 +99,9 @@ def request_membership(*, municipality: Municipality, by: User | None, note: str
                 field="confirm",
             ) from None
         _event(membership, MembershipEvent.Action.REQUESTED, by=by, reason=note.strip())
-        audit.log("alliance.membership_requested", actor=by, obj=membership, data={"ags": municipality.ags})
+        audit.log(
+            "alliance.membership_requested", actor=by, obj=membership, data={"ags": municipality.ags}, atomic=True
+        )
     return membership
 
 
@@ -145,6 +149,7 @@ def confirm_membership(
             actor=by,
             obj=membership,
             data={"joined_on": joined_on.isoformat(), "founding": founding},
+            atomic=True,
         )
     return membership
 
@@ -157,7 +162,7 @@ def decline_membership(*, membership: Membership, by: User | None, reason: str) 
         membership.closing_reason = reason.strip()
         membership.save(update_fields=["status", "closing_reason", "updated_at"])
         _event(membership, MembershipEvent.Action.DECLINED, by=by, reason=reason.strip())
-        audit.log("alliance.membership_declined", actor=by, obj=membership)
+        audit.log("alliance.membership_declined", actor=by, obj=membership, atomic=True)
     return membership
 
 
@@ -178,7 +183,9 @@ def mark_left(*, membership: Membership, by: User | None, left_on: date, reason:
         membership.closing_reason = reason.strip()
         membership.save(update_fields=["status", "left_on", "closing_reason", "updated_at"])
         _event(membership, MembershipEvent.Action.LEFT, by=by, on=left_on, reason=reason.strip())
-        audit.log("alliance.membership_left", actor=by, obj=membership, data={"left_on": left_on.isoformat()})
+        audit.log(
+            "alliance.membership_left", actor=by, obj=membership, data={"left_on": left_on.isoformat()}, atomic=True
+        )
     return membership
 
 
@@ -244,13 +251,15 @@ def save_contact(
         elif not contact.opted_in_directory:
             contact.opted_in_at = None
         contact.save()
-        audit.log(action, actor=by, obj=contact, data={"opted_in_directory": contact.opted_in_directory})
+        audit.log(action, actor=by, obj=contact, data={"opted_in_directory": contact.opted_in_directory}, atomic=True)
     return contact
 
 
 def delete_contact(*, contact: ContactPerson, by: User | None) -> None:
     with transaction.atomic():
-        audit.log("alliance.contact_deleted", actor=by, obj=contact, data={"ags": contact.municipality.ags})
+        audit.log(
+            "alliance.contact_deleted", actor=by, obj=contact, data={"ags": contact.municipality.ags}, atomic=True
+        )
         contact.delete()
 
 
@@ -282,5 +291,7 @@ def save_exchange_meeting(
                 setattr(meeting, name, data[name].strip() if isinstance(data[name], str) else data[name])
         meeting.save()
         meeting.municipalities.set(municipalities)
-        audit.log(action, actor=by, obj=meeting, data={"municipalities": sorted(m.ags for m in municipalities)})
+        audit.log(
+            action, actor=by, obj=meeting, data={"municipalities": sorted(m.ags for m in municipalities)}, atomic=True
+        )
     return meeting

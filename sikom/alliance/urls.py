@@ -6,6 +6,7 @@ app_name = "alliance"
 urlpatterns = [
     path("allianz/", views.index, name="index"),
     path("allianz/mitgliedschaften/", views.membership_list, name="memberships"),
+    path("allianz/mitgliedschaften/neu/", views.membership_create, name="membership_create"),
     path("allianz/mitgliedschaften/<int:pk>/", views.membership_detail, name="membership"),
     path("allianz/mitgliedschaften/<int:pk>/bestaetigen/", views.membership_confirm, name="confirm"),
     path("allianz/mitgliedschaften/<int:pk>/ablehnen/", views.membership_decline, name="decline"),

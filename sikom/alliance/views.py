@@ -19,6 +19,7 @@ from sikom.alliance.forms import (
     ExchangeMeetingForm,
     LeaveMembershipForm,
     MembershipFilterForm,
+    RecordMembershipForm,
     RequestMembershipForm,
 )
 from sikom.alliance.models import ContactPerson, Membership, MembershipStatus
@@ -111,6 +112,31 @@ def _membership_export(request: HttpRequest, fmt: str, listing) -> HttpResponse:
         for membership in listing.iterator(chunk_size=500)
     )
     return table_download(fmt, _("Allianz-Mitgliedschaften"), header, rows)
+
+
+@never_cache
+@staff_required(is_asskomm)
+@require_http_methods(["GET", "POST"])
+def membership_create(request: HttpRequest) -> HttpResponse:
+    form = RecordMembershipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.record_membership(
+                municipality=form.cleaned_data["municipality"],
+                by=request.user,
+                joined_on=form.cleaned_data["joined_on"],
+                founding=form.cleaned_data["founding"],
+            )
+        except services.AllianceRefused as refusal:
+            field = "municipality" if refusal.field == "confirm" else refusal.field
+            form.add_error(field if field in form.fields else None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("%(municipality)s ist als Mitglied eingetragen.") % {"municipality": membership.municipality},
+            )
+            return redirect("alliance:membership", pk=membership.pk)
+    return _render(request, "alliance/membership_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _membership_page(request: HttpRequest, membership: Membership, *, forms: dict | None = None, status: int = 200):

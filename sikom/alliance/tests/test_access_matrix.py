@@ -38,6 +38,8 @@ def _cases(world):
         ("memberships csv", "get", reverse("alliance:memberships") + "?format=csv", {"asskomm": 200}),
         ("memberships xlsx", "get", reverse("alliance:memberships") + "?format=xlsx", {"asskomm": 200}),
         ("memberships bad format", "get", reverse("alliance:memberships") + "?format=pdf", {"asskomm": 404}),
+        ("membership create", "get", reverse("alliance:membership_create"), {"asskomm": 200}),
+        ("membership create by POST", "post", reverse("alliance:membership_create"), {"asskomm": 400}),
         ("own membership", "get", reverse("alliance:membership", args=[pirna]), both),
         (
             "other membership",

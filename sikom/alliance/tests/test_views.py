@@ -89,6 +89,36 @@ def test_asskomm_confirms_a_request(asskomm_client):
     assert "Mitgliedschaft bestätigt" in page and "Austritt eintragen" in page
 
 
+def test_asskomm_records_an_existing_membership(asskomm_client):
+    url = reverse("alliance:membership_create")
+    response = asskomm_client.post(url, {"municipality": LEIPZIG, "joined_on": "01.02.2019", "founding": "on"})
+    assert response.status_code == 302
+    membership = Membership.objects.get()
+    assert (membership.status, membership.joined_on, membership.founding) == (
+        MembershipStatus.ACTIVE,
+        date(2019, 2, 1),
+        True,
+    )
+    assert list(membership.events.values_list("action", flat=True)) == ["requested", "confirmed"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"municipality": PIRNA, "joined_on": "2020-01-01"}, "municipality", "Pirna ist bereits Mitglied der Allianz."),
+        ({"municipality": "14999999", "joined_on": "2020-01-01"}, "municipality", "Diese Auswahl gibt es nicht."),
+        ({"municipality": LEIPZIG, "joined_on": "2017-01-01"}, "joined_on", "im Februar 2019 gegründet"),
+        ({"municipality": LEIPZIG, "joined_on": ""}, "joined_on", "Bitte geben Sie ein Datum an."),
+    ],
+)
+def test_recording_a_membership_with_bad_input_is_refused_at_the_field(asskomm_client, data, field, message):
+    member(PIRNA)
+    response = asskomm_client.post(reverse("alliance:membership_create"), data)
+    assert response.status_code == 400
+    assert any(message in error for error in _errors(response, field))
+    assert Membership.objects.count() == 1 and MembershipEvent.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
