@@ -9,7 +9,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from sikom.accounts.models import OrganisationType
 from sikom.accounts.selectors import is_asskomm, is_member_of, municipality_of
@@ -118,10 +118,7 @@ def membership_listing(
         memberships = memberships.filter(municipality__district=district)
     if founding is not None:
         memberships = memberships.filter(founding=founding)
-    has_contacts = ContactPerson.objects.filter(municipality=OuterRef("municipality"))
-    return memberships.annotate(has_contacts=Exists(has_contacts)).order_by(
-        "municipality__search_name", "-requested_at", "pk"
-    )
+    return memberships.order_by("municipality__search_name", "-requested_at", "pk")
 
 
 def history_of(membership: Membership) -> QuerySet[MembershipEvent]:

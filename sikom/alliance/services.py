@@ -8,7 +8,7 @@ written in the step's transaction (`atomic=True`): they state an outcome, and `r
 an entry exists exactly when its step was committed.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -75,8 +75,11 @@ def _check_day(day: date | None, *, field: str) -> None:
         raise AllianceRefused(_("Das Datum darf nicht in der Zukunft liegen."), field=field)
 
 
-def request_membership(*, municipality: Municipality, by: User | None, note: str = "") -> Membership:
-    """A municipality asks to join. Refused while it has a request or a membership that is not closed."""
+def request_membership(
+    *, municipality: Municipality, by: User | None, note: str = "", requested_at: datetime | None = None
+) -> Membership:
+    """A municipality asks to join. Refused while it has a request or a membership that is not closed.
+    `requested_at` is for memberships entered afterwards (`record_membership`); a request is made now."""
     with transaction.atomic():
         _lock_municipality(municipality)
         current = Membership.objects.filter(municipality=municipality, status__in=OPEN_STATUSES).first()
@@ -89,7 +92,7 @@ def request_membership(*, municipality: Municipality, by: User | None, note: str
         try:
             with transaction.atomic():
                 membership = Membership.objects.create(
-                    municipality=municipality, requested_at=timezone.now(), requested_by=by
+                    municipality=municipality, requested_at=requested_at or timezone.now(), requested_by=by
                 )
         except IntegrityError:
             # Only reachable when the lock above is bypassed; the constraint still holds.
@@ -201,7 +204,9 @@ def record_membership(
     """An existing membership entered by ASSKomm (or the demo): request, confirmation and, if given, the leaving
     date in one transaction, through the same steps and checks."""
     with transaction.atomic():
-        membership = request_membership(municipality=municipality, by=by)
+        # The day it joined stands for the request that came before the platform.
+        requested_at = timezone.make_aware(datetime.combine(joined_on, time(12))) if joined_on else None
+        membership = request_membership(municipality=municipality, by=by, requested_at=requested_at)
         membership = confirm_membership(membership=membership, by=by, joined_on=joined_on, founding=founding)
         if left_on is not None:
             membership = mark_left(membership=membership, by=by, left_on=left_on, reason=reason)
