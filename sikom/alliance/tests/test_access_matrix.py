@@ -133,3 +133,9 @@ def test_access_matrix(client, world, request, persona):
         if not ok:
             failures.append(f"{label}: {method.upper()} {url} -> {response.status_code}, expected {want}")
     assert not failures, "\n".join(failures)
+
+
+def test_staff_without_the_second_factor_in_this_session_are_sent_to_verify(client, municipality_user):
+    testing.login(client, municipality_user, verified=False)
+    for url in [reverse("alliance:index"), reverse("alliance:my_membership"), reverse("alliance:directory")]:
+        assert client.get(url)["Location"].startswith(reverse("accounts:two_factor_verify")), url
