@@ -82,7 +82,15 @@ def membership_list(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "alliance/membership_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "formats": FORMATS},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "formats": FORMATS,
+            "open_requests": selectors.memberships_visible_to(request.user)
+            .filter(status=MembershipStatus.REQUESTED)
+            .count(),
+        },
     )
 
 

@@ -336,6 +336,7 @@ def test_filters_and_search(asskomm_client):
         return [m.municipality.ags for m in response.context["page"].object_list]
 
     assert names({}) == [FREITAL, LEIPZIG, PIRNA]
+    assert "1 offener Antrag wartet auf Bestätigung" in asskomm_client.get(url).content.decode()
     assert names({"status": "requested"}) == [FREITAL]
     assert names({"kreis": "14628"}) == [FREITAL, PIRNA]
     assert names({"gruendung": "ja"}) == [PIRNA]
