@@ -65,3 +65,88 @@ def member_schedule() -> list[DemoMember]:
 
 def members_on(day: date) -> list[DemoMember]:
     return [m for m in member_schedule() if m.joined <= day and (m.left is None or day < m.left)]
+
+
+DEMO_MARK = "[Demo]"
+# Never real people: function titles with »Demo-Ansprechperson« and addresses under the reserved .invalid domain.
+DEMO_CONTACTS = (
+    ("14628270", "Demo-Ansprechperson Präventionsbeauftragte", "Präventionsbeauftragte (Demo)", True),
+    ("14628270", "Demo-Ansprechperson Ordnungsamt", "Leitung Ordnungsamt (Demo)", False),
+    ("14713000", "Demo-Ansprechperson Kommunale Kriminalprävention", "Kriminalpräventiver Rat (Demo)", True),
+    ("14628110", "Demo-Ansprechperson Bürgermeisterbüro", "Büro des Oberbürgermeisters (Demo)", True),
+)
+DEMO_MEETINGS = (
+    (
+        date(2023, 3, 15),
+        "peer_consultation",
+        "[Demo] Kollegiale Beratung: Anfeindungen in Ratssitzungen",
+        ("14628270", "14628110", "14626110"),
+        "[Demo] Beispielprotokoll: Erfahrungen mit Hausrecht und Sitzungsordnung ausgetauscht.",
+    ),
+    (
+        date(2023, 9, 20),
+        "exchange_meeting",
+        "[Demo] Austauschtreffen: Kommunale Präventionsräte aufbauen",
+        ("14713000", "14511000", "14628270", "14524330"),
+        "[Demo] Beispielprotokoll: Geschäftsordnungen verglichen, Ansprechpersonen vernetzt.",
+    ),
+    (
+        date(2024, 1, 24),
+        "exchange_meeting",
+        "[Demo] Austauschtreffen: Sicherheitsanalysen mit Bürgerbefragung",
+        ("14523320", "14729410", "14628270"),
+        "[Demo] Beispielprotokoll: Vorgehen und Zeitplan einer Bürgerbefragung besprochen.",
+    ),
+)
+
+
+def _email(name: str) -> str:
+    local = name.lower().replace("demo-ansprechperson ", "").replace(" ", "-")
+    return f"{local.translate(str.maketrans({'ä': 'ae', 'ö': 'oe', 'ü': 'ue', 'ß': 'ss'}))}@kommune.example.invalid"
+
+
+def load() -> list[str]:
+    """The demo memberships (from `member_schedule()`), a few demo contact persons and exchange meetings. Does
+    nothing when memberships exist already."""
+    from django.db import transaction
+
+    from sikom.alliance import services
+    from sikom.alliance.models import Membership
+    from sikom.geo.models import Municipality
+
+    if Membership.objects.exists():
+        return []
+    schedule = member_schedule()
+    municipalities = Municipality.objects.in_bulk([m.ags for m in schedule], field_name="ags")
+    with transaction.atomic():
+        for member in schedule:
+            services.record_membership(
+                municipality=municipalities[member.ags],
+                by=None,
+                joined_on=member.joined,
+                founding=member.founding,
+                left_on=member.left,
+                reason=f"{DEMO_MARK} Austritt (Beispiel)" if member.left else "",
+            )
+        for ags, name, function, opted_in in DEMO_CONTACTS:
+            services.save_contact(
+                by=None,
+                municipality=municipalities[ags],
+                data={
+                    "name": name,
+                    "function": function,
+                    "email": _email(name),
+                    "phone": "",
+                    "opted_in_directory": opted_in,
+                },
+            )
+        for held_on, fmt, topic, participants, record in DEMO_MEETINGS:
+            services.save_exchange_meeting(
+                by=None,
+                data={"held_on": held_on, "format": fmt, "topic": topic, "record": record},
+                municipalities=[municipalities[ags] for ags in participants],
+            )
+    return [
+        f"Allianz (Demo): {len(schedule)} Mitgliedschaften, {len(DEMO_CONTACTS)} Ansprechpersonen, "
+        f"{len(DEMO_MEETINGS)} Austauschtreffen"
+    ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom.accounts.models import Organisation, OrganisationType, User
+from sikom.alliance import demo as alliance_demo
 from sikom.cases.models import Case
 from sikom.coaching import demo as coaching_demo
 from sikom.geo.models import District, Municipality
@@ -47,7 +48,10 @@ def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
 
 
 # Each app's demo records, in the order they build on each other: (name, loader returning lines for the summary).
-DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [("coaching", coaching_demo.load)]
+DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
+    ("alliance", alliance_demo.load),
+    ("coaching", coaching_demo.load),
+]
 
 DEMO_CASES = [
     {
