@@ -23,7 +23,9 @@ class EventsConfig(AppConfig):
                 label=_("Schulungen"),
                 order=60,
                 rows=selectors.training_rows,
-                description=_("Termine von Deeskalations-, Kommunikations- und Argumentationstrainings, die stattgefunden haben."),
+                description=_(
+                    "Termine von Deeskalations-, Kommunikations- und Argumentationstrainings, die stattgefunden haben."
+                ),
             )
         )
         figures.register(
@@ -32,6 +34,8 @@ class EventsConfig(AppConfig):
                 label=_("Teilnehmende"),
                 order=61,
                 rows=selectors.participant_rows,
-                description=_("Bestätigt angemeldete Personen vergangener Termine (Anwesenheit wird noch nicht erfasst)."),
+                description=_(
+                    "Bestätigt angemeldete Personen vergangener Termine (Anwesenheit wird noch nicht erfasst)."
+                ),
             )
         )

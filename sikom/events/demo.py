@@ -62,7 +62,9 @@ def _register(session: Session, n: int, status: str, *, companions: int = 0, pos
         queue_position=position,
     )
     names = [registration.name] + [f"[Demo] Begleitung {n}.{k}" for k in range(1, companions + 1)]
-    Person.objects.bulk_create([Person(registration=registration, name=name, position=i) for i, name in enumerate(names)])
+    Person.objects.bulk_create(
+        [Person(registration=registration, name=name, position=i) for i, name in enumerate(names)]
+    )
     RegistrationEvent.objects.create(registration=registration, status=status)
 
 

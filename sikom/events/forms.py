@@ -76,40 +76,48 @@ class EventFilterForm(forms.Form):
         """The valid filters; an invalid one is dropped (its error is shown) instead of failing the page."""
         self.is_valid()
         names = {"art": "type", "zielgruppe": "target_group", "monat": "month", "kreis": "district"}
-        return {
-            target: self.cleaned_data.get(name) or "" for name, target in names.items() if name not in self.errors
-        }
+        return {target: self.cleaned_data.get(name) or "" for name, target in names.items() if name not in self.errors}
 
 
 class EventForm(_GermanMessages, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     type = forms.ChoiceField(label=_("Art"), choices=EventType.choices, error_messages=_CHOICE_ERRORS)
     summary = forms.CharField(
-        label=_("Kurzbeschreibung"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Kurzbeschreibung"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Ein bis zwei Sätze für die Liste, höchstens 400 Zeichen."),
     )
     description = forms.CharField(
         label=_("Beschreibung"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     target_groups = forms.MultipleChoiceField(
-        label=_("Zielgruppen"), choices=TargetGroup.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Zielgruppen"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
         error_messages=_CHOICE_ERRORS,
     )
     language = forms.ChoiceField(label=_("Sprache"), choices=Language.choices, error_messages=_CHOICE_ERRORS)
     accessibility_notes = forms.CharField(
-        label=_("Hinweise zur Barrierefreiheit"), max_length=2000, required=False,
+        label=_("Hinweise zur Barrierefreiheit"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Zum Beispiel: stufenloser Zugang, Induktionsschleife, Gebärdensprachdolmetschung auf Anfrage."),
     )
     organiser = forms.CharField(label=_("Veranstalter"), max_length=200)
     contact_email = forms.EmailField(
-        label=_("Kontakt: E-Mail"), required=False,
+        label=_("Kontakt: E-Mail"),
+        required=False,
         error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
     )
     contact_phone = forms.CharField(label=_("Kontakt: Telefon"), max_length=50, required=False)
     district = forms.ModelChoiceField(
-        label=_("Landkreis oder Kreisfreie Stadt"), queryset=District.objects.order_by("name"), required=False,
-        to_field_name="key", empty_label=_("keiner (online oder landesweit)"),
+        label=_("Landkreis oder Kreisfreie Stadt"),
+        queryset=District.objects.order_by("name"),
+        required=False,
+        to_field_name="key",
+        empty_label=_("keiner (online oder landesweit)"),
         error_messages={"invalid_choice": _CHOICE_ERRORS["invalid_choice"]},
     )
     registration_opens_at = _datetime_field(
@@ -135,7 +143,9 @@ class EventForm(_GermanMessages, forms.Form):
         if opens and closes and closes <= opens:
             self.add_error("registration_closes_at", _("Der Anmeldeschluss muss nach dem Beginn der Anmeldung liegen."))
         if not data.get("contact_email") and not data.get("contact_phone"):
-            self.add_error("contact_email", _("Bitte geben Sie eine E-Mail-Adresse oder Telefonnummer für Rückfragen an."))
+            self.add_error(
+                "contact_email", _("Bitte geben Sie eine E-Mail-Adresse oder Telefonnummer für Rückfragen an.")
+            )
         return data
 
 
@@ -146,12 +156,17 @@ class SessionForm(_GermanMessages, forms.Form):
     street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
     postcode_city = forms.CharField(label=_("PLZ und Ort"), max_length=200, required=False)
     online_url = forms.URLField(
-        label=_("Online-Zugang (Link)"), max_length=500, required=False, assume_scheme="https",
+        label=_("Online-Zugang (Link)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
         help_text=_("Nur https-Links. Nur bestätigte Teilnehmende sehen den Link."),
         error_messages={"invalid": _("Bitte geben Sie eine vollständige Internetadresse ein.")},
     )
     capacity = forms.IntegerField(
-        label=_("Plätze"), min_value=1, max_value=10000,
+        label=_("Plätze"),
+        min_value=1,
+        max_value=10000,
         error_messages={
             "invalid": _("Bitte geben Sie eine ganze Zahl ein."),
             "min_value": _("Ein Termin hat mindestens einen Platz."),
@@ -174,19 +189,28 @@ class SessionForm(_GermanMessages, forms.Form):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Das Ende muss nach dem Beginn liegen."))
-        if "online_url" in data and not data.get("online_url") and not (data.get("street") and data.get("postcode_city")):
+        if (
+            "online_url" in data
+            and not data.get("online_url")
+            and not (data.get("street") and data.get("postcode_city"))
+        ):
             self.add_error(None, _("Bitte geben Sie eine Adresse (Straße, PLZ und Ort) oder einen Online-Zugang an."))
         return data
 
 
 class AgendaItemForm(_GermanMessages, forms.Form):
     starts_at = forms.TimeField(
-        label=_("Uhrzeit"), input_formats=["%H:%M"], widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label=_("Uhrzeit"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("Bitte geben Sie eine Uhrzeit an, z. B. 09:30.")},
     )
     title = forms.CharField(label=_("Titel"), max_length=300)
     speakers = forms.CharField(
-        label=_("Mitwirkende"), max_length=500, required=False, help_text=_("Namen und Funktionen, wie sie im Programm stehen.")
+        label=_("Mitwirkende"),
+        max_length=500,
+        required=False,
+        help_text=_("Namen und Funktionen, wie sie im Programm stehen."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -196,15 +220,30 @@ class AgendaItemForm(_GermanMessages, forms.Form):
 
 class _RegistrationFields(_GermanMessages, forms.Form):
     organisation = forms.CharField(label=_("Organisation oder Kommune"), max_length=200)
-    role = forms.CharField(label=_("Funktion"), max_length=200, required=False, help_text=_("Zum Beispiel Bürgermeisterin, Gemeinderat, Ordnungsamt."))
+    role = forms.CharField(
+        label=_("Funktion"),
+        max_length=200,
+        required=False,
+        help_text=_("Zum Beispiel Bürgermeisterin, Gemeinderat, Ordnungsamt."),
+    )
     accessibility_needs = forms.CharField(
-        label=_("Bedarf an Barrierefreiheit"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Was brauchen Sie, um teilnehmen zu können? Zum Beispiel Rollstuhlplatz oder Gebärdensprachdolmetschung."),
+        label=_("Bedarf an Barrierefreiheit"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Was brauchen Sie, um teilnehmen zu können? Zum Beispiel Rollstuhlplatz oder Gebärdensprachdolmetschung."
+        ),
     )
     companions = forms.CharField(
-        label=_("Weitere Personen Ihrer Organisation"), max_length=2000, required=False,
+        label=_("Weitere Personen Ihrer Organisation"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Ein Name pro Zeile, höchstens %(n)d weitere. Alle erhalten gemeinsam einen Platz oder kommen gemeinsam auf die Warteliste.") % {"n": MAX_GROUP - 1},
+        help_text=_(
+            "Ein Name pro Zeile, höchstens %(n)d weitere. Alle erhalten gemeinsam einen Platz oder kommen gemeinsam auf die Warteliste."
+        )
+        % {"n": MAX_GROUP - 1},
     )
 
     def __init__(self, *args, **kwargs):
@@ -223,7 +262,11 @@ class _RegistrationFields(_GermanMessages, forms.Form):
         return names
 
     def data_for_service(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ["organisation", "role", "accessibility_needs"] if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name]
+            for name in ["organisation", "role", "accessibility_needs"]
+            if name in self.cleaned_data
+        }
 
 
 class MemberRegistrationForm(_RegistrationFields):
@@ -233,7 +276,8 @@ class MemberRegistrationForm(_RegistrationFields):
 class PublicRegistrationForm(_RegistrationFields):
     name = forms.CharField(label=_("Vor- und Nachname"), max_length=200)
     email = forms.EmailField(
-        label=_("E-Mail-Adresse"), max_length=254,
+        label=_("E-Mail-Adresse"),
+        max_length=254,
         help_text=_("An diese Adresse schicken wir den Link zur Bestätigung."),
         error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
     )
@@ -246,7 +290,9 @@ class PublicRegistrationForm(_RegistrationFields):
 class ReorderForm(forms.Form):
     registration = forms.IntegerField(widget=forms.HiddenInput, error_messages={"invalid": _("Ungültige Auswahl.")})
     position = forms.IntegerField(
-        label=_("Neuer Platz auf der Warteliste"), min_value=1, max_value=100000,
+        label=_("Neuer Platz auf der Warteliste"),
+        min_value=1,
+        max_value=100000,
         error_messages={
             "required": _("Bitte geben Sie den neuen Platz an."),
             "invalid": _("Bitte geben Sie eine ganze Zahl ein."),
@@ -255,7 +301,8 @@ class ReorderForm(forms.Form):
         },
     )
     reason = forms.CharField(
-        label=_("Begründung"), max_length=250,
+        label=_("Begründung"),
+        max_length=250,
         error_messages={
             "required": _("Bitte geben Sie eine Begründung an."),
             "max_length": _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d)."),

@@ -230,6 +230,9 @@ class RegistrationEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.status}"
+
 
 class LinkToken(models.Model):
     """A link sent by e-mail. Only the SHA-256 of the random token is stored; the link carries the token."""

@@ -65,7 +65,9 @@ def _month_bounds(month: str) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tz), datetime.combine(end, time.min, tz)
 
 
-def upcoming_events(user, *, type: str = "", target_group: str = "", month: str = "", district: str = "") -> QuerySet[Event]:
+def upcoming_events(
+    user, *, type: str = "", target_group: str = "", month: str = "", district: str = ""
+) -> QuerySet[Event]:
     """The public list: events with a session still to come (in `month`, when given), each with those sessions and
     their seats prefetched; a constant number of queries however many events there are."""
     now = timezone.now()
@@ -108,7 +110,9 @@ def feed_sessions() -> QuerySet[Session]:
 def registrations_of(user) -> QuerySet[Registration]:
     if not user.is_authenticated:
         return Registration.objects.none()
-    return Registration.objects.filter(user=user).select_related("session__event").order_by("-session__starts_at", "-pk")
+    return (
+        Registration.objects.filter(user=user).select_related("session__event").order_by("-session__starts_at", "-pk")
+    )
 
 
 def registrations_for_staff(session: Session) -> QuerySet[Registration]:

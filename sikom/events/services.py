@@ -336,7 +336,9 @@ def register_member(*, session_id: int, user, data: dict[str, Any], companions: 
         _check_duplicate(session, user.email)
         registration = _create(session, user=user, data=data, status=R.PENDING, companions=companions)
         _place(registration, session, by=user)
-        audit.log("events.registered", actor=user, obj=registration, data={"session": session.pk, "seats": registration.seats})
+        audit.log(
+            "events.registered", actor=user, obj=registration, data={"session": session.pk, "seats": registration.seats}
+        )
     return registration
 
 
@@ -369,7 +371,9 @@ def confirm_email(*, raw_token: str) -> Registration:
         if registration.status != R.PENDING:
             raise LinkInvalid(_("Diese Anmeldung ist bereits bestätigt oder nicht mehr gültig."))
         if session.starts_at <= timezone.now():
-            raise Refused(_("Dieser Termin hat bereits begonnen oder ist vorbei. Eine Anmeldung ist nicht mehr möglich."))
+            raise Refused(
+                _("Dieser Termin hat bereits begonnen oder ist vorbei. Eine Anmeldung ist nicht mehr möglich.")
+            )
         token.used_at = timezone.now()
         token.save(update_fields=["used_at"])
         _place(registration, session)
@@ -412,7 +416,9 @@ def cancel(*, registration: Registration, by=None, note: str = "") -> Registrati
             raise Refused(_("Diese Anmeldung ist bereits storniert oder verfallen."))
         if session.starts_at <= timezone.now():
             raise Refused(
-                _("Der Termin hat bereits begonnen. Bitte wenden Sie sich an den Veranstalter, wenn Sie nicht teilnehmen.")
+                _(
+                    "Der Termin hat bereits begonnen. Bitte wenden Sie sich an den Veranstalter, wenn Sie nicht teilnehmen."
+                )
             )
         freed = current.status in HOLDS_SEATS
         _set_status(current, R.CANCELLED, by=by, note=note)
@@ -420,7 +426,12 @@ def cancel(*, registration: Registration, by=None, note: str = "") -> Registrati
             purpose=LinkToken.Purpose.MANAGE
         ).update(used_at=timezone.now())
         _mail(current, "cancelled")
-        audit.log("events.cancelled", actor=by, obj=current, data={"session": session.pk, "freed": current.seats if freed else 0})
+        audit.log(
+            "events.cancelled",
+            actor=by,
+            obj=current,
+            data={"session": session.pk, "freed": current.seats if freed else 0},
+        )
         if freed:
             _offer_free_seats(session)
     return current
@@ -502,7 +513,12 @@ def reorder_waiting_list(*, session: Session, registration_id: int, position: in
                 registration.queue_position = index
                 registration.save(update_fields=["queue_position", "updated_at"])
         RegistrationEvent.objects.create(
-            registration=moving, status=R.WAITING, by=by, note=(_("Wartelistenplatz %(old)d → %(new)d: %(reason)s") % {"old": old, "new": position, "reason": reason})[:300]
+            registration=moving,
+            status=R.WAITING,
+            by=by,
+            note=(
+                _("Wartelistenplatz %(old)d → %(new)d: %(reason)s") % {"old": old, "new": position, "reason": reason}
+            )[:300],
         )
         audit.log(
             "events.waiting_list_reordered",

@@ -42,7 +42,10 @@ def send_registration_mail(registration_id: int, kind: str) -> bool:
     from sikom.events.services import issue_token
 
     registration = (
-        Registration.objects.select_related("session__event").prefetch_related("persons").filter(pk=registration_id).first()
+        Registration.objects.select_related("session__event")
+        .prefetch_related("persons")
+        .filter(pk=registration_id)
+        .first()
     )
     if registration is None or kind not in SUBJECTS or registration.status != STATUS_FOR[kind]:
         return False
@@ -50,11 +53,15 @@ def send_registration_mail(registration_id: int, kind: str) -> bool:
     context = {"registration": registration, "session": session, "event": session.event, "kind": kind}
     manage_until = session.ends_at + timedelta(days=1)
     if kind == "confirm_email":
-        raw = issue_token(registration=registration, purpose=LinkToken.Purpose.CONFIRM_EMAIL, expires_at=registration.deadline)
+        raw = issue_token(
+            registration=registration, purpose=LinkToken.Purpose.CONFIRM_EMAIL, expires_at=registration.deadline
+        )
         context["confirm_link"] = _link("events:confirm", raw)
         context["hours"] = settings.EVENT_CONFIRMATION_HOURS
     if kind == "offer":
-        raw = issue_token(registration=registration, purpose=LinkToken.Purpose.ACCEPT_OFFER, expires_at=registration.deadline)
+        raw = issue_token(
+            registration=registration, purpose=LinkToken.Purpose.ACCEPT_OFFER, expires_at=registration.deadline
+        )
         context["offer_link"] = _link("events:accept_offer", raw)
     if kind in ("confirmed", "waiting", "offer") and manage_until > timezone.now():
         raw = issue_token(registration=registration, purpose=LinkToken.Purpose.MANAGE, expires_at=manage_until)
@@ -66,6 +73,8 @@ def send_registration_mail(registration_id: int, kind: str) -> bool:
         [registration.email],
     )
     if kind == "confirmed":
-        message.attach("termin.ics", session_ics(session, with_access=True), "text/calendar; charset=utf-8; method=PUBLISH")
+        message.attach(
+            "termin.ics", session_ics(session, with_access=True), "text/calendar; charset=utf-8; method=PUBLISH"
+        )
     message.send()
     return True

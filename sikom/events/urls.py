@@ -19,5 +19,9 @@ urlpatterns = [
     path("veranstaltungen/verwalten/<int:pk>/programm/", views.agenda, name="agenda"),
     path("veranstaltungen/verwalten/<int:pk>/termine/neu/", views.session_create, name="session_create"),
     path("veranstaltungen/verwalten/termine/<int:pk>/bearbeiten/", views.session_edit, name="session_edit"),
-    path("veranstaltungen/verwalten/termine/<int:pk>/anmeldungen/", views.session_registrations, name="session_registrations"),
+    path(
+        "veranstaltungen/verwalten/termine/<int:pk>/anmeldungen/",
+        views.session_registrations,
+        name="session_registrations",
+    ),
 ]

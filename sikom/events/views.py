@@ -119,7 +119,9 @@ def _link_page(request: HttpRequest, token: str, purpose: str, action, template:
             registration = action(raw_token=token)
         except services.Refused as refused:
             return render(request, "events/link_invalid.html", {"message": str(refused)}, status=400)
-        return render(request, "events/registered.html", {"registration": registration, "session": registration.session})
+        return render(
+            request, "events/registered.html", {"registration": registration, "session": registration.session}
+        )
     return render(request, template, {"registration": registration, "session": registration.session})
 
 
@@ -214,7 +216,10 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.update_event(
-                    event=event, by=request.user, expected_version=form.cleaned_data["version"] or 0, data=_event_data(form)
+                    event=event,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    data=_event_data(form),
                 )
             except services.EditConflict:
                 form.add_error(
@@ -340,7 +345,9 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         remove = request.POST.get("entfernen", "")
         if remove:
-            item = AgendaItem.objects.filter(event=event, pk=int(remove) if remove.isdigit() and len(remove) < 12 else 0).first()
+            item = AgendaItem.objects.filter(
+                event=event, pk=int(remove) if remove.isdigit() and len(remove) < 12 else 0
+            ).first()
             if item is None:
                 messages.error(request, _("Diesen Programmpunkt gibt es nicht (mehr)."))
             else:

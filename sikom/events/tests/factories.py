@@ -10,7 +10,12 @@ from sikom import testing
 from sikom.events import services
 from sikom.events.models import Event, EventTargetGroup, EventType, Session
 
-PERSON = {"name": "Erika Beispiel", "email": "erika@example.org", "organisation": "Gemeinde Beispiel", "role": "Bürgermeisterin"}
+PERSON = {
+    "name": "Erika Beispiel",
+    "email": "erika@example.org",
+    "organisation": "Gemeinde Beispiel",
+    "role": "Bürgermeisterin",
+}
 
 
 def make_event(**fields) -> Event:
@@ -64,5 +69,5 @@ def link_from_mail(kind: str, message=None) -> str:
 
 
 def confirmed_public(session: Session, n: int, **fields):
-    registration = services.register_public(session_id=session.pk, data=person(n, **fields))
+    services.register_public(session_id=session.pk, data=person(n, **fields))
     return services.confirm_email(raw_token=link_from_mail("confirm"))

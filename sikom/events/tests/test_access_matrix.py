@@ -33,7 +33,13 @@ def world():
     draft_session = make_session(draft)
     someone = member(900)
     registration = services.register_member(session_id=session.pk, user=someone, data={"organisation": "G"})
-    return {"session": session, "event": session.event, "draft": draft, "draft_session": draft_session, "registration": registration}
+    return {
+        "session": session,
+        "event": session.event,
+        "draft": draft,
+        "draft_session": draft_session,
+        "registration": registration,
+    }
 
 
 def expectations(world, persona):

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from sikom.browser_testing import check_accessibility
 from sikom.events import services
-from sikom.events.models import Registration, RegistrationStatus as R
+from sikom.events.models import Registration
+from sikom.events.models import RegistrationStatus as R
 from sikom.events.tests.factories import link_from_mail, make_event, make_session, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

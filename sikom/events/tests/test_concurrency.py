@@ -9,7 +9,8 @@ import pytest
 from django.db import connection, connections
 
 from sikom.events import services
-from sikom.events.models import HOLDS_SEATS, Registration, RegistrationStatus as R
+from sikom.events.models import HOLDS_SEATS, Registration
+from sikom.events.models import RegistrationStatus as R
 from sikom.events.tests.factories import make_session, member
 
 pytestmark = [
@@ -29,7 +30,7 @@ def _in_parallel(work, count):
         try:
             barrier.wait()
             work(index)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -62,7 +63,10 @@ def test_fifty_parallel_registrations_for_ten_seats():
 
 def test_parallel_cancellations_and_registrations_never_oversell():
     session = make_session(capacity=SEATS)
-    first = [services.register_member(session_id=session.pk, user=member(100 + n), data={"organisation": "G"}) for n in range(20)]
+    first = [
+        services.register_member(session_id=session.pk, user=member(100 + n), data={"organisation": "G"})
+        for n in range(20)
+    ]
     confirmed = [r for r in first if r.status == R.CONFIRMED]
     newcomers = [member(200 + n) for n in range(30)]
 
@@ -70,7 +74,9 @@ def test_parallel_cancellations_and_registrations_never_oversell():
         if i < len(confirmed):
             services.cancel(registration=confirmed[i])
         else:
-            services.register_member(session_id=session.pk, user=newcomers[i - len(confirmed)], data={"organisation": "G"})
+            services.register_member(
+                session_id=session.pk, user=newcomers[i - len(confirmed)], data={"organisation": "G"}
+            )
 
     errors = _in_parallel(work, len(confirmed) + len(newcomers))
     assert errors == []

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from sikom.core import figures, housekeeping
 from sikom.events import demo, services
-from sikom.events.models import Event, Registration, RegistrationStatus as R
+from sikom.events.models import Event, Registration
+from sikom.events.models import RegistrationStatus as R
 from sikom.events.tests.factories import confirmed_public, make_event, make_session
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +44,15 @@ def test_trainings_and_participants_figures_count_past_sessions():
     row = past_rows_before[0]
     assert row["start"] == timezone.localdate(past.starts_at) and row["end"] is None
     # Two confirmed persons (one group of two) of a past training, one cancelled: 2 participants.
-    Registration.objects.create(session=past, status=R.CONFIRMED, name="A", email="a@example.org", organisation="G", seats=2)
+    Registration.objects.create(
+        session=past, status=R.CONFIRMED, name="A", email="a@example.org", organisation="G", seats=2
+    )
     reg = Registration.objects.last()
     reg.persons.create(name="A", position=0)
     reg.persons.create(name="B", position=1)
-    cancelled = Registration.objects.create(session=conference, status=R.CANCELLED, name="C", email="c@example.org", organisation="G")
+    cancelled = Registration.objects.create(
+        session=conference, status=R.CANCELLED, name="C", email="c@example.org", organisation="G"
+    )
     cancelled.persons.create(name="C")
     assert len(list(registered["participants"].rows())) == 2
 

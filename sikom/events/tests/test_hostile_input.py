@@ -13,14 +13,55 @@ from sikom.events.tests.factories import confirmed_public, make_session
 
 pytestmark = pytest.mark.django_db
 
-VALUES = ["x" * 20_000, "a%00b", "%ff%fe", quote("<script>alert(1)</script>' OR '1'='1'; --"), "999999999999999999999", "-1", "1.5e3"]
+VALUES = [
+    "x" * 20_000,
+    "a%00b",
+    "%ff%fe",
+    quote("<script>alert(1)</script>' OR '1'='1'; --"),
+    "999999999999999999999",
+    "-1",
+    "1.5e3",
+]
 SINGLE = ["999999999999999999999", quote("<script>' OR 1=1")]
 FIELDS = [
-    "name", "email", "organisation", "role", "accessibility_needs", "companions", "art", "zielgruppe", "monat", "kreis",
-    "title", "type", "summary", "description", "target_groups", "language", "accessibility_notes", "organiser",
-    "contact_email", "contact_phone", "district", "registration_opens_at", "registration_closes_at", "is_published",
-    "version", "starts_at", "ends_at", "venue", "street", "postcode_city", "online_url", "capacity", "speakers",
-    "registration", "position", "reason", "entfernen", "format",
+    "name",
+    "email",
+    "organisation",
+    "role",
+    "accessibility_needs",
+    "companions",
+    "art",
+    "zielgruppe",
+    "monat",
+    "kreis",
+    "title",
+    "type",
+    "summary",
+    "description",
+    "target_groups",
+    "language",
+    "accessibility_notes",
+    "organiser",
+    "contact_email",
+    "contact_phone",
+    "district",
+    "registration_opens_at",
+    "registration_closes_at",
+    "is_published",
+    "version",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "street",
+    "postcode_city",
+    "online_url",
+    "capacity",
+    "speakers",
+    "registration",
+    "position",
+    "reason",
+    "entfernen",
+    "format",
 ]
 
 GOOD = "name=Erika&email=erika%40example.org&organisation=G&title=T&summary=S&organiser=O&type=lecture&language=de"

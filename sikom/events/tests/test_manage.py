@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from sikom import testing
 from sikom.core.models import AuditEvent
-from sikom.events.models import AgendaItem, Event, RegistrationStatus as R, Session
-from sikom.events.tests.factories import confirmed_public, make_event, make_session, member
+from sikom.events.models import AgendaItem, Event, Session
+from sikom.events.tests.factories import confirmed_public, make_event, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +44,23 @@ def test_asskomm_creates_an_event_with_a_session_and_programme(staff):
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("events:session_create", args=[event.pk])
     assert sorted(event.target_groups) == ["municipal_staff", "officials"] and event.district.key == "14628"
-    staff.post(reverse("events:session_create", args=[event.pk]), SESSION | {"starts_at": when(10), "ends_at": when(10, 16)})
+    staff.post(
+        reverse("events:session_create", args=[event.pk]), SESSION | {"starts_at": when(10), "ends_at": when(10, 16)}
+    )
     session = Session.objects.get()
     assert session.capacity == 12
-    staff.post(reverse("events:agenda", args=[event.pk]), {"starts_at": "09:30", "title": "Begrüßung", "speakers": "N. N."})
+    staff.post(
+        reverse("events:agenda", args=[event.pk]), {"starts_at": "09:30", "title": "Begrüßung", "speakers": "N. N."}
+    )
     item = AgendaItem.objects.get()
     staff.post(reverse("events:agenda", args=[event.pk]), {"entfernen": str(item.pk)})
     assert not AgendaItem.objects.exists()
-    assert {"events.event_created", "events.session_created", "events.agenda_item_added", "events.agenda_item_removed"} <= set(
-        AuditEvent.objects.values_list("action", flat=True)
-    )
+    assert {
+        "events.event_created",
+        "events.session_created",
+        "events.agenda_item_added",
+        "events.agenda_item_removed",
+    } <= set(AuditEvent.objects.values_list("action", flat=True))
 
 
 def test_event_edit_refuses_a_stale_version(staff):
@@ -193,7 +200,9 @@ def test_public_form_bad_input(client):
 
 def test_registration_for_a_past_session_or_after_the_deadline_shows_why(client, official):
     past = make_session(days=-1)
-    response = client.post(reverse("events:register", args=[past.pk]), {"name": "E", "email": "e@example.org", "organisation": "G"})
+    response = client.post(
+        reverse("events:register", args=[past.pk]), {"name": "E", "email": "e@example.org", "organisation": "G"}
+    )
     assert "bereits begonnen" in response.content.decode()
     closed = make_session(make_event(registration_closes_at=timezone.now() - timedelta(minutes=5)))
     testing.login(client, official)

@@ -12,13 +12,19 @@ from icalendar import Calendar
 
 from sikom import testing
 from sikom.events import services
-from sikom.events.models import AgendaItem, EventType, LinkToken, Registration, RegistrationStatus as R
-from sikom.events.tests.factories import confirmed_public, link_from_mail, make_event, make_session, person
+from sikom.events.models import AgendaItem, EventType, LinkToken, Registration
+from sikom.events.models import RegistrationStatus as R
+from sikom.events.tests.factories import confirmed_public, link_from_mail, make_event, make_session
 from sikom.geo.models import District
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"name": "Erika Beispiel", "email": "erika@example.org", "organisation": "Gemeinde Beispiel", "role": "Bürgermeisterin"}
+FORM = {
+    "name": "Erika Beispiel",
+    "email": "erika@example.org",
+    "organisation": "Gemeinde Beispiel",
+    "role": "Bürgermeisterin",
+}
 
 
 def titles(response) -> list[str]:
@@ -64,7 +70,9 @@ def test_list_query_count_is_constant(client, django_assert_num_queries):
 def test_detail_shows_programme_and_hides_the_online_link(client):
     event = make_event(title="Kommunalkonferenz (Test)", type=EventType.CONFERENCE)
     make_session(event, online_url="https://meet.example.org/geheim", street="", postcode_city="")
-    AgendaItem.objects.create(event=event, starts_at=time(9, 30), title="Begrüßung", speakers="Frau A, Staatsministerium")
+    AgendaItem.objects.create(
+        event=event, starts_at=time(9, 30), title="Begrüßung", speakers="Frau A, Staatsministerium"
+    )
     response = client.get(reverse("events:detail", args=[event.pk]))
     body = response.content.decode()
     assert "Begrüßung" in body and "Frau A, Staatsministerium" in body and "09:30" in body
@@ -78,7 +86,9 @@ def test_unpublished_event_is_404_for_the_public(client):
 
 def test_double_opt_in_through_the_pages(client):
     session = make_session(capacity=5, online_url="https://meet.example.org/raum", street="", postcode_city="")
-    response = client.post(reverse("events:register", args=[session.pk]), FORM | {"companions": "Max Rat\n\nErika Rätin\n"})
+    response = client.post(
+        reverse("events:register", args=[session.pk]), FORM | {"companions": "Max Rat\n\nErika Rätin\n"}
+    )
     assert response.status_code == 200
     assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in response.content.decode()
     registration = Registration.objects.get()
@@ -113,7 +123,7 @@ def test_confirmation_mail_carries_a_valid_icalendar_attachment():
     session = make_session(online_url="https://meet.example.org/x", street="", postcode_city="")
     confirmed_public(session, 1)
     message = mail.outbox[-1]
-    (name, content, mimetype), = message.attachments
+    ((name, content, mimetype),) = message.attachments
     assert name == "termin.ics" and mimetype.startswith("text/calendar")
     calendar = Calendar.from_ical(content)
     (entry,) = calendar.walk("VEVENT")
@@ -166,7 +176,9 @@ def test_waiting_list_offer_through_the_pages(client):
     second = confirmed_public(session, 2)
     assert second.status == R.WAITING
     services.cancel(registration=first)
-    offer_url = reverse("events:accept_offer", args=[link_from_mail("offer", next(m for m in mail.outbox if "frei" in m.subject))])
+    offer_url = reverse(
+        "events:accept_offer", args=[link_from_mail("offer", next(m for m in mail.outbox if "frei" in m.subject))]
+    )
     assert "Platz annehmen" in client.get(offer_url).content.decode()
     client.post(offer_url)
     second.refresh_from_db()

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from sikom.core.models import AuditEvent
 from sikom.events import services
-from sikom.events.models import LinkToken, Registration, RegistrationStatus as R
+from sikom.events.models import LinkToken, Registration
+from sikom.events.models import RegistrationStatus as R
 from sikom.events.tests.factories import confirmed_public, link_from_mail, make_event, make_session, member, person
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,9 @@ def test_expired_offer_link_passes_the_seat_on_and_says_so():
     services.cancel(registration=first)
     token = link_from_mail("offer", next(m for m in mail.outbox if m.to == [second.email] and "frei" in m.subject))
     Registration.objects.filter(pk=second.pk).update(deadline=timezone.now() - timedelta(seconds=1))
-    LinkToken.objects.filter(registration=second, purpose="offer").update(expires_at=timezone.now() - timedelta(seconds=1))
+    LinkToken.objects.filter(registration=second, purpose="offer").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     with pytest.raises(services.LinkInvalid, match="abgelaufen"):
         services.accept_offer(raw_token=token)
     third.refresh_from_db()
@@ -187,7 +190,9 @@ def test_expired_offer_link_passes_the_seat_on_and_says_so():
 
 
 def test_offer_never_outlasts_the_session_start():
-    session = make_session(capacity=1, days=0, starts_at=timezone.now() + timedelta(hours=5), ends_at=timezone.now() + timedelta(hours=7))
+    session = make_session(
+        capacity=1, days=0, starts_at=timezone.now() + timedelta(hours=5), ends_at=timezone.now() + timedelta(hours=7)
+    )
     first = confirmed_public(session, 1)
     second = confirmed_public(session, 2)
     services.cancel(registration=first)
@@ -242,7 +247,9 @@ def test_staff_reorder_the_waiting_list_with_a_reason(asskomm):
         services.reorder_waiting_list(session=session, registration_id=c.pk, position=1, reason=" ", by=asskomm)
     with pytest.raises(services.Refused, match="zwischen 1 und 3"):
         services.reorder_waiting_list(session=session, registration_id=c.pk, position=7, reason="x", by=asskomm)
-    services.reorder_waiting_list(session=session, registration_id=c.pk, position=1, reason="Referentin der Kommune", by=asskomm)
+    services.reorder_waiting_list(
+        session=session, registration_id=c.pk, position=1, reason="Referentin der Kommune", by=asskomm
+    )
     order = list(session.registrations.filter(status=R.WAITING).order_by("queue_position").values_list("pk", flat=True))
     assert order == [c.pk, a.pk, b.pk]
     entry = AuditEvent.objects.get(action="events.waiting_list_reordered")
