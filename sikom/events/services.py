@@ -172,6 +172,11 @@ INVALID_LINK = gettext_lazy(
 )
 
 
+OFFER_EXPIRED = gettext_lazy(
+    "Dieses Platzangebot ist abgelaufen. Der Platz wurde der nächsten Person auf der Warteliste angeboten."
+)
+
+
 def _token(raw: str, purpose: str) -> LinkToken:
     if not raw or len(raw) > 100:
         raise LinkInvalid(str(INVALID_LINK))
@@ -212,9 +217,7 @@ def _check_single_use(token: LinkToken) -> None:
                     "erneut an."
                 )
             )
-        raise LinkInvalid(
-            _("Dieses Platzangebot ist abgelaufen. Der Platz wurde der nächsten Person auf der Warteliste angeboten.")
-        )
+        raise LinkInvalid(str(OFFER_EXPIRED))
 
 
 # Seats ---------------------------------------------------------------------------------------------------------
@@ -402,8 +405,8 @@ def accept_offer(*, raw_token: str) -> Registration:
             _set_status(registration, R.CONFIRMED)
             _mail(registration, "confirmed")
             audit.log("events.offer_accepted", obj=registration, data={"session": session.pk})
-    if expired:
-        _check_single_use(token)  # raises: the offer has expired (its expiry is committed)
+    if expired:  # raised after the commit: the expiry and the offer to the next person stay
+        raise LinkInvalid(str(OFFER_EXPIRED))
     return registration
 
 
@@ -471,22 +474,17 @@ def _expire_offer(registration: Registration, session: Session) -> None:
 
 def expire_overdue(now: datetime | None = None) -> dict[str, int]:
     """Housekeeping: unconfirmed public registrations and unanswered offers past their deadline expire; each
-    expired offer's seats go to the next on the waiting list, session by session under the session's lock."""
+    expired offer's seats go to the next on the waiting list. Session by session, under the session's lock, so an
+    expiry never races a confirmation."""
     now = now or timezone.now()
-    pending = 0
-    for registration in Registration.objects.filter(status=R.PENDING, deadline__lte=now).only("pk"):
-        with transaction.atomic():
-            current = Registration.objects.select_for_update().get(pk=registration.pk)
-            if current.status == R.PENDING and current.deadline and current.deadline <= now:
-                _set_status(current, R.EXPIRED, note="e-mail not confirmed")
-                pending += 1
-    offers = 0
-    session_ids = set(
-        Registration.objects.filter(status=R.OFFERED, deadline__lte=now).values_list("session_id", flat=True)
-    )
-    for session_id in session_ids:
+    overdue = Registration.objects.filter(status__in=(R.PENDING, R.OFFERED), deadline__lte=now)
+    pending = offers = 0
+    for session_id in sorted(set(overdue.values_list("session_id", flat=True))):
         with transaction.atomic():
             session = _lock_session(session_id)
+            for registration in session.registrations.filter(status=R.PENDING, deadline__lte=now):
+                _set_status(registration, R.EXPIRED, note="e-mail not confirmed")
+                pending += 1
             for registration in session.registrations.filter(status=R.OFFERED, deadline__lte=now):
                 _expire_offer(registration, session)
                 offers += 1
@@ -526,4 +524,3 @@ def reorder_waiting_list(*, session: Session, registration_id: int, position: in
             obj=moving,
             data={"session": session.pk, "from": old, "to": position, "reason": reason},
         )
-        # Reordering never frees seats, but the first that fits may now be another one: nothing fits by invariant.

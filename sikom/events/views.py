@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sikom.accounts.decorators import staff_required
-from sikom.core import exports, throttle
+from sikom.core import audit, exports, throttle
 from sikom.events import calendar, selectors, services
 from sikom.events.forms import (
     AgendaItemForm,
@@ -306,6 +306,7 @@ def session_registrations(request: HttpRequest, pk: int) -> HttpResponse:
             ]
             for r in selectors.registrations_for_staff(session)
         )
+        audit.log("events.registrations_exported", actor=request.user, obj=session, data={"format": fmt})
         return exports.table_download(fmt, f"anmeldungen-termin-{session.pk}", REGISTRATION_HEADER, rows)
     form = ReorderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -323,6 +324,7 @@ def session_registrations(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Die Warteliste ist neu geordnet."))
             return redirect("events:session_registrations", pk=session.pk)
     registrations = list(selectors.registrations_for_staff(session))
+    audit.log("events.registrations_viewed", actor=request.user, obj=session)
     return render(
         request,
         "events/session_registrations.html",

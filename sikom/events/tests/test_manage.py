@@ -223,3 +223,12 @@ def test_duplicate_registration_message_on_the_page(client, official):
 def test_forged_session_id_is_404(client):
     assert client.get(reverse("events:register", args=[987654])).status_code == 404
     assert client.post(reverse("events:register", args=[987654]), {"name": "x"}).status_code == 404
+
+
+def test_reading_and_downloading_registrations_is_audited(staff, asskomm):
+    session = make_session()
+    confirmed_public(session, 1)
+    staff.get(reverse("events:session_registrations", args=[session.pk]))
+    staff.get(reverse("events:session_registrations", args=[session.pk]) + "?format=csv")
+    actions = list(AuditEvent.objects.filter(actor=asskomm).values_list("action", flat=True))
+    assert "events.registrations_viewed" in actions and "events.registrations_exported" in actions
