@@ -1,6 +1,7 @@
 """E-mails to people who registered. The link tokens are made here, when the e-mail is written, so a raw token is
 never stored: not in the registration and not in the task queue's rows."""
 
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,8 +36,22 @@ def _link(name: str, raw: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[raw])
 
 
+# A failed send is tried again later, up to this many times (after 2, 4, 8, 16, 32 … minutes).
+SEND_ATTEMPTS = 8
+
+
+def _retry_later(registration_id: int, kind: str, attempt: int) -> bool:
+    """Enqueue the same e-mail again with a growing delay; False when the backend cannot defer or attempts ran out."""
+    backend = send_registration_mail.get_backend()
+    if attempt >= SEND_ATTEMPTS or not backend.supports_defer:
+        return False
+    delay = timedelta(minutes=2**attempt)
+    send_registration_mail.using(run_after=timezone.now() + delay).enqueue(registration_id, kind, attempt + 1)
+    return True
+
+
 @task()
-def send_registration_mail(registration_id: int, kind: str) -> bool:
+def send_registration_mail(registration_id: int, kind: str, attempt: int = 1) -> bool:
     from sikom.events.calendar import session_ics
     from sikom.events.models import LinkToken, Registration
     from sikom.events.services import issue_token
@@ -76,5 +91,11 @@ def send_registration_mail(registration_id: int, kind: str) -> bool:
         message.attach(
             "termin.ics", session_ics(session, with_access=True), "text/calendar; charset=utf-8; method=PUBLISH"
         )
-    message.send()
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        # The registration is committed already; only the e-mail waits. Its links are minted anew on the next try.
+        if _retry_later(registration_id, kind, attempt):
+            return False
+        raise
     return True

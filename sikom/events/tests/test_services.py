@@ -264,3 +264,45 @@ def test_manage_link_cancels_and_frees_the_seat():
     registration = services.registration_for_link(link_from_mail("manage"))
     services.cancel(registration=registration)
     assert services.seats_held(session) == 0
+
+
+def test_a_failed_send_is_tried_again_later_and_the_registration_stays(monkeypatch):
+    from sikom.events import tasks
+
+    session = make_session()
+    retried = []
+    monkeypatch.setattr(tasks, "_retry_later", lambda *args: retried.append(args) or True)
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    registration = services.register_public(session_id=session.pk, data=person(1))
+    assert Registration.objects.get(pk=registration.pk).status == R.PENDING
+    assert retried == [(registration.pk, "confirm_email", 1)]
+
+
+def test_retry_enqueues_with_a_delay_on_a_deferring_backend(monkeypatch):
+    from sikom.events import tasks
+
+    class Deferring:
+        supports_defer = True
+
+    enqueued = []
+
+    class Using:
+        def enqueue(self, *args):
+            enqueued.append(args)
+
+    class Task:
+        def get_backend(self):
+            return Deferring()
+
+        def using(self, run_after):
+            assert run_after > timezone.now() + timedelta(minutes=1)
+            return Using()
+
+    monkeypatch.setattr(tasks, "send_registration_mail", Task())
+    assert tasks._retry_later(5, "confirmed", 1) is True
+    assert enqueued == [(5, "confirmed", 2)]
+    assert tasks._retry_later(5, "confirmed", tasks.SEND_ATTEMPTS) is False
