@@ -8,13 +8,12 @@ the seats held, in the same transaction. There is no path that checks seats with
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -275,7 +274,10 @@ def registration_refusal(session: Session) -> str | None:
 
 
 def _check_duplicate(session: Session, email: str) -> None:
-    if session.registrations.filter(status__in=ACTIVE, email__iexact=email).exists():
+    """An active registration with this address refuses another; an unconfirmed one past its deadline (not yet
+    expired by housekeeping) does not."""
+    lapsed = Q(status=R.PENDING, deadline__lte=timezone.now())
+    if session.registrations.filter(status__in=ACTIVE, email__iexact=email).exclude(lapsed).exists():
         raise Refused(
             _(
                 "Mit dieser E-Mail-Adresse ist bereits eine Anmeldung für diesen Termin eingegangen. Bitte prüfen Sie "
@@ -310,15 +312,6 @@ def _place(registration: Registration, session: Session, *, by=None) -> None:
         registration.queue_position = last + 1
         _set_status(registration, R.WAITING, by=by)
         _mail(registration, "waiting")
-
-
-@dataclass(frozen=True)
-class PersonData:
-    name: str
-    email: str
-    organisation: str
-    role: str = ""
-    accessibility_needs: str = ""
 
 
 def _check_group(companions: list[str]) -> None:

@@ -306,3 +306,11 @@ def test_retry_enqueues_with_a_delay_on_a_deferring_backend(monkeypatch):
     assert tasks._retry_later(5, "confirmed", 1) is True
     assert enqueued == [(5, "confirmed", 2)]
     assert tasks._retry_later(5, "confirmed", tasks.SEND_ATTEMPTS) is False
+
+
+def test_an_unconfirmed_registration_past_its_deadline_does_not_block_a_new_one():
+    session = make_session()
+    first = services.register_public(session_id=session.pk, data=person(1))
+    Registration.objects.filter(pk=first.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    services.register_public(session_id=session.pk, data=person(1))
+    assert session.registrations.count() == 2
