@@ -63,3 +63,25 @@ def test_event_list_on_a_phone(phone_page, live_server):
     assert width <= 390
     phone_page.get_by_label(re.compile("^Art")).select_option(label="Fachkonferenz")
     expect(phone_page.get_by_role("heading", name="0 Veranstaltungen")).to_be_visible()
+
+
+def test_registration_works_without_javascript(browser, live_server):
+    session = make_session(make_event(title="Kommunikationstraining ohne JS (Test)", type="communication"))
+    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server.url + "/veranstaltungen/?art=communication")
+        page.get_by_role("link", name="Kommunikationstraining ohne JS (Test)").click()
+        page.get_by_role("link", name=re.compile("^Teilnahme anmelden")).click()
+        page.get_by_label("Vor- und Nachname").fill("Max Beispiel")
+        page.get_by_label("E-Mail-Adresse").fill("max@example.org")
+        page.get_by_label("Organisation oder Kommune").fill("Gemeinde Beispiel")
+        page.get_by_role("button", name="Verbindlich anmelden").click()
+        expect(page.get_by_role("heading", name="Bitte bestätigen Sie Ihre E-Mail-Adresse")).to_be_visible()
+        page.goto(live_server.url + f"/veranstaltungen/anmeldung/bestaetigen/{link_from_mail('confirm')}/")
+        page.get_by_role("button", name="Anmeldung bestätigen").click()
+        expect(page.get_by_role("heading", name="Ihre Anmeldung ist bestätigt")).to_be_visible()
+        assert session.registrations.get().status == R.CONFIRMED
+    finally:
+        context.close()

@@ -232,3 +232,18 @@ def test_reading_and_downloading_registrations_is_audited(staff, asskomm):
     staff.get(reverse("events:session_registrations", args=[session.pk]) + "?format=csv")
     actions = list(AuditEvent.objects.filter(actor=asskomm).values_list("action", flat=True))
     assert "events.registrations_viewed" in actions and "events.registrations_exported" in actions
+
+
+def test_manage_list_query_count_is_constant(staff, django_assert_max_num_queries):
+    for n in range(3):
+        make_session(make_event(title=f"E{n}"))
+    staff.get(reverse("events:manage"))
+    with django_assert_max_num_queries(12) as captured:
+        staff.get(reverse("events:manage"))
+    baseline = len(captured.captured_queries)
+    for n in range(10):
+        event = make_event(title=f"F{n}")
+        make_session(event)
+        make_session(event, days=30)
+    with django_assert_max_num_queries(baseline):
+        staff.get(reverse("events:manage"))
