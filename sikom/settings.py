@@ -258,7 +258,13 @@ RATE_LIMITS_PER_HOUR = {
     "report_message": env.integer("REPORT_MESSAGES_PER_HOUR", 30, minimum=1),
     "registration": env.integer("REGISTRATIONS_PER_HOUR", 5, minimum=1),
     "password_reset": env.integer("PASSWORD_RESETS_PER_HOUR", 5, minimum=1),
+    "event_registration": env.integer("EVENT_REGISTRATIONS_PER_HOUR", 10, minimum=1),
 }
+
+# Events: a public registration holds no seat until the link in its e-mail is opened, within this many hours; a seat
+# offered from the waiting list is kept this many hours for the person to accept it, then goes to the next.
+EVENT_CONFIRMATION_HOURS = env.integer("EVENT_CONFIRMATION_HOURS", 24, minimum=1, maximum=24 * 14)
+EVENT_OFFER_HOURS = env.integer("EVENT_OFFER_HOURS", 48, minimum=1, maximum=24 * 14)
 
 # Closed cases are deleted after this many days, keeping pseudonymised statistics (retention task and command).
 CASE_RETENTION_DAYS = env.integer("CASE_RETENTION_DAYS", 730, minimum=1)

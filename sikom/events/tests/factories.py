@@ -1,0 +1,73 @@
+"""Small factories for the events tests."""
+
+import re
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from sikom import testing
+from sikom.events import services
+from sikom.events.models import Event, EventTargetGroup, EventType, Session
+
+PERSON = {
+    "name": "Erika Beispiel",
+    "email": "erika@example.org",
+    "organisation": "Gemeinde Beispiel",
+    "role": "Bürgermeisterin",
+}
+
+
+def make_event(**fields) -> Event:
+    data = {
+        "title": "Deeskalationstraining (Test)",
+        "type": EventType.DEESCALATION,
+        "summary": "Gespräche in angespannten Lagen führen.",
+        "organiser": "Landespräventionsrat Sachsen",
+        "contact_email": "asskomm@example.org",
+        "is_published": True,
+    } | fields
+    groups = data.pop("target_groups", ["officials"])
+    event = Event.objects.create(**data)
+    EventTargetGroup.objects.bulk_create([EventTargetGroup(event=event, code=code) for code in groups])
+    return event
+
+
+def make_session(event: Event | None = None, *, capacity: int = 10, days: int = 14, **fields) -> Session:
+    event = event or make_event()
+    start = timezone.now() + timedelta(days=days)
+    data = {
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=3),
+        "venue": "Rathaus",
+        "street": "Markt 1",
+        "postcode_city": "01796 Pirna",
+        "capacity": capacity,
+    } | fields
+    return Session.objects.create(event=event, **data)
+
+
+def person(n: int, **fields) -> dict:
+    return PERSON | {"name": f"Person {n}", "email": f"person{n}@example.org"} | fields
+
+
+def member(n: int):
+    return testing.make_user(full_name=f"Mitglied {n}", email=f"mitglied{n}@example.org")
+
+
+def link_from_mail(kind: str, message=None) -> str:
+    """The token of the last e-mail's link of this kind: confirm, offer (platz) or manage."""
+    pattern = {
+        "confirm": r"/veranstaltungen/anmeldung/bestaetigen/([^/\s]+)/",
+        "offer": r"/veranstaltungen/anmeldung/platz/([^/\s]+)/",
+        "manage": r"/veranstaltungen/anmeldung/(?!bestaetigen/|platz/)([^/\s]+)/",
+    }[kind]
+    message = message or mail.outbox[-1]
+    match = re.search(pattern, message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def confirmed_public(session: Session, n: int, **fields):
+    services.register_public(session_id=session.pk, data=person(n, **fields))
+    return services.confirm_email(raw_token=link_from_mail("confirm"))

@@ -1,0 +1,111 @@
+"""Every URL of the events app for every persona and anonymous: the public pages for everyone, the links from the
+e-mails only with a valid token, »Meine Anmeldungen« for the logged-in owner, the staff pages for ASSKomm only."""
+
+import pytest
+from django.urls import reverse
+
+from sikom import testing
+from sikom.events import services
+from sikom.events.tests.factories import make_event, make_session, member
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "official",
+    "outsider",
+    "municipality_user",
+    "asskomm",
+    "zastex",
+    "zmi",
+    "pd_dresden",
+    "pd_dresden_supervisor",
+    "expert_network",
+    "operator",
+]
+LOGIN = "login"
+
+
+@pytest.fixture
+def world():
+    session = make_session()
+    draft = make_event(title="Entwurf", is_published=False)
+    draft_session = make_session(draft)
+    someone = member(900)
+    registration = services.register_member(session_id=session.pk, user=someone, data={"organisation": "G"})
+    return {
+        "session": session,
+        "event": session.event,
+        "draft": draft,
+        "draft_session": draft_session,
+        "registration": registration,
+    }
+
+
+def expectations(world, persona):
+    """(method, url, expected) — expected is a status code or LOGIN."""
+    anonymous = persona == "anonymous"
+    staff = persona == "asskomm"
+    no_role = 403
+    staff_page = 200 if staff else (LOGIN if anonymous else no_role)
+    event, session, draft = world["event"], world["session"], world["draft"]
+    return [
+        ("get", reverse("events:list"), 200),
+        ("get", reverse("events:feed"), 200),
+        ("get", reverse("events:detail", args=[event.pk]), 200),
+        ("get", reverse("events:detail", args=[draft.pk]), 200 if staff else 404),
+        ("get", reverse("events:register", args=[session.pk]), 200),
+        ("get", reverse("events:register", args=[world["draft_session"].pk]), 200 if staff else 404),
+        ("get", reverse("events:confirm", args=["erfunden"]), 400),
+        ("post", reverse("events:confirm", args=["erfunden"]), 400),
+        ("get", reverse("events:accept_offer", args=["erfunden"]), 400),
+        ("get", reverse("events:registration", args=["erfunden"]), 400),
+        ("post", reverse("events:registration", args=["erfunden"]), 400),
+        ("get", reverse("events:mine"), LOGIN if anonymous else 200),
+        ("post", reverse("events:mine_cancel", args=[world["registration"].pk]), LOGIN if anonymous else 404),
+        ("get", reverse("events:manage"), staff_page),
+        ("get", reverse("events:create"), staff_page),
+        ("get", reverse("events:edit", args=[event.pk]), staff_page),
+        ("get", reverse("events:edit", args=[draft.pk]), staff_page),
+        ("get", reverse("events:agenda", args=[event.pk]), staff_page),
+        ("get", reverse("events:session_create", args=[event.pk]), staff_page),
+        ("get", reverse("events:session_edit", args=[session.pk]), staff_page),
+        ("get", reverse("events:session_registrations", args=[session.pk]), staff_page),
+        ("get", reverse("events:session_registrations", args=[session.pk]) + "?format=csv", staff_page),
+        ("post", reverse("events:session_registrations", args=[session.pk]), staff_page),
+        ("post", reverse("events:agenda", args=[event.pk]), staff_page),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_events_urls_by_persona(client, request, world, persona):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    if user is not None:
+        testing.login(client, user)
+    for method, url, expected in expectations(world, persona):
+        response = getattr(client, method)(url)
+        if expected == LOGIN:
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), (
+                persona,
+                url,
+            )
+        else:
+            assert response.status_code == expected, (persona, method, url, response.status_code)
+    # Nothing anyone did here changed the registration.
+    world["registration"].refresh_from_db()
+    assert world["registration"].status == "confirmed"
+
+
+def test_unverified_asskomm_is_sent_to_the_second_factor(client, asskomm):
+    testing.login(client, asskomm, verified=False)
+    response = client.get(reverse("events:manage"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_verify"))
+
+
+def test_navigation_entries(client, asskomm):
+    body = client.get(reverse("events:list")).content.decode()
+    assert 'href="/veranstaltungen/"' in body and reverse("events:manage") not in body.split("<main")[0]
+    testing.login(client, asskomm)
+    body = client.get(reverse("events:list")).content.decode()
+    assert reverse("events:manage") in body
