@@ -75,3 +75,9 @@ def world(db, expert_network, pd_dresden):
         "held_pirna": make_held_format(PIRNA, title="Nachbarschaftsgespräch"),
         "planned_dresden": make_format(DRESDEN, title="Sicherheitskonferenz Dresden"),
     }
+
+
+def verified(user, passed: bool = True):
+    """The persona as a request would carry it after (or without) the second factor (django-otp sets this)."""
+    user.is_verified = lambda: passed
+    return user
