@@ -28,6 +28,18 @@ class KernForm(forms.Form):
                 field.error_messages["invalid_pk_value"] = CHOICE
 
 
+class OrganisationsField(forms.ModelMultipleChoiceField):
+    """Ids that cannot be a row (not a number, or beyond the database's integers) are an invalid choice before any
+    query, so SQLite never sees an integer it cannot hold."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isascii() or not text.isdigit() or int(text) > 2**31 - 1:
+                raise forms.ValidationError(CHOICE, code="invalid_choice")
+        return super()._check_values(value)
+
+
 def _text(label, *, required=True, max_length=200, help_text=""):
     return forms.CharField(
         label=label,
@@ -106,13 +118,13 @@ class CouncilForm(KernForm):
         _("Mitwirkende Institutionen"),
         help_text=_("Eine Institution je Zeile, zum Beispiel Vereine, Schulen, Kirchgemeinden, Polizeirevier."),
     )
-    member_organisations = forms.ModelMultipleChoiceField(
+    member_organisations = OrganisationsField(
         label=_("Mitwirkende Organisationen der Plattform"),
         queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    shared_with = forms.ModelMultipleChoiceField(
+    shared_with = OrganisationsField(
         label=_("Freigeben für (nur lesen)"),
         queryset=None,
         required=False,
