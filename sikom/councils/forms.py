@@ -40,25 +40,28 @@ class OrganisationsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def _text(label, *, required=True, max_length=200, help_text=""):
+def _text(label, *, required=True, max_length=200, help_text="", missing=REQUIRED):
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         help_text=help_text,
-        error_messages={"required": REQUIRED},
+        error_messages={"required": missing},
     )
 
 
-def _area(label, *, required=False, rows=4, help_text=""):
+def _area(label, *, required=False, rows=4, help_text="", missing=REQUIRED):
     return forms.CharField(
         label=label,
         required=required,
         max_length=TEXT_MAX,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": REQUIRED},
+        error_messages={"required": missing},
     )
+
+
+OWNER_MISSING = _("Bitte geben Sie an, wer verantwortlich ist.")
 
 
 def _date(label, *, required=True, help_text=""):
@@ -216,34 +219,33 @@ class MeetingForm(KernForm):
         return data
 
 
-class DecisionForm(KernForm):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    text = _area(_("Beschluss"), rows=2)
-    owner = _text(_("Verantwortlich"), required=False, help_text=_("Eine Stelle oder Funktion."))
-    due_date = _date(_("Zu erledigen bis"), required=False)
-    done = forms.BooleanField(label=_("erledigt"), required=False)
-    delete = forms.BooleanField(label=_("Beschluss entfernen"), required=False)
+class RowForm(KernForm):
+    """One row of an inline table (a decision, a measure): an untouched empty row is no entry (the formset permits
+    it empty); a row marked for removal needs nothing else."""
 
     def clean(self):
         data = super().clean()
-        if data.get("delete") or not (data.get("text") or "").strip():
-            if (
-                (data.get("owner") or data.get("due_date") or data.get("id"))
-                and not data.get("delete")
-                and "text" not in self.errors
-            ):
-                self.add_error("text", _("Bitte geben Sie den Beschluss an."))
-            return data
-        if not (data.get("owner") or "").strip() and "owner" not in self.errors:
-            self.add_error("owner", _("Bitte geben Sie an, wer für den Beschluss verantwortlich ist."))
+        if data.get("delete") and data.get("id"):
+            for name in list(self._errors):
+                if name not in ("id", "delete"):
+                    del self._errors[name]
         return data
 
     def row(self) -> dict | None:
-        """The decision as the service takes it; None for an empty row."""
+        """The entry as the service takes it; None for an empty row."""
         data = self.cleaned_data
-        if not data.get("id") and (data.get("delete") or not (data.get("text") or "").strip()):
+        if not data or (data.get("delete") and not data.get("id")):
             return None
-        return {name: data.get(name) for name in ("id", "text", "owner", "due_date", "done", "delete")}
+        return {name: data.get(name) for name in self.fields}
+
+
+class DecisionForm(RowForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    text = _area(_("Beschluss"), required=True, rows=2, missing=_("Bitte geben Sie den Beschluss an."))
+    owner = _text(_("Verantwortlich"), help_text=_("Eine Stelle oder Funktion."), missing=OWNER_MISSING)
+    due_date = _date(_("Zu erledigen bis"), required=False)
+    done = forms.BooleanField(label=_("erledigt"), required=False)
+    delete = forms.BooleanField(label=_("Beschluss entfernen"), required=False)
 
 
 class BaseRowFormSet(forms.BaseFormSet):
@@ -254,6 +256,10 @@ class BaseRowFormSet(forms.BaseFormSet):
         ),
         "too_many_forms": _("Bitte tragen Sie höchstens %(num)d Einträge auf einmal ein."),
     }
+
+    def _construct_form(self, i, **kwargs):
+        # Every row may stay empty (also the first, offered on a new meeting); a touched row is validated in full.
+        return super()._construct_form(i, empty_permitted=True, use_required_attribute=False, **kwargs)
 
     def rows(self) -> list[tuple[forms.Form, dict]]:
         """The filled rows with their forms (after validation), so a service's refusal lands at its row's field."""
@@ -400,32 +406,12 @@ class ResultsForm(KernForm):
     version = _version()
 
 
-class MeasureForm(KernForm):
+class MeasureForm(RowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    title = _text(_("Maßnahme"), required=False, max_length=300)
-    owner = _text(_("Verantwortlich"), required=False, help_text=_("Eine Stelle oder Funktion."))
+    title = _text(_("Maßnahme"), max_length=300, missing=_("Bitte geben Sie die Maßnahme an."))
+    owner = _text(_("Verantwortlich"), help_text=_("Eine Stelle oder Funktion."), missing=OWNER_MISSING)
     due_date = _date(_("Zu erledigen bis"), required=False)
     delete = forms.BooleanField(label=_("Maßnahme entfernen"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("delete") or not (data.get("title") or "").strip():
-            if (
-                (data.get("owner") or data.get("due_date") or data.get("id"))
-                and not data.get("delete")
-                and "title" not in self.errors
-            ):
-                self.add_error("title", _("Bitte geben Sie die Maßnahme an."))
-            return data
-        if not (data.get("owner") or "").strip() and "owner" not in self.errors:
-            self.add_error("owner", _("Bitte geben Sie an, wer für die Maßnahme verantwortlich ist."))
-        return data
-
-    def row(self) -> dict | None:
-        data = self.cleaned_data
-        if not data.get("id") and (data.get("delete") or not (data.get("title") or "").strip()):
-            return None
-        return {name: data.get(name) for name in ("id", "title", "owner", "due_date", "delete")}
 
 
 MeasureFormSet = forms.formset_factory(

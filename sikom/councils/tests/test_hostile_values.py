@@ -30,7 +30,9 @@ def test_no_page_of_the_app_answers_500_to_hostile_values(world, municipality_us
                 requests += 1
                 response = _request(client, method, target, body, csrf=csrf)
                 if response.status_code >= 500:
-                    failures.append(f"{persona} {method.upper()} {target[:100]} {body[:80]!r} -> {response.status_code}")
+                    failures.append(
+                        f"{persona} {method.upper()} {target[:100]} {body[:80]!r} -> {response.status_code}"
+                    )
 
             if key and persona == "municipality_user":  # the same code for both
                 for value in PATH_VALUES:
