@@ -45,14 +45,38 @@ def test_municipality_documents_a_council_meeting_with_a_decision(page, live_ser
     assert CouncilDecision.objects.get().owner == "Bauamt"
 
 
-def test_the_public_reads_an_announced_format(page, live_server):
+def _fits_the_screen(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide on a {page.viewport_size} screen"
+
+
+def test_the_public_reads_an_announced_format_on_a_phone(phone_page, live_server):
+    page = phone_page
     fmt = make_format(PIRNA, status=FormatStatus.ANNOUNCED, date=timezone.localdate() + timedelta(days=9))
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Bürgerbeteiligung").first.click()
+    page.goto(live_server.url + reverse("councils:public_list"))
     expect(page.get_by_role("heading", name="Bürgerbeteiligung: Termine")).to_be_visible()
     check_accessibility(page)
+    _fits_the_screen(page)
     page.get_by_role("link", name=fmt.title).click()
     expect(page.get_by_text("Anmeldung folgt.")).to_be_visible()
     expect(page.get_by_text("Die Stadt lädt ein.")).to_be_visible()
     check_accessibility(page)
+    _fits_the_screen(page)
     assert reverse("councils:public_detail", args=[fmt.pk]) in page.url
+
+
+def test_meeting_and_format_pages_fit_a_phone(phone_page, live_server, client, municipality_user):
+    page = phone_page
+    council = make_council(PIRNA)
+    fmt = make_format(PIRNA)
+    login_browser(page, live_server, client, municipality_user)
+    for url in [
+        reverse("councils:list"),
+        reverse("councils:meeting_create", args=[council.pk]),
+        reverse("councils:format_detail", args=[fmt.pk]),
+        reverse("councils:format_list"),
+    ]:
+        page.goto(live_server.url + url)
+        check_accessibility(page)
+        _fits_the_screen(page)

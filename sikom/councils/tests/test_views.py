@@ -428,3 +428,64 @@ def test_navigation_entries(kommune, world):
     content = Client().get(reverse("councils:public_list")).content.decode()
     assert "Bürgerbeteiligung" in content and "Präventionsräte" not in content
     assert "Präventionsräte" in kommune.get(reverse("councils:public_list")).content.decode()
+
+
+def test_a_meeting_without_decisions_leaves_the_empty_row_out(kommune):
+    council = make_council(PIRNA)
+    data = _meeting_post(**{"beschluss-0-text": "", "beschluss-0-owner": "", "beschluss-0-due_date": ""})
+    assert kommune.post(reverse("councils:meeting_create", args=[council.pk]), data).status_code == 302
+    assert not CouncilMeeting.objects.get().decisions.exists()
+
+
+def test_a_decision_is_ticked_done_and_another_removed(kommune, world):
+    meeting = world["meeting_pirna"]
+    decision = meeting.decisions.get()
+    url = reverse("councils:meeting_edit", args=[meeting.pk])
+    form = kommune.get(url).context["decisions"]
+    assert form.total_form_count() == 1
+    data = _meeting_post(
+        version=meeting.version,
+        **{
+            "beschluss-TOTAL_FORMS": "2",
+            "beschluss-INITIAL_FORMS": "1",
+            "beschluss-0-id": str(decision.pk),
+            "beschluss-0-text": decision.text,
+            "beschluss-0-owner": decision.owner,
+            "beschluss-0-due_date": decision.due_date.isoformat(),
+            "beschluss-0-done": "on",
+            "beschluss-1-text": "Neuer Beschluss",
+            "beschluss-1-owner": "Ordnungsamt",
+        },
+    )
+    assert kommune.post(url, data).status_code == 302
+    assert list(meeting.decisions.values_list("text", "done")) == [(decision.text, True), ("Neuer Beschluss", False)]
+    meeting.refresh_from_db()
+    removal = _meeting_post(
+        version=meeting.version,
+        **{
+            "beschluss-INITIAL_FORMS": "1",
+            "beschluss-0-id": str(decision.pk),
+            "beschluss-0-text": "",
+            "beschluss-0-owner": "",
+            "beschluss-0-delete": "on",
+        },
+    )
+    assert kommune.post(url, removal).status_code == 302
+    assert list(meeting.decisions.values_list("text", flat=True)) == ["Neuer Beschluss"]
+
+
+def test_another_measure_row_without_javascript(kommune, world):
+    fmt = world["held_pirna"]
+    answer = kommune.post(
+        reverse("councils:format_results", args=[fmt.pk]),
+        {
+            "results": "Zwischenstand",
+            "zeile": "1",
+            "massnahme-TOTAL_FORMS": "1",
+            "massnahme-INITIAL_FORMS": "0",
+            "massnahme-0-title": "Beleuchtung",
+        },
+    )
+    assert answer.status_code == 200 and answer.context["measures"].total_form_count() == 2
+    assert "Zwischenstand" in answer.content.decode()
+    assert not ParticipationMeasure.objects.exists()
