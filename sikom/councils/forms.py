@@ -398,7 +398,18 @@ class FormatForm(KernForm):
 
 class FormatStatusForm(KernForm):
     status = forms.ChoiceField(label=_("Neuer Stand"), choices=FormatStatus.choices)
-    reason = _text(_("Grund der Absage"), required=False, max_length=500)
+    reason = _text(
+        _("Grund der Absage"),
+        max_length=500,
+        missing=_("Bitte geben Sie den Grund der Absage an."),
+        help_text=_("Wird im Verlauf festgehalten."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The reason belongs to a cancellation only (the one form that shows the field).
+        if self.is_bound and self.data.get("status") != FormatStatus.CANCELLED:
+            self.fields["reason"].required = False
 
 
 class ResultsForm(KernForm):

@@ -10,6 +10,7 @@ here, once per model, and every view and export goes through these querysets (an
 """
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
 
 from sikom.accounts.models import Organisation, OrganisationType
 from sikom.accounts.selectors import is_asskomm, is_member_of, municipality_of
@@ -176,6 +177,11 @@ def public_formats() -> QuerySet[ParticipationFormat]:
         .select_related("municipality")
         .order_by("date", "starts_at", "pk")
     )
+
+
+def upcoming_public_formats() -> QuerySet[ParticipationFormat]:
+    """The public list: announced formats from today on (an announced page stays readable after its day)."""
+    return public_formats().filter(date__gte=timezone.localdate())
 
 
 def measures_visible_to(user) -> QuerySet[ParticipationMeasure]:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -520,6 +521,8 @@ def format_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _format_page(request: HttpRequest, fmt, status_form=None) -> HttpResponse:
     targets = [target for target in PARTICIPATION.targets(fmt.status) if target != fmt.status]
+    if fmt.date > timezone.localdate():  # not yet held: the service would refuse it
+        targets = [target for target in targets if target != FormatStatus.HELD]
     return render(
         request,
         "councils/format_detail.html",
@@ -609,7 +612,7 @@ def format_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "councils/public_list.html", {"formats": selectors.public_formats()})
+    return render(request, "councils/public_list.html", {"formats": selectors.upcoming_public_formats()})
 
 
 @require_GET

@@ -58,3 +58,15 @@ def test_unverified_staff_see_nothing(world, municipality_user, asskomm):
 def test_the_public_sees_only_announced_formats(world):
     assert list(selectors.public_formats()) == [world["announced_pirna"]]
     assert world["announced_pirna"].status == FormatStatus.ANNOUNCED
+
+
+def test_the_public_list_shows_only_coming_dates(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fmt = world["announced_pirna"]
+    assert list(selectors.upcoming_public_formats()) == [fmt]
+    type(fmt).objects.filter(pk=fmt.pk).update(date=timezone.localdate() - timedelta(days=1))
+    assert not selectors.upcoming_public_formats().exists()
+    assert list(selectors.public_formats()) == [fmt]
