@@ -16,8 +16,20 @@ class CouncilsConfig(AppConfig):
         )
         navigation.register(order=145, url_name="councils:public_list", label=_("Bürgerbeteiligung"))
         figures.register(
-            figures.Figure(key="councils", label=_("Kriminalpräventive Räte"), order=40, rows=council_rows)
+            figures.Figure(
+                key="councils",
+                label=_("Kriminalpräventive Räte"),
+                order=40,
+                rows=council_rows,
+                description=_("Räte, die an diesem Tag bestehen: gegründet und nicht aufgelöst."),
+            )
         )
         figures.register(
-            figures.Figure(key="safety_analyses", label=_("Sicherheitsanalysen"), order=50, rows=analysis_rows)
+            figures.Figure(
+                key="safety_analyses",
+                label=_("Sicherheitsanalysen"),
+                order=50,
+                rows=analysis_rows,
+                description=_("Abgeschlossene Sicherheitsanalysen bis zu diesem Tag."),
+            )
         )
