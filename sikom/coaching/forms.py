@@ -1,10 +1,12 @@
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import Organisation
 from sikom.coaching.models import CoachingStatus, MeasureStatus, StepStatus
 from sikom.coaching.selectors import shareable_organisations
 from sikom.coaching.services import TEXT_MAX_LENGTH
+from sikom.councils.models import ParticipationMeasure
 from sikom.geo.models import District, Municipality
 
 _CHOICE_ERRORS = {
@@ -161,6 +163,34 @@ class MeasureForm(forms.Form):
         required=False,
         help_text=_("Wo die Maßnahme vereinbart wurde, etwa in einer Bürgerversammlung."),
     )
+
+
+class TakeOverForm(forms.Form):
+    """Measures agreed at the municipality's participation formats, to be taken into the strategy."""
+
+    measures = forms.ModelMultipleChoiceField(
+        label=_("Maßnahmen aus der Bürgerbeteiligung"),
+        queryset=ParticipationMeasure.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Bitte wählen Sie mindestens eine Maßnahme."),
+            "invalid_choice": _("Diese Maßnahme kann nicht übernommen werden."),
+            "invalid_pk_value": _("Diese Maßnahme kann nicht übernommen werden."),
+            "invalid_list": _("Diese Maßnahme kann nicht übernommen werden."),
+        },
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = queryset
+        self.fields["measures"].label_from_instance = lambda measure: _(
+            "%(title)s (verantwortlich: %(owner)s) – %(format)s am %(date)s"
+        ) % {
+            "title": measure.title,
+            "owner": measure.owner,
+            "format": measure.format_title,
+            "date": date_format(measure.format_date, "d.m.Y"),
+        }
 
 
 class ShareForm(forms.Form):

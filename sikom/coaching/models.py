@@ -211,6 +211,15 @@ class StrategyMeasure(models.Model):
     status = models.CharField(_("Status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
     # Where the measure was agreed (e.g. a participation format), so measures from elsewhere can be taken over.
     source = models.CharField(_("Herkunft"), max_length=300, blank=True)
+    # The measure agreed at one of the municipality's participation formats that this row was taken over from.
+    taken_from = models.ForeignKey(
+        "councils.ParticipationMeasure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Übernommen aus der Bürgerbeteiligung"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,7 +228,10 @@ class StrategyMeasure(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="strategy_measure_status_is_known", condition=Q(status__in=MeasureStatus.values)
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["coaching", "taken_from"], name="participation_measure_taken_over_once_per_coaching"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,8 @@ from django.db.models import Count, DateField, F, Q, QuerySet, Value
 from sikom.accounts.models import Organisation, OrganisationType
 from sikom.accounts.selectors import is_asskomm, is_member_of, municipality_of
 from sikom.coaching.models import Coaching, StepDocument, StepRevision, StepStatus, StrategyMeasure, StrategyStep
+from sikom.councils.models import ParticipationMeasure
+from sikom.councils.selectors import participation_measures_of
 from sikom.geo.selectors import without_boundaries
 
 SHARE_TYPES = (OrganisationType.EXPERT_NETWORK, OrganisationType.POLICE_DIRECTORATE)
@@ -115,4 +117,11 @@ def figure_rows_total():
     """Figure »Coachingprozesse gesamt«: every coaching from the day it began."""
     return Coaching.objects.values(
         start=F("begun"), end=Value(None, output_field=DateField()), district=F("municipality__district__key")
+    )
+
+
+def participation_measures_to_take_over(coaching: Coaching) -> QuerySet[ParticipationMeasure]:
+    """Measures agreed at the municipality's held participation formats that this strategy has not taken over yet."""
+    return participation_measures_of(coaching.municipality).exclude(
+        pk__in=coaching.measures.filter(taken_from__isnull=False).values("taken_from")
     )

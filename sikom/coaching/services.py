@@ -1,11 +1,13 @@
 """Writes of the coaching processes: every write is one transaction, audited; step edits lock the step row and check
 the version the editor saw, so concurrent edits never lose an update."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sikom.accounts.models import Organisation, User
@@ -21,10 +23,11 @@ from sikom.coaching.models import (
     StrategyMeasure,
     StrategyStep,
 )
-from sikom.coaching.selectors import SHARE_TYPES
+from sikom.coaching.selectors import SHARE_TYPES, participation_measures_to_take_over
 from sikom.coaching.workflow import COACHINGS, STEPS
 from sikom.core import audit
 from sikom.core.workflow import TransitionNotAllowed
+from sikom.councils.models import ParticipationMeasure
 from sikom.geo.models import Municipality
 from sikom.reports.evidence import sanitize_name
 
@@ -234,6 +237,41 @@ def save_measure(
         measure.save()
         audit.log(action, actor=by, obj=coaching, data={"measure": measure.pk})
     return measure
+
+
+def take_over_participation_measures(
+    *, coaching: Coaching, by: User, measures: Iterable[ParticipationMeasure]
+) -> list[StrategyMeasure]:
+    """Take measures agreed at the municipality's participation formats into the strategy's measures table, each
+    once: a measure of another municipality, of a format not yet held, or one already taken over is refused."""
+    wanted = {measure.pk for measure in measures}
+    with transaction.atomic():
+        Coaching.objects.select_for_update().get(pk=coaching.pk)
+        available = list(participation_measures_to_take_over(coaching).filter(pk__in=wanted))
+        if not wanted or len(available) != len(wanted):
+            raise CoachingInvalid(
+                _("Diese Maßnahme kann nicht (mehr) übernommen werden. Bitte laden Sie die Seite neu."),
+                field="measures",
+            )
+        created = [
+            StrategyMeasure.objects.create(
+                coaching=coaching,
+                title=measure.title,
+                owner=measure.owner,
+                due=measure.due_date,
+                source=_("%(format)s am %(date)s")
+                % {"format": measure.format_title, "date": date_format(measure.format_date, "d.m.Y")},
+                taken_from=measure,
+            )
+            for measure in available
+        ]
+        audit.log(
+            "coaching.measures_taken_over",
+            actor=by,
+            obj=coaching,
+            data={"participation_measures": sorted(wanted)},
+        )
+    return created
 
 
 def delete_measure(*, coaching: Coaching, by: User, measure: StrategyMeasure) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("coaching/<int:pk>/schritt/<int:number>/verlauf/", views.step_history, name="step_history"),
     path("coaching/<int:pk>/dokument/<uuid:document_id>/", views.document_download, name="document"),
     path("coaching/<int:pk>/massnahmen/", views.measures, name="measures"),
+    path("coaching/<int:pk>/massnahmen/uebernehmen/", views.measures_take_over, name="measures_take_over"),
     path("coaching/<int:pk>/massnahmen/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path("coaching/<int:pk>/massnahmen/<int:measure_id>/loeschen/", views.measure_delete, name="measure_delete"),
     path("coaching/<int:pk>/freigaben/", views.shares, name="shares"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from sikom.coaching.forms import (
     MeasureForm,
     ShareForm,
     StepForm,
+    TakeOverForm,
 )
 from sikom.coaching.models import Coaching, StrategyStep
 from sikom.coaching.workflow import COACHINGS
@@ -304,8 +306,10 @@ def step_history(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
-def _measures_page(request, coaching, form=None, status=200):
+def _measures_page(request, coaching, form=None, status=200, take_over_form=None):
     can_edit = selectors.can_edit(request.user, coaching)
+    if can_edit and take_over_form is None:
+        take_over_form = TakeOverForm(queryset=selectors.participation_measures_to_take_over(coaching))
     return render(
         request,
         "coaching/measures.html",
@@ -314,6 +318,7 @@ def _measures_page(request, coaching, form=None, status=200):
             "measures": selectors.measures_of(coaching),
             "can_edit": can_edit,
             "form": (form or MeasureForm()) if can_edit else None,
+            "take_over_form": take_over_form if can_edit else None,
         },
         status=status,
     )
@@ -336,6 +341,32 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Die Maßnahme ist eingetragen."))
             return redirect("coaching:measures", pk=coaching.pk)
     return _measures_page(request, coaching, form, status=400)
+
+
+@never_cache
+@staff_required()
+@require_POST
+def measures_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take measures agreed at the municipality's participation formats into the measures table."""
+    coaching = _editable(request, pk)
+    form = TakeOverForm(request.POST, queryset=selectors.participation_measures_to_take_over(coaching))
+    if form.is_valid():
+        try:
+            taken = services.take_over_participation_measures(
+                coaching=coaching, by=request.user, measures=form.cleaned_data["measures"]
+            )
+        except services.CoachingInvalid as refusal:
+            form.add_error("measures", refusal.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d Maßnahme ist übernommen.", "%(count)d Maßnahmen sind übernommen.", len(taken)
+                )
+                % {"count": len(taken)},
+            )
+            return redirect("coaching:measures", pk=coaching.pk)
+    return _measures_page(request, coaching, status=400, take_over_form=form)
 
 
 @never_cache

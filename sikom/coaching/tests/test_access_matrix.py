@@ -64,6 +64,7 @@ def urls(world):
         ("write", "post", reverse("coaching:step", args=[pk, 2]), step_data),
         ("write", "post", reverse("coaching:document_upload", args=[pk, 2]), {"document": None}),
         ("write", "post", reverse("coaching:measures", args=[pk]), measure_data),
+        ("write", "post", reverse("coaching:measures_take_over", args=[pk]), {"measures": "1"}),
         ("write", "get", reverse("coaching:measure_edit", args=[pk, measure.pk]), {}),
         ("write", "post", reverse("coaching:measure_edit", args=[pk, measure.pk]), measure_data),
         ("write", "get", reverse("coaching:shares", args=[pk]), {}),
