@@ -25,7 +25,7 @@ def _agreed(ags: str, *titles: str):
 
 def test_municipality_takes_over_agreed_measures_once(client, municipality_user):
     coaching = testing.make_coaching()
-    lighting, patrols = _agreed("14628270", "Beleuchtung am Markt", "Fußstreifen am Bahnhof")
+    lighting, _patrols = _agreed("14628270", "Beleuchtung am Markt", "Fußstreifen am Bahnhof")
     testing.login(client, municipality_user)
 
     page = client.get(reverse("coaching:measures", args=[coaching.pk]))
