@@ -183,14 +183,15 @@ class TakeOverForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measures"].queryset = queryset
-        self.fields["measures"].label_from_instance = lambda measure: _(
-            "%(title)s (verantwortlich: %(owner)s) – %(format)s am %(date)s"
-        ) % {
-            "title": measure.title,
-            "owner": measure.owner,
-            "format": measure.format_title,
-            "date": date_format(measure.format_date, "d.m.Y"),
-        }
+        self.fields["measures"].label_from_instance = lambda measure: (
+            _("%(title)s (verantwortlich: %(owner)s) – %(format)s am %(date)s")
+            % {
+                "title": measure.title,
+                "owner": measure.owner,
+                "format": measure.format_title,
+                "date": date_format(measure.format_date, "d.m.Y"),
+            }
+        )
 
 
 class ShareForm(forms.Form):

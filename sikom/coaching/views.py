@@ -360,9 +360,7 @@ def measures_take_over(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                ngettext(
-                    "%(count)d Maßnahme ist übernommen.", "%(count)d Maßnahmen sind übernommen.", len(taken)
-                )
+                ngettext("%(count)d Maßnahme ist übernommen.", "%(count)d Maßnahmen sind übernommen.", len(taken))
                 % {"count": len(taken)},
             )
             return redirect("coaching:measures", pk=coaching.pk)
