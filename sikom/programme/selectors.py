@@ -1,0 +1,192 @@
+"""The programme's figures, computed from the records: the one module that counts them.
+
+Every figure comes from the registry in `core.figures` (the apps register their records' spans there); nothing here
+knows an app. A record counts on a day D when `start <= D` and (`end` is empty or `D < end`).
+
+One query per figure, whatever the volume: the database puts each record into the first checkpoint (quarter end or
+the chosen day) its start reaches and the first its end reaches, and groups by those two checkpoints and the
+district (a few hundred groups at most instead of one row per record); Python then adds the starts and subtracts
+the ends in checkpoint order. So a stock (members: joined … left) and a running total (consultations: no end)
+follow one rule, and the count at every quarter end, at the chosen day and per district come out of the same query.
+Nothing is cached: a record added a second ago is counted on the next page view.
+"""
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext
+
+from sikom.core.figures import Figure, registered
+from sikom.programme.maps import district_shapes
+
+PROGRAMME_START = date(2019, 2, 1)  # the alliance was founded in February 2019 (seed 003)
+NO_DISTRICT = None
+
+
+def figures(*, public_only: bool = False) -> list[Figure]:
+    return [figure for figure in registered() if figure.public or not public_only]
+
+
+def figure_by_key(key: str, *, public_only: bool = False) -> Figure | None:
+    return next((figure for figure in figures(public_only=public_only) if figure.key == key), None)
+
+
+def quarter_end(day: date) -> date:
+    """The last day of the quarter that contains ``day``."""
+    month = (day.month - 1) // 3 * 3 + 3
+    following = date(day.year + (month == 12), month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def checkpoints(day: date, *, since: date = PROGRAMME_START) -> list[date]:
+    """The quarter ends from ``since`` up to (not including) ``day``, then ``day`` itself."""
+    days = []
+    current = quarter_end(since)
+    while current < day:
+        days.append(current)
+        current = quarter_end(current + timedelta(days=1))
+    days.append(day)
+    return days
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One figure at each checkpoint (ascending; the last is the chosen day), per district key (None: no district)."""
+
+    figure: Figure
+    days: tuple[date, ...]
+    by_district: dict[str | None, list[int]]
+
+    @property
+    def day(self) -> date:
+        return self.days[-1]
+
+    def total(self, index: int = -1) -> int:
+        return sum(values[index] for values in self.by_district.values())
+
+    def series(self) -> list[tuple[date, int]]:
+        return [(day, self.total(index)) for index, day in enumerate(self.days)]
+
+    def districts(self, index: int = -1) -> dict[str | None, int]:
+        return {key: values[index] for key, values in self.by_district.items()}
+
+
+def _district_key(value, known: frozenset[str]) -> str | None:
+    key = None if value is None else str(value)
+    return key if key in known else NO_DISTRICT
+
+
+def _grouped_in_database(rows: QuerySet, days: list[date]) -> Iterable[tuple[int, int | None, object, int]]:
+    last = len(days)
+
+    def bucket(field: str):
+        # The first checkpoint the date reaches (checkpoints ascending: the first matching WHEN wins).
+        whens = [When(**{f"{field}__lte": day}, then=Value(index)) for index, day in enumerate(days)]
+        return Case(*whens, default=Value(last), output_field=IntegerField())
+
+    grouped = (
+        rows.annotate(start_bucket=bucket("start"), end_bucket=bucket("end"))
+        .order_by()
+        .values("start_bucket", "end_bucket", "district")
+        .annotate(records=Count("*"))
+    )
+    for row in grouped:
+        yield row["start_bucket"], row["end_bucket"], row["district"], row["records"]
+
+
+def _grouped_in_python(rows: Iterable[dict], days: list[date]) -> Iterable[tuple[int, int, object, int]]:
+    last = len(days)
+    for row in rows:
+        end = row.get("end")
+        yield bisect_left(days, row["start"]), (last if end is None else bisect_left(days, end)), row.get("district"), 1
+
+
+def counts(figure: Figure, day: date, *, since: date = PROGRAMME_START, known_districts: Iterable[str] = ()) -> Counts:
+    """The figure at every quarter end since ``since`` and on ``day``, per district: one query."""
+    days = checkpoints(day, since=since)
+    known = frozenset(known_districts)
+    rows = figure.rows()
+    grouped = _grouped_in_database(rows, days) if isinstance(rows, QuerySet) else _grouped_in_python(rows, days)
+    # Per district: changes at each checkpoint (+ where records start counting, − where they stop), then summed up.
+    changes: dict[str | None, list[int]] = {key: [0] * (len(days) + 1) for key in known}
+    for start_bucket, end_bucket, district, records in grouped:
+        if end_bucket <= start_bucket:
+            continue  # ended before (or at) the first checkpoint it started by: it counts on none of them
+        deltas = changes.setdefault(_district_key(district, known), [0] * (len(days) + 1))
+        deltas[start_bucket] += records
+        deltas[end_bucket] -= records
+    by_district = {}
+    for key, deltas in changes.items():
+        running, values = 0, []
+        for delta in deltas[:-1]:
+            running += delta
+            values.append(running)
+        by_district[key] = values
+    return Counts(figure=figure, days=tuple(days), by_district=by_district)
+
+
+def totals_on(day: date, *, public_only: bool = False) -> list[tuple[Figure, int]]:
+    """Each registered figure's value on ``day``: one query per figure."""
+    return [(figure, counts(figure, day, since=day).total()) for figure in figures(public_only=public_only)]
+
+
+def by_quarter(figure: Figure, *, since: date = PROGRAMME_START, until: date) -> list[tuple[date, int]]:
+    """The figure at each quarter end from ``since`` on, and on ``until`` (the chosen day)."""
+    return counts(figure, until, since=since).series()
+
+
+@dataclass(frozen=True)
+class DistrictValue:
+    key: str | None
+    name: str
+    value: int
+
+
+def district_names() -> dict[str, str]:
+    """The 13 districts by key, as people name them (reference data; cached for the process with the map)."""
+    return {shape.key: shape.name for shape in district_shapes().shapes}
+
+
+def district_values(result: Counts, index: int = -1) -> list[DistrictValue]:
+    """Every district (also those with nothing to count) in the order of their keys (the official order), then the
+    records without one."""
+    names = district_names()
+    values = result.districts(index)
+    rows = [DistrictValue(key=key, name=name, value=values.get(key, 0)) for key, name in sorted(names.items())]
+    if values.get(NO_DISTRICT):
+        rows.append(DistrictValue(key=None, name=gettext("ohne Landkreis"), value=values[NO_DISTRICT]))
+    return rows
+
+
+def by_district(figure: Figure, day: date) -> list[DistrictValue]:
+    """The figure on ``day`` in each district: one query."""
+    return district_values(counts(figure, day, since=day, known_districts=district_names()))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the programme page shows: every figure on the day, and the chosen one over time and by district."""
+
+    day: date
+    totals: list[tuple[Figure, int]]
+    chosen: Counts | None
+    districts: list[DistrictValue]
+
+
+def overview(day: date, chosen_key: str | None, *, public_only: bool = False) -> Overview:
+    """One query per figure (the chosen one's totals come from its quarter and district query)."""
+    names = district_names()
+    chosen = None
+    totals = []
+    for figure in figures(public_only=public_only):
+        if figure.key == chosen_key:
+            chosen = counts(figure, day, known_districts=names)
+            totals.append((figure, chosen.total()))
+        else:
+            totals.append((figure, counts(figure, day, since=day).total()))
+    return Overview(
+        day=day, totals=totals, chosen=chosen, districts=district_values(chosen) if chosen is not None else []
+    )
