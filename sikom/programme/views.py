@@ -35,7 +35,9 @@ def _page(request: HttpRequest, *, public_only: bool, template: str) -> HttpResp
         label = str(chosen.figure.label)
         shown_day = date_format(day, "SHORT_DATE_FORMAT")
         series = chosen.series()
-        quarters = [(quarter_label(point, last=index == len(series) - 1), value) for index, (point, value) in enumerate(series)]
+        quarters = [
+            (quarter_label(point, last=index == len(series) - 1), value) for index, (point, value) in enumerate(series)
+        ]
         highest = max(series, key=lambda item: item[1])
         context.update(
             {
@@ -116,7 +118,5 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     keys = sorted(names.items())
     if any(None in column for column in columns):
         keys.append((None, _("ohne Landkreis")))
-    rows = [
-        [key or "", name] + [column[key].value if key in column else 0 for column in columns] for key, name in keys
-    ]
+    rows = [[key or "", name] + [column[key].value if key in column else 0 for column in columns] for key, name in keys]
     return table_download(fmt, stem, header, rows)

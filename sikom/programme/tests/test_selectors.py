@@ -19,7 +19,7 @@ def figure(key):
 
 
 def total(key, day):
-    return dict((f.key, value) for f, value in selectors.totals_on(day))[key]
+    return {f.key: value for f, value in selectors.totals_on(day)}[key]
 
 
 def test_quarter_ends_up_to_the_chosen_day():
@@ -127,9 +127,7 @@ def test_database_and_python_rows_agree_with_counting_by_hand():
             python = selectors.counts(in_python, day, known_districts=["14612", "14628", "14511"])
             assert database.by_district == python.by_district
             for index, point in enumerate(database.days):
-                by_hand = sum(
-                    1 for s in spans if s["start"] <= point and (s["end"] is None or point < s["end"])
-                )
+                by_hand = sum(1 for s in spans if s["start"] <= point and (s["end"] is None or point < s["end"]))
                 assert database.total(index) == by_hand, point
     finally:
         figures.unregister("test_python")
