@@ -47,7 +47,7 @@ def bar_chart(*, series: list[tuple[date, int]], title: str, description: str, e
     bar_width = max(slot * 0.7, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" role="img" '
-        f'aria-labelledby="{element_id}-title {element_id}-desc" id="{element_id}" font-family="sans-serif" '
+        f'aria-labelledby="{element_id}-title" aria-describedby="{element_id}-desc" id="{element_id}" font-family="sans-serif" '
         f'font-size="12">',
         f'<title id="{element_id}-title">{escape(title)}</title>',
         f'<desc id="{element_id}-desc">{escape(description)}</desc>',

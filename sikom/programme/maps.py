@@ -181,7 +181,7 @@ def choropleth(*, values: dict[str, int], title: str, description: str, element_
     height = shapes.height + LEGEND_HEIGHT
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shapes.width:g} {height:g}" width="{shapes.width:g}" '
-        f'role="img" aria-labelledby="{element_id}-title {element_id}-desc" id="{element_id}" '
+        f'role="img" aria-labelledby="{element_id}-title" aria-describedby="{element_id}-desc" id="{element_id}" '
         f'font-family="sans-serif" font-size="13">',
         f'<title id="{element_id}-title">{escape(title)}</title>',
         f'<desc id="{element_id}-desc">{escape(description)}</desc>',

@@ -130,9 +130,9 @@ def test_chart_and_map_are_well_formed_accessible_svg(team):
     for element_id in ("verlauf-grafik", "karte-grafik"):
         svg = found[element_id]
         assert svg.get("role") == "img"
-        labelled_by = svg.get("aria-labelledby").split()
         ids = {child.get("id") for child in svg}
-        assert set(labelled_by) <= ids and len(labelled_by) == 2
+        assert svg.get("aria-labelledby") == f"{element_id}-title" and svg.get("aria-labelledby") in ids
+        assert svg.get("aria-describedby") == f"{element_id}-desc" and svg.get("aria-describedby") in ids
         assert svg.find(f"{SVG}title").text and svg.find(f"{SVG}desc").text
         assert "style" not in ET.tostring(svg, encoding="unicode")  # the CSP allows no inline style
     paths = found["karte-grafik"].findall(f".//{SVG}path")
