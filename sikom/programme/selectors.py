@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet
 from django.utils.translation import gettext
 
 from sikom.core.figures import Figure, registered
@@ -79,16 +79,49 @@ def _district_key(value, known: frozenset[str]) -> str | None:
     return key if key in known else NO_DISTRICT
 
 
-def _grouped_in_database(rows: QuerySet, days: list[date]) -> Iterable[tuple[int, int | None, object, int]]:
-    last = len(days)
+class CheckpointIndex(Expression):
+    """The index of the first checkpoint a date reaches (date <= checkpoint), ``len(days)`` for none or no date.
 
-    def bucket(field: str):
-        # The first checkpoint the date reaches (checkpoints ascending: the first matching WHEN wins).
-        whens = [When(**{f"{field}__lte": day}, then=Value(index)) for index, day in enumerate(days)]
-        return Case(*whens, default=Value(last), output_field=IntegerField())
+    Written as a binary search in nested CASEs: five or six comparisons per row for 31 quarters instead of up to 31
+    in a flat CASE. One expression of its own rather than nested `Case`/`When` objects: Django hashes nested
+    expressions again at every level, which cost more than the query itself at 14,400 rows.
+    """
 
+    output_field = IntegerField()
+
+    def __init__(self, expression, days: tuple[date, ...]):
+        super().__init__()
+        self.expression = expression
+        self.days = tuple(days)
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, expressions):
+        (self.expression,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        values = [connection.ops.adapt_datefield_value(day) for day in self.days]
+
+        def search(low: int, high: int) -> tuple[str, list]:
+            if low == high:
+                return str(low), []
+            middle = (low + high) // 2
+            left, left_params = search(low, middle)
+            right, right_params = search(middle + 1, high)
+            return (
+                f"CASE WHEN {sql} <= %s THEN {left} ELSE {right} END",
+                [*params, values[middle], *left_params, *right_params],
+            )
+
+        inner, inner_params = search(0, len(self.days))
+        return f"CASE WHEN {sql} IS NULL THEN {len(self.days)} ELSE {inner} END", [*params, *inner_params]
+
+
+def _grouped_in_database(rows: QuerySet, days: list[date]) -> Iterable[tuple[int, int, object, int]]:
     grouped = (
-        rows.annotate(start_bucket=bucket("start"), end_bucket=bucket("end"))
+        rows.annotate(start_bucket=CheckpointIndex(F("start"), days), end_bucket=CheckpointIndex(F("end"), days))
         .order_by()
         .values("start_bucket", "end_bucket", "district")
         .annotate(records=Count("*"))
@@ -128,9 +161,17 @@ def counts(figure: Figure, day: date, *, since: date = PROGRAMME_START, known_di
     return Counts(figure=figure, days=tuple(days), by_district=by_district)
 
 
+def total_on(figure: Figure, day: date) -> int:
+    """The figure on ``day`` alone: one count (no grouping), the cheapest query there is for it."""
+    rows = figure.rows()
+    if not isinstance(rows, QuerySet):
+        return counts(figure, day, since=day).total()
+    return rows.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gt=day)).order_by().count()
+
+
 def totals_on(day: date, *, public_only: bool = False) -> list[tuple[Figure, int]]:
     """Each registered figure's value on ``day``: one query per figure."""
-    return [(figure, counts(figure, day, since=day).total()) for figure in figures(public_only=public_only)]
+    return [(figure, total_on(figure, day)) for figure in figures(public_only=public_only)]
 
 
 def by_quarter(figure: Figure, *, since: date = PROGRAMME_START, until: date) -> list[tuple[date, int]]:
@@ -186,7 +227,7 @@ def overview(day: date, chosen_key: str | None, *, public_only: bool = False) ->
             chosen = counts(figure, day, known_districts=names)
             totals.append((figure, chosen.total()))
         else:
-            totals.append((figure, counts(figure, day, since=day).total()))
+            totals.append((figure, total_on(figure, day)))
     return Overview(
         day=day, totals=totals, chosen=chosen, districts=district_values(chosen) if chosen is not None else []
     )
