@@ -26,9 +26,11 @@ class SelectionForm(forms.Form):
         error_messages={"invalid_choice": _("Diese Kennzahl gibt es nicht. Bitte wählen Sie eine aus der Liste.")},
     )
 
-    def __init__(self, *args, figures: list[Figure], **kwargs):
+    def __init__(self, *args, figures: list[Figure], with_chart: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.figure_list = figures
+        if not with_chart:
+            self.fields["kennzahl"].label = _("Kennzahl für die Karte")
         self.fields["kennzahl"].choices = [(figure.key, figure.label) for figure in figures]
         today = timezone.localdate()
         self.fields["stichtag"].widget.attrs.update({"min": PROGRAMME_START.isoformat(), "max": today.isoformat()})

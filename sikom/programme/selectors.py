@@ -217,14 +217,15 @@ class Overview:
     districts: list[DistrictValue]
 
 
-def overview(day: date, chosen_key: str | None, *, public_only: bool = False) -> Overview:
-    """One query per figure (the chosen one's totals come from its quarter and district query)."""
+def overview(day: date, chosen_key: str | None, *, public_only: bool = False, over_time: bool = True) -> Overview:
+    """One query per figure (the chosen one's total comes from its quarter and district query; without
+    ``over_time`` that query counts on the day only)."""
     names = district_names()
     chosen = None
     totals = []
     for figure in figures(public_only=public_only):
         if figure.key == chosen_key:
-            chosen = counts(figure, day, known_districts=names)
+            chosen = counts(figure, day, since=PROGRAMME_START if over_time else day, known_districts=names)
             totals.append((figure, chosen.total()))
         else:
             totals.append((figure, total_on(figure, day)))

@@ -4,7 +4,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,55 +21,62 @@ def _form(request: HttpRequest, *, public_only: bool) -> SelectionForm:
     return SelectionForm(
         request.GET or None,
         figures=selectors.figures(public_only=public_only),
+        with_chart=not public_only,
         initial={"stichtag": timezone.localdate()},
     )
 
 
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def _chart(chosen: selectors.Counts, label: str) -> dict:
+    series = chosen.series()
+    last = len(series) - 1
+    highest_index = max(range(len(series)), key=lambda index: series[index][1])
+    highest_day, highest = series[highest_index]
+    description = _(
+        "Balkendiagramm: %(figure)s am Ende jedes Quartals seit Februar 2019 und am Stichtag %(day)s (%(value)s). "
+        "Höchster Wert: %(highest)s (%(when)s). Die Zahlen stehen auch in der Tabelle unter dem Diagramm."
+    ) % {
+        "figure": label,
+        "day": date_format(chosen.day, "SHORT_DATE_FORMAT"),
+        "value": _number(chosen.total()),
+        "highest": _number(highest),
+        "when": quarter_label(highest_day, last=highest_index == last),
+    }
+    return {
+        "quarters": [(quarter_label(day, last=index == last), value) for index, (day, value) in enumerate(series)],
+        "chart": bar_chart(
+            series=series,
+            title=_("%(figure)s im Verlauf") % {"figure": label},
+            description=description,
+            element_id="verlauf-grafik",
+        ),
+    }
+
+
 def _page(request: HttpRequest, *, public_only: bool, template: str) -> HttpResponse:
+    """The public page shows no chart: its chosen figure is counted on the day only (by district)."""
     form = _form(request, public_only=public_only)
     day, key = form.selection()
-    overview = selectors.overview(day, key, public_only=public_only)
+    overview = selectors.overview(day, key, public_only=public_only, over_time=not public_only)
     context = {"form": form, "overview": overview, "day": day, "chosen_key": key}
     chosen = overview.chosen
     if chosen is not None:
         label = str(chosen.figure.label)
-        shown_day = date_format(day, "SHORT_DATE_FORMAT")
-        series = chosen.series()
-        quarters = [
-            (quarter_label(point, last=index == len(series) - 1), value) for index, (point, value) in enumerate(series)
-        ]
-        highest = max(series, key=lambda item: item[1])
-        context.update(
-            {
-                "label": label,
-                "quarters": quarters,
-                "chart": bar_chart(
-                    series=series,
-                    title=_("%(figure)s im Verlauf") % {"figure": label},
-                    description=_(
-                        "Balkendiagramm: %(figure)s am Ende jedes Quartals seit Februar 2019 und am Stichtag "
-                        "%(day)s (%(value)s). Höchster Wert: %(highest)s (%(when)s). Die Zahlen stehen auch in der "
-                        "Tabelle unter dem Diagramm."
-                    )
-                    % {
-                        "figure": label,
-                        "day": shown_day,
-                        "value": chosen.total(),
-                        "highest": highest[1],
-                        "when": quarter_label(highest[0], last=highest[0] == day),
-                    },
-                    element_id="verlauf-grafik",
-                ),
-                "map": choropleth(
-                    values={row.key: row.value for row in overview.districts if row.key},
-                    title=_("%(figure)s nach Landkreisen am %(day)s") % {"figure": label, "day": shown_day},
-                    description=_(
-                        "Karte der 13 Landkreise und Kreisfreien Städte Sachsens; je dunkler, desto höher der Wert. "
-                        "Die Zahlen stehen auch in der Tabelle unter der Karte."
-                    ),
-                    element_id="karte-grafik",
-                ),
-            }
+        context["label"] = label
+        if not public_only:
+            context.update(_chart(chosen, label))
+        context["map"] = choropleth(
+            values={row.key: row.value for row in overview.districts if row.key},
+            title=_("%(figure)s nach Landkreisen am %(day)s")
+            % {"figure": label, "day": date_format(day, "SHORT_DATE_FORMAT")},
+            description=_(
+                "Karte der 13 Landkreise und Kreisfreien Städte Sachsens; je dunkler, desto höher der Wert. "
+                "Die Zahlen stehen auch in der Tabelle unter der Karte."
+            ),
+            element_id="karte-grafik",
         )
     return render(request, template, context)
 
