@@ -21,6 +21,7 @@ WIDTH = 600  # viewBox width; the height follows from Saxony's shape
 PADDING = 4
 TOLERANCE = 0.8  # Douglas-Peucker tolerance in viewBox units: below what a screen can show at full width
 LEGEND_HEIGHT = 34
+LEGEND_ROW = 24
 # ColorBrewer »Blues«, 5 classes: lightness falls step by step, so the classes stay apart in grey too.
 COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 TEXT = "#1b1b1b"
@@ -178,7 +179,15 @@ def choropleth(*, values: dict[str, int], title: str, description: str, element_
     """The map: one path per district with its name and value as <title>, a legend; role=img with title and desc."""
     shapes = district_shapes()
     legend = classes([values.get(shape.key, 0) for shape in shapes.shapes])
-    height = shapes.height + LEGEND_HEIGHT
+    # The legend's entries in rows under the map: a new row where the next would pass the right edge.
+    entries, x, row = [], PADDING + 70, 0
+    for item in legend:
+        width = 32 + 8 * len(item.label)
+        if x + width > shapes.width and x > PADDING + 70:
+            x, row = PADDING + 70, row + 1
+        entries.append((item, x, shapes.height + 10 + row * LEGEND_ROW))
+        x += width
+    height = shapes.height + LEGEND_HEIGHT + row * LEGEND_ROW
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shapes.width:g} {height:g}" width="{shapes.width:g}" '
         f'role="img" aria-labelledby="{element_id}-title" aria-describedby="{element_id}-desc" id="{element_id}" '
@@ -195,14 +204,11 @@ def choropleth(*, values: dict[str, int], title: str, description: str, element_
             f"<title>{escape(label)}</title></path>"
         )
     parts.append("</g>")
-    y = shapes.height + 10
-    parts.append(f'<text x="{PADDING}" y="{y + 12:g}" fill="{TEXT}">{escape(_("Legende:"))}</text>')
-    x = PADDING + 70
-    for item in legend:
+    parts.append(f'<text x="{PADDING}" y="{shapes.height + 22:g}" fill="{TEXT}">{escape(_("Legende:"))}</text>')
+    for item, x, y in entries:
         parts.append(
             f'<rect x="{x}" y="{y:g}" width="16" height="16" fill="{item.colour}" stroke="{OUTLINE}" '
             f'stroke-width="0.8"/><text x="{x + 21}" y="{y + 12:g}" fill="{TEXT}">{escape(item.label)}</text>'
         )
-        x += 32 + 8 * len(item.label)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text in it is escaped above
