@@ -7,4 +7,5 @@ urlpatterns = [
     path("programm/", views.dashboard, name="dashboard"),
     path("programm/export/<slug:table>/", views.export, name="export"),
     path("zahlen/", views.public, name="public"),
+    path("zahlen/export/<slug:table>/", views.public_export, name="public_export"),
 ]

@@ -95,21 +95,23 @@ def public(request: HttpRequest) -> HttpResponse:
 EXPORTS = {"stichtag", "quartale", "landkreise"}
 
 
-@require_GET
-@staff_required(is_asskomm)
-def export(request: HttpRequest, table: str) -> HttpResponse:
+def _export(request: HttpRequest, table: str, *, public_only: bool) -> HttpResponse:
+    """One table as CSV or XLSX: every figure on the day, at every quarter end, or per district."""
     fmt = request.GET.get("format", "csv")
     if table not in EXPORTS or fmt not in FORMATS:
         raise Http404
-    form = _form(request, public_only=False)
+    form = _form(request, public_only=public_only)
     day, _key = form.selection()
     if form.is_bound and form.errors:
         raise BadRequest(_("Ungültiger Stichtag oder ungültige Kennzahl."))
-    figures = selectors.figures()
-    stem = f"programm-{table}-{day.isoformat()}"
+    figures = selectors.figures(public_only=public_only)
+    stem = f"{'zahlen' if public_only else 'programm'}-{table}-{day.isoformat()}"
     if table == "stichtag":
         header = [_("Kennzahl"), _("Schlüssel"), _("Stichtag"), _("Wert")]
-        rows = [[figure.label, figure.key, day, value] for figure, value in selectors.totals_on(day)]
+        rows = [
+            [figure.label, figure.key, day, value]
+            for figure, value in selectors.totals_on(day, public_only=public_only)
+        ]
         return table_download(fmt, stem, header, rows)
     names = selectors.district_names()
     header_figures = [figure.label for figure in figures]
@@ -127,3 +129,15 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
         keys.append((None, _("ohne Landkreis")))
     rows = [[key or "", name] + [column[key].value if key in column else 0 for column in columns] for key, name in keys]
     return table_download(fmt, stem, header, rows)
+
+
+@require_GET
+@staff_required(is_asskomm)
+def export(request: HttpRequest, table: str) -> HttpResponse:
+    return _export(request, table, public_only=False)
+
+
+@require_GET
+def public_export(request: HttpRequest, table: str) -> HttpResponse:
+    """The public figures' tables, for everyone (counts only, like the page)."""
+    return _export(request, table, public_only=True)

@@ -28,7 +28,13 @@ TEAM_URLS = [
     reverse("programme:export", args=["quartale"]) + "?format=xlsx",
     reverse("programme:export", args=["landkreise"]) + "?format=csv",
 ]
-PUBLIC_URLS = [reverse("programme:public"), reverse("programme:public") + "?kennzahl=test_bestand"]
+PUBLIC_URLS = [
+    reverse("programme:public"),
+    reverse("programme:public") + "?kennzahl=test_bestand",
+    reverse("programme:public_export", args=["stichtag"]) + "?format=csv",
+    reverse("programme:public_export", args=["quartale"]) + "?format=xlsx",
+    reverse("programme:public_export", args=["landkreise"]) + "?format=csv",
+]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

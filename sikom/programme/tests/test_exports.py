@@ -104,3 +104,17 @@ def test_without_a_day_the_export_is_of_today(team):
 def test_bad_input_is_refused(team, table, params, status):
     response = team.get(reverse("programme:export", args=[table]), {"format": "csv", **params})
     assert response.status_code == status
+
+
+def test_public_exports_hold_the_public_figures_only(client):
+    record(date(2020, 5, 1), district="14612")
+    url = reverse("programme:public_export", args=["landkreise"])
+    response = client.get(url, {"format": "csv", "stichtag": "2021-01-01"})
+    assert response["Content-Disposition"] == 'attachment; filename="zahlen-landkreise-2021-01-01.csv"'
+    rows = csv_rows(response)
+    assert rows[0][2:] == ["Beratungen (Test)", "Laufende Prozesse (Test)"]
+    assert ["14612", "Kreisfreie Stadt Dresden", "1", "1"] in rows
+    for table in ("stichtag", "quartale"):
+        text = b"".join(client.get(reverse("programme:public_export", args=[table])).streaming_content).decode()
+        assert "Interne Zahl" not in text and "test_intern" not in text
+    assert client.get(url, {"format": "xlsx", "stichtag": "1999-01-01"}).status_code == 400

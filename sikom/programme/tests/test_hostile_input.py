@@ -16,6 +16,7 @@ URLS = [
     reverse("programme:dashboard"),
     reverse("programme:public"),
     *(reverse("programme:export", args=[table]) for table in ("stichtag", "quartale", "landkreise")),
+    *(reverse("programme:public_export", args=[table]) for table in ("stichtag", "quartale", "landkreise")),
 ]
 NAMES = ["stichtag", "kennzahl", "format"]
 
@@ -31,4 +32,5 @@ def test_no_hostile_value_answers_500(asskomm, url):
         both = "&".join(f"{quote(name)}=a&{quote(name)}=%3Cb%3E" for name in NAMES)
         assert client.get(f"{url}?{both}").status_code < 500, url
     for value in ["x" * 3000, "a%00b", "%ff%fe", "-1"]:
-        assert client.get(reverse("programme:export", args=["x"]).replace("/x/", f"/{value}/")).status_code < 500
+        for name in ("programme:export", "programme:public_export"):
+            assert client.get(reverse(name, args=["x"]).replace("/x/", f"/{value}/")).status_code < 500
