@@ -99,6 +99,17 @@ class Context:
         self.weights = [m.population**0.75 for m in self.municipalities]
         self.asskomm = Organisation.objects.filter(type=OrganisationType.ASSKOMM).first()
         self.generated: dict[tuple[str, str], list[int]] = {}
+        self._user = None
+
+    def user(self):
+        """One member of the ASSKomm team as the author of every generated record."""
+        if self._user is None:
+            from sikom.accounts.models import User
+
+            self._user, _created = User.objects.get_or_create(
+                email="bench@asskomm.invalid", defaults={"full_name": "[Demo] Benchmark", "organisation": self.asskomm}
+            )
+        return self._user
 
     def day(self) -> date:
         return START + timedelta(days=self.rng.randrange((self.today - START).days + 1))
@@ -124,6 +135,8 @@ def _value(field, context: Context):
             return context.municipality().district
         if key == ("accounts", "Organisation") and context.asskomm is not None:
             return context.asskomm
+        if key == ("accounts", "User"):
+            return context.user()
         if context.generated.get(key):
             return field.related_model(pk=rng.choice(context.generated[key]))
         raise BenchError(f"{field} points to {target.label}, which the benchmark does not generate")
