@@ -8,7 +8,7 @@ the chosen day) its start reaches and the first its end reaches, and groups by t
 district (a few hundred groups at most instead of one row per record); Python then adds the starts and subtracts
 the ends in checkpoint order. So a stock (members: joined … left) and a running total (consultations: no end)
 follow one rule, and the count at every quarter end, at the chosen day and per district come out of the same query.
-Nothing is cached: a record added a second ago is counted on the next page view.
+A figure wanted on one day only (the totals beside the chosen figure) is one plain `COUNT`. Nothing is cached: a record added a second ago is counted on the next page view.
 """
 
 from bisect import bisect_left
