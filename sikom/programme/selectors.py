@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet
+from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import Col
 from django.utils.translation import gettext
 
 from sikom.core.figures import Figure, registered
@@ -119,7 +120,22 @@ class CheckpointIndex(Expression):
         return f"CASE WHEN {sql} IS NULL THEN {len(self.days)} ELSE {inner} END", [*params, *inner_params]
 
 
+def _is_column(rows: QuerySet, name: str) -> bool:
+    annotation = rows.query.annotations.get(name)
+    return isinstance(annotation, Col) or (isinstance(annotation, Value) and annotation.value is None)
+
+
 def _grouped_in_database(rows: QuerySet, days: list[date]) -> Iterable[tuple[int, int, object, int]]:
+    """Grouped by checkpoint indexes when start and end are columns; a computed date (`TruncDate` of a time, say)
+    would be computed again at every level of the search, so such rows are grouped by their dates instead and the
+    indexes found in Python."""
+    last = len(days)
+    if not (_is_column(rows, "start") and _is_column(rows, "end")):
+        for row in rows.order_by().values("start", "end", "district").annotate(records=Count("*")):
+            end = row["end"]
+            start_bucket = bisect_left(days, row["start"])
+            yield start_bucket, (last if end is None else bisect_left(days, end)), row["district"], row["records"]
+        return
     grouped = (
         rows.annotate(start_bucket=CheckpointIndex(F("start"), days), end_bucket=CheckpointIndex(F("end"), days))
         .order_by()

@@ -5,8 +5,11 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import DateField, F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from sikom.cases.models import CaseStatistic
 from sikom.core import figures
 from sikom.programme import selectors
 from sikom.programme.tests.conftest import RUNNING, STOCK, record
@@ -120,12 +123,29 @@ def test_database_and_python_rows_agree_with_counting_by_hand():
         record(start, end, district=district)
         spans.append({"start": start, "end": end, "district": district or None})
     in_python = figures.Figure(key="test_python", label=_("Python"), order=9, rows=lambda: list(spans))
+    # Computed dates (not plain columns) are grouped by date and indexed in Python.
+    computed = figures.Figure(
+        key="test_computed",
+        label=_("Berechnet"),
+        order=10,
+        rows=lambda: CaseStatistic.objects.values(
+            start=Coalesce(F("reported_month"), F("closed_month")),
+            end=Coalesce(F("closed_month"), Value(None, output_field=DateField())),
+            district=NullIf(F("district_key"), Value("")),
+        ),
+    )
     figures.register(in_python)
+    # The three ways of counting are really taken.
+    assert selectors._is_column(figure(STOCK).rows(), "start") and selectors._is_column(figure(RUNNING).rows(), "end")
+    assert not selectors._is_column(computed.rows(), "start")
     try:
+        known = ["14612", "14628", "14511"]
         for day in (date(2019, 2, 1), date(2020, 6, 30), date(2021, 7, 15), date(2025, 1, 1)):
-            database = selectors.counts(figure(STOCK), day, known_districts=["14612", "14628", "14511"])
-            python = selectors.counts(in_python, day, known_districts=["14612", "14628", "14511"])
+            database = selectors.counts(figure(STOCK), day, known_districts=known)
+            python = selectors.counts(in_python, day, known_districts=known)
             assert database.by_district == python.by_district
+            assert selectors.counts(computed, day, known_districts=known).by_district == database.by_district
+            assert selectors.total_on(computed, day) == database.total()
             for index, point in enumerate(database.days):
                 by_hand = sum(1 for s in spans if s["start"] <= point and (s["end"] is None or point < s["end"]))
                 assert database.total(index) == by_hand, point
