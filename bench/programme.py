@@ -54,8 +54,17 @@ VOLUMES = [
     ("councils", "PreventionCouncil", 20, None),
     ("councils", "CouncilMeeting", 41, ("councils", "PreventionCouncil")),
 ]
-# Models whose rows need more than the generic filler: (app, model) -> function(model, count, context) -> None.
+# Models whose rows need more than the generic filler (constraints between fields): (app, model) -> filler. The
+# fillers name the fields of those apps' models; they are looked up only when the model exists.
 FILLERS: dict = {}
+
+
+def filler(app_label: str, model_name: str):
+    def register(function):
+        FILLERS[(app_label, model_name)] = function
+        return function
+
+    return register
 
 
 # Driver: environment, database, child process
@@ -183,6 +192,77 @@ def _generic(model, count: int, context: Context) -> None:
                 continue
             values[field.name] = _value(field, context)
         rows.append(model(**values))
+    model.objects.bulk_create(rows, batch_size=2000)
+
+
+def _aware(day: date):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 10))
+
+
+def _later(context: Context, day: date, low: int, high: int) -> date | None:
+    """A day ``low``..``high`` days after ``day``, or None when that is after today."""
+    later = day + timedelta(days=context.rng.randint(low, high))
+    return later if later <= context.today else None
+
+
+@filler("alliance", "Membership")
+def _memberships(model, count: int, context: Context) -> None:
+    """At most one open membership per municipality: each municipality gets a chain of memberships, all but the
+    last left again; the last is still active in two of three cases."""
+    municipalities = context.rng.sample(context.municipalities, len(context.municipalities))
+    per_municipality = [
+        count // len(municipalities) + (index < count % len(municipalities)) for index in range(len(municipalities))
+    ]
+    rows = []
+    for municipality, chain in zip(municipalities, per_municipality, strict=True):
+        day = context.day() if chain == 1 else START + timedelta(days=context.rng.randrange(60))
+        span = max(2, (context.today - day).days // max(chain, 1))
+        for link in range(chain):
+            joined = min(day, context.today)
+            left = _later(context, joined, 1, span - 1) if link < chain - 1 or context.rng.random() < 0.33 else None
+            rows.append(
+                model(
+                    municipality=municipality,
+                    status="left" if left else "active",
+                    requested_at=_aware(joined),
+                    joined_on=joined,
+                    left_on=left,
+                )
+            )
+            if left is None:
+                break
+            day = left + timedelta(days=1)
+    model.objects.bulk_create(rows, batch_size=2000)
+
+
+@filler("coaching", "Coaching")
+def _coachings(model, count: int, context: Context) -> None:
+    rows = []
+    for _number in range(count):
+        begun = context.day()
+        finished = _later(context, begun, 30, 900) if context.rng.random() < 0.6 else None
+        status = "running" if finished is None else context.rng.choice(["finished", "finished", "cancelled"])
+        rows.append(model(municipality=context.municipality(), begun=begun, finished=finished, status=status))
+    model.objects.bulk_create(rows, batch_size=2000)
+
+
+@filler("coaching", "StrategyStep")
+def _steps(model, count: int, context: Context) -> None:
+    """Steps 1, 2, … of the coachings in turn (at most the seven Beccaria steps each), started after the coaching
+    began and finished after they started."""
+    from django.apps import apps
+
+    coachings = list(apps.get_model("coaching", "Coaching").objects.values_list("pk", "begun"))
+    rows, number = [], 0
+    while len(rows) < count and number < 7:
+        number += 1
+        for pk, begun in coachings[: count - len(rows)]:
+            started = _later(context, begun, 0, 120)
+            finished = _later(context, started, 1, 200) if started and context.rng.random() < 0.6 else None
+            status = "done" if finished else "in_progress" if started else "open"
+            rows.append(model(coaching_id=pk, number=number, status=status, started=started, finished=finished))
     model.objects.bulk_create(rows, batch_size=2000)
 
 
