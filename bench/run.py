@@ -5,7 +5,8 @@ a fresh PostgreSQL database created on that server and dropped at the end), neve
 removes its temp dir at the end; it loads the reference data and measures in-process with Django's test client, so the figures show
 the application's own cost without network or server overhead. At the end, bench/intake.py measures report intake
 over real HTTP on gunicorn (2 workers), with its own server and database, bench/inbox.py the inbox over 200,000
-cases and bench/documents.py the PDF documents (the dossier and 10,000 serial letters).
+cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters) and bench/programme.py the
+programme figures page at 100 times the demo volume.
 """
 
 import contextlib
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import documents  # noqa: E402 -- bench/documents.py, found through the path set above
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
+import programme  # noqa: E402 -- bench/programme.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 
 
@@ -100,7 +102,9 @@ def in_process() -> int:
     inbox_status = inbox.main()
     # The PDF documents (bench/documents.py): child processes with their own database and temp dir.
     documents_status = documents.main()
-    statuses = (intake_status, inbox_status, documents_status)
+    # The programme figures at 100x the demo volume (bench/programme.py): its own child process and database.
+    programme_status = programme.main()
+    statuses = (intake_status, inbox_status, documents_status, programme_status)
     return 0 if all(results) and not any(statuses) else 1
 
 

@@ -39,3 +39,8 @@ def register(figure: Figure) -> None:
 
 def registered() -> list[Figure]:
     return sorted(_figures.values(), key=lambda figure: figure.order)
+
+
+def unregister(key: str) -> None:
+    """Remove a figure (tests that register figures of their own take them out again); an unknown key is ignored."""
+    _figures.pop(key, None)
