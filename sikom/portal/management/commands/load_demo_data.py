@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sikom.accounts.models import Organisation, OrganisationType, User
 from sikom.cases.models import Case
+from sikom.consultations import demo as consultations_demo
 from sikom.geo.models import District, Municipality
 from sikom.portal.demo import record_case
 
@@ -46,7 +47,9 @@ def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
 
 
 # Each app's demo records, in the order they build on each other: (name, loader returning lines for the summary).
-DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = []
+DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
+    ("consultations", consultations_demo.load),
+]
 
 DEMO_CASES = [
     {
