@@ -197,6 +197,13 @@ class NextStepForm(forms.Form):
 
 
 class BaseNextStepFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("Bitte tragen Sie höchstens %(num)d nächste Schritte ein."),
+        "missing_management_form": _(
+            "Die nächsten Schritte konnten nicht gelesen werden. Bitte öffnen Sie das Formular neu."
+        ),
+    }
+
     def __init__(self, *args, step_ids: set[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.step_ids = step_ids
@@ -256,12 +263,6 @@ def next_step_formset(*, extra: int):
         max_num=MAX_STEPS,
         absolute_max=MAX_STEPS,
         validate_max=True,
-        error_messages={
-            "too_many_forms": _("Bitte tragen Sie höchstens %(num)d nächste Schritte ein."),
-            "missing_management_form": _(
-                "Die nächsten Schritte konnten nicht gelesen werden. Bitte öffnen Sie das Formular neu."
-            ),
-        },
     )
 
 
