@@ -41,7 +41,9 @@ def test_a_municipality_user_reads_only_its_own(municipality_user, records):
     assert not selectors.next_steps_manageable_by(municipality_user).exists()
 
 
-@pytest.mark.parametrize("persona", ["official", "zastex", "zmi", "pd_dresden", "expert_network", "operator", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["official", "zastex", "zmi", "pd_dresden", "expert_network", "operator", "outsider"]
+)
 def test_nobody_else_sees_any(request, persona, records):
     user = request.getfixturevalue(persona)
     assert not selectors.consultations_visible_to(user).exists()

@@ -90,7 +90,11 @@ def test_an_office_holder_without_municipality(team):
         (post_data(participants=""), "participants", "Bitte füllen Sie dieses Feld aus"),
         (post_data([STEP | {"due_on": "2099-01-01"}]), "due_on", "innerhalb von zehn Jahren"),
         (post_data([STEP | {"owner": ""}]), "owner", "wer verantwortlich ist"),
-        (post_data([STEP | {"owner": "", "owner_organisation": "999999999999"}]), "owner_organisation", "gibt es nicht"),
+        (
+            post_data([STEP | {"owner": "", "owner_organisation": "999999999999"}]),
+            "owner_organisation",
+            "gibt es nicht",
+        ),
         (post_data([STEP | {"text": "x" * 501}]), "text", "höchstens 500 Zeichen"),
         (post_data([STEP | {"id": "999999"}]), None, "Diesen nächsten Schritt gibt es bei dieser Beratung nicht"),
         (post_data([STEP] * 21), None, "höchstens 20 nächste Schritte"),
