@@ -4,16 +4,18 @@ The ASSKomm team sees and keeps every consultation; a verified member of a munic
 its own municipality (with their next steps), read-only; nobody else sees any.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from sikom.accounts.selectors import is_asskomm, municipality_of
-from sikom.consultations.models import Consultation, ConsultationRevision, NextStep
-from sikom.geo.models import Municipality
+from sikom.consultations.models import Consultation, ConsultationRevision, Format, NextStep
+from sikom.geo.models import District, Municipality
 from sikom.geo.normalize import search_form
 from sikom.offers.models import Offer
 
@@ -102,6 +104,58 @@ def consultation_listing(user, filters: Filters = Filters(), *, today: date | No
         .prefetch_related(_offers_prefetch())
         .order_by("-date", "-pk")
     )
+
+
+EXPORT_CHUNK = 1000
+
+
+def export_rows(listing: QuerySet[Consultation]) -> Iterator[list]:
+    """The listing as table rows, read from the database in chunks of EXPORT_CHUNK (plain values, the offers' titles
+    of each chunk in one query): memory stays flat for any number of rows, and no model objects are built."""
+    districts = {district.key: district.display_name for district in District.objects.only("key", "short_name", "kind")}
+    formats = dict(Format.choices)
+    values = (
+        listing.prefetch_related(None)
+        .values_list(
+            "pk",
+            "date",
+            "municipality__name",
+            "municipality__ags",
+            "municipality__district__key",
+            "office_holder_note",
+            "format",
+            "participants",
+            "result",
+            "open_steps",
+            "overdue_steps",
+        )
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    through = Consultation.offers.through
+    while chunk := list(islice(values, EXPORT_CHUNK)):
+        titles: dict[int, list[str]] = {}
+        topics = (
+            through.objects.filter(consultation_id__in=[row[0] for row in chunk])
+            .order_by("offer__title")
+            .values_list("consultation_id", "offer__title")
+        )
+        for consultation_id, title in topics:
+            titles.setdefault(consultation_id, []).append(title)
+        for pk, day, name, ags, district, note, fmt, participants, result, open_steps, overdue_steps in chunk:
+            yield [
+                pk,
+                day,
+                name.split(",")[0].strip() if name else "",
+                ags or "",
+                districts.get(district, "") if district else "",
+                note,
+                ", ".join(titles.get(pk, [])),
+                str(formats.get(fmt, fmt)),
+                participants,
+                result,
+                open_steps,
+                overdue_steps,
+            ]
 
 
 def consultation_detail(user, pk: int) -> Consultation:

@@ -17,7 +17,6 @@ from sikom.consultations.forms import (
     consultation_data,
     next_step_formset,
 )
-from sikom.consultations.models import Format
 from sikom.core import audit
 from sikom.core.exports import FORMATS, table_download
 from sikom.core.redirects import next_path
@@ -78,27 +77,6 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(listing):
-    """One row per consultation, read in chunks (offers prefetched per chunk): memory stays flat for any count."""
-    formats = dict(Format.choices)
-    for consultation in listing.iterator(chunk_size=2000):
-        municipality = consultation.municipality
-        yield [
-            consultation.pk,
-            consultation.date,
-            municipality.display_name if municipality else "",
-            municipality.ags if municipality else "",
-            municipality.district.display_name if municipality else "",
-            consultation.office_holder_note,
-            ", ".join(offer.title for offer in consultation.offers.all()),
-            str(formats.get(consultation.format, consultation.format)),
-            consultation.participants,
-            consultation.result,
-            consultation.open_steps,
-            consultation.overdue_steps,
-        ]
-
-
 @never_cache
 @staff_required(selectors.can_read_consultations)
 @require_GET
@@ -114,7 +92,7 @@ def consultation_export(request: HttpRequest) -> HttpResponse:
         data={"format": fmt, "rows": listing.count(), "filters": _query_without(request, "format")[:500]},
     )
     stem = f"Beratungen-{timezone.localdate():%Y-%m-%d}"
-    return table_download(fmt, stem, [_(title) for title in EXPORT_HEADER], export_rows(listing))
+    return table_download(fmt, stem, [_(title) for title in EXPORT_HEADER], selectors.export_rows(listing))
 
 
 @never_cache
