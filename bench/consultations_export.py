@@ -150,29 +150,27 @@ def _reset_peak() -> bool:
         return False
 
 
-def download(client, fmt: str) -> tuple[int, bytes]:
-    """The whole body, read chunk by chunk; returns its size and, for XLSX, the bytes to check the row count."""
+def download(client, fmt: str, target=None) -> int:
+    """Read the whole body chunk by chunk, as a server hands it on; XLSX bodies go to `target` (a file) for the row
+    check, so the benchmark itself holds no body in memory. Returns the body's size."""
     response = client.get(f"/beratungen/export/?format={fmt}")
     if response.status_code != 200:
         raise BenchError(f"export {fmt} answered {response.status_code}")
-    size, keep = 0, []
+    size = 0
     for chunk in response.streaming_content:
         size += len(chunk)
-        if fmt == "xlsx" or not keep:
-            keep.append(chunk)
-        else:
-            keep[-1] = chunk  # only the last piece, for the row check
+        if target is not None:
+            target.write(chunk)
     response.close()
-    return size, b"".join(keep) if fmt == "xlsx" else b""
+    return size
 
 
-def row_count(client, fmt: str, body: bytes) -> int:
+def row_count(client, fmt: str, body_file) -> int:
     if fmt == "xlsx":
-        import io
-
         from openpyxl import load_workbook
 
-        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        body_file.seek(0)
+        sheet = load_workbook(body_file, read_only=True).active
         # A write-only workbook records no dimension: count the rows.
         return sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
     response = client.get("/beratungen/export/?format=csv")
@@ -183,23 +181,21 @@ def measure_export(client, fmt: str, expected: int) -> dict:
     import gc
 
     gc.collect()
-    before_kb = _status_kb("VmRSS")
-    resettable = _reset_peak()
-    start = time.perf_counter()
-    size, body = download(client, fmt)
-    seconds = time.perf_counter() - start
-    growth_mb = (_status_kb("VmHWM") - before_kb) / 1024 if resettable else float("nan")
-    rows = row_count(client, fmt, body) if fmt == "xlsx" else None
-    del body
+    with tempfile.TemporaryFile() as body_file:
+        before_kb = _status_kb("VmRSS")
+        resettable = _reset_peak()
+        start = time.perf_counter()
+        size = download(client, fmt, body_file if fmt == "xlsx" else None)
+        seconds = time.perf_counter() - start
+        growth_mb = (_status_kb("VmHWM") - before_kb) / 1024 if resettable else float("nan")
+        rows = row_count(client, fmt, body_file)
+    if rows != expected:
+        raise BenchError(f"{fmt} export has {rows} rows, expected {expected}")
     gc.collect()
     tracemalloc.start()
     download(client, fmt)
     _current, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    if rows is None:
-        rows = row_count(client, fmt, b"")
-    if rows != expected:
-        raise BenchError(f"{fmt} export has {rows} rows, expected {expected}")
     return {"seconds": seconds, "size_mb": size / 2**20, "growth_mb": growth_mb, "traced_mb": traced_peak / 2**20}
 
 

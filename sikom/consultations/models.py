@@ -73,7 +73,8 @@ class NextStep(models.Model):
         "accounts.Organisation",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # PROTECT: a step whose only owner is an organisation must keep one (constraint next_step_has_owner).
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Verantwortliche Organisation"),
     )
