@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -157,7 +158,7 @@ def _form_page(request: HttpRequest, consultation=None) -> HttpResponse:
                         "gespeichert. Bitte öffnen Sie die Beratung neu und tragen Sie sie erneut ein."
                     ),
                 )
-            except services.ValidationError as error:
+            except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return redirect("consultations:detail", pk=consultation.pk)
