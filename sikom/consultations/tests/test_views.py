@@ -258,3 +258,14 @@ def test_bad_filters_are_shown_at_the_field_and_ignored(team, asskomm, query, me
     response = team.get(reverse("consultations:list"), query)
     assert response.status_code == 200 and message in response.content.decode()
     assert response.context["page"].paginator.count == 1
+
+
+def test_the_navigation_entry_is_for_the_team_and_municipalities(client, asskomm, zastex):
+    from sikom.core import navigation
+
+    entry = navigation._entries["consultations:list"]
+    assert entry.order == 120 and str(entry.label) == "Beratungen"
+    testing.login(client, zastex)
+    assert reverse("consultations:list") not in client.get(reverse("portal:home")).content.decode()
+    testing.login(client, asskomm)
+    assert reverse("consultations:list") in client.get(reverse("portal:home")).content.decode()
