@@ -5,8 +5,9 @@ a fresh PostgreSQL database created on that server and dropped at the end), neve
 removes its temp dir at the end; it loads the reference data and measures in-process with Django's test client, so the figures show
 the application's own cost without network or server overhead. At the end, bench/intake.py measures report intake
 over real HTTP on gunicorn (2 workers), with its own server and database, bench/inbox.py the inbox over 200,000
-cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters) and bench/programme.py the
-programme figures page at 100 times the demo volume.
+cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters), bench/programme.py the
+programme figures page at 100 times the demo volume and bench/consultations_export.py the CSV/XLSX export of
+100,000 consultations (time and peak memory against 10,000).
 """
 
 import contextlib
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import consultations_export  # noqa: E402 -- bench/consultations_export.py, found through the path set above
 import documents  # noqa: E402 -- bench/documents.py, found through the path set above
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
@@ -104,7 +106,9 @@ def in_process() -> int:
     documents_status = documents.main()
     # The programme figures at 100x the demo volume (bench/programme.py): its own child process and database.
     programme_status = programme.main()
-    statuses = (intake_status, inbox_status, documents_status, programme_status)
+    # The consultation export over 10,000 and 100,000 rows (bench/consultations_export.py): its own child process.
+    export_status = consultations_export.main()
+    statuses = (intake_status, inbox_status, documents_status, programme_status, export_status)
     return 0 if all(results) and not any(statuses) else 1
 
 

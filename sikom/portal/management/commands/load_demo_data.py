@@ -12,6 +12,7 @@ from sikom.accounts.models import Organisation, OrganisationType, User
 from sikom.alliance import demo as alliance_demo
 from sikom.cases.models import Case
 from sikom.coaching import demo as coaching_demo
+from sikom.consultations import demo as consultations_demo
 from sikom.councils import demo as councils_demo
 from sikom.events import demo as events_demo
 from sikom.geo.models import District, Municipality
@@ -52,6 +53,7 @@ def _demo_organisations() -> list[tuple[str, str, Organisation | None]]:
 # Each app's demo records, in the order they build on each other: (name, loader returning lines for the summary).
 DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("alliance", alliance_demo.load),
+    ("consultations", consultations_demo.load),
     ("councils", councils_demo.load),
     ("coaching", coaching_demo.load),
     ("events", events_demo.load),
