@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sikom.councils.models import AnalysisStatus, FormatKind, FormatStatus
+from sikom.events.models import Event
+from sikom.events.selectors import events_open_for_registration
 from sikom.geo.models import District
 
 REQUIRED = _("Bitte füllen Sie dieses Feld aus.")
@@ -371,10 +373,22 @@ class FormatForm(KernForm):
             "Sie das Format ankündigen. Keine Namen von Privatpersonen."
         ),
     )
+    registration_event = forms.ModelChoiceField(
+        label=_("Anmeldung über die Veranstaltung"),
+        queryset=Event.objects.none(),
+        required=False,
+        empty_label=_("Keine Online-Anmeldung"),
+        help_text=_(
+            "Soll man sich online anmelden können, legt das ASSKomm-Team dafür eine Veranstaltung an; wählen Sie "
+            "sie hier aus. Die öffentliche Seite verweist dann auf ihre Anmeldung."
+        ),
+    )
     version = _version()
 
     def __init__(self, *args, municipalities=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["registration_event"].queryset = events_open_for_registration()
+        self.fields["registration_event"].error_messages["invalid_choice"] = CHOICE
         if editing:
             del self.fields["municipality"]
         else:

@@ -188,6 +188,15 @@ class ParticipationFormat(models.Model):
     invited_groups = models.TextField(_("Eingeladene Gruppen"), blank=True)
     agenda = models.TextField(_("Ablauf und Tagesordnung"), blank=True)
     public_description = models.TextField(_("Ankündigungstext"), blank=True)
+    # Registration runs through the events app: the format names the published event people register for.
+    registration_event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Anmeldung über die Veranstaltung"),
+    )
     status = models.CharField(_("Stand"), max_length=12, choices=FormatStatus.choices, default=FormatStatus.PLANNED)
     cancel_reason = models.CharField(_("Grund der Absage"), max_length=500, blank=True)
     announced_at = models.DateTimeField(_("Angekündigt am"), null=True, blank=True)

@@ -41,6 +41,7 @@ FORMAT_FIELDS = [
     "invited_groups",
     "agenda",
     "public_description",
+    "registration_event",
 ]
 MEASURE_FIELDS = ["title", "owner", "due_date"]
 
@@ -295,7 +296,7 @@ def record_analysis_status(
 def _format_values(fmt: ParticipationFormat, data: dict[str, Any]) -> None:
     for name in FORMAT_FIELDS:
         value = data.get(name)
-        if value is None and name not in ("date", "starts_at", "ends_at"):
+        if value is None and name not in ("date", "starts_at", "ends_at", "registration_event"):
             value = ""
         setattr(fmt, name, value)
 

@@ -94,6 +94,13 @@ def upcoming_events(
     )
 
 
+def events_open_for_registration() -> QuerySet[Event]:
+    """Published events with a session still to come: what another app (a participation format) may point people
+    to for registering."""
+    upcoming = Session.objects.filter(event=OuterRef("pk"), ends_at__gt=timezone.now())
+    return Event.objects.filter(is_published=True).filter(Exists(upcoming)).order_by("title", "pk")
+
+
 def event_sessions(event: Event) -> list[Session]:
     return list(with_seats(event.sessions.all()).order_by("starts_at", "pk"))
 

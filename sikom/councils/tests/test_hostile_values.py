@@ -1,6 +1,6 @@
 """The project-wide walk (`core/tests/test_hostile_values.py`) reaches this app's staff pages only as an anonymous
 reporter (a login redirect); here the same hostile values go to every page of the app with real objects, as the
-municipality and as the ASSKomm team: no answer is a 500."""
+ASSKomm team: no answer is a 500."""
 
 from urllib.parse import quote
 
@@ -15,11 +15,10 @@ from sikom.councils.tests.test_access_matrix import MATRIX
 pytestmark = pytest.mark.django_db
 
 
-def test_no_page_of_the_app_answers_500_to_hostile_values(world, municipality_user, asskomm):
-    personas = {
-        "municipality_user": testing.login(Client(raise_request_exception=False), municipality_user),
-        "asskomm": testing.login(Client(raise_request_exception=False), asskomm),
-    }
+def test_no_page_of_the_app_answers_500_to_hostile_values(world, asskomm):
+    # The ASSKomm team reaches every page and action of the app (it reads and edits all municipalities' records);
+    # the municipality's pages run the same code, so walking them again would only double the time.
+    personas = {"asskomm": testing.login(Client(raise_request_exception=False), asskomm)}
     failures, requests = [], 0
     for name, key, _expected in MATRIX:
         url = reverse(name, args=[world[key].pk]) if key else reverse(name)
@@ -34,7 +33,7 @@ def test_no_page_of_the_app_answers_500_to_hostile_values(world, municipality_us
                         f"{persona} {method.upper()} {target[:100]} {body[:80]!r} -> {response.status_code}"
                     )
 
-            if key and persona == "municipality_user":  # the same code for both
+            if key:
                 for value in PATH_VALUES:
                     broken = url.replace(f"/{world[key].pk}/", f"/{value}/")
                     check("get", broken)

@@ -18,6 +18,7 @@ from sikom.councils.models import (
     SafetyAnalysisStatus,
 )
 from sikom.councils.tests.conftest import DRESDEN, PIRNA, make_council
+from sikom.events.tests.factories import make_event, make_session
 from sikom.geo.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -317,7 +318,7 @@ def test_plan_announce_hold_and_document_a_format(kommune):
     status_url = reverse("councils:format_status", args=[fmt.pk])
     assert kommune.post(status_url, {"status": "announced"}).status_code == 302
     public = Client().get(reverse("councils:public_detail", args=[fmt.pk])).content.decode()
-    assert "Wir laden ein." in public and "Anmeldung folgt" in public
+    assert "Wir laden ein." in public and "keine Online-Anmeldung eingerichtet" in public
     assert "Interne Notiz" not in public
     refused = kommune.post(status_url, {"status": "held"})
     assert "in der Zukunft" in str(refused.context["status_form"].errors["status"])
@@ -409,6 +410,24 @@ def test_format_list_export_and_query_count(team, world, django_assert_max_num_q
     assert team.get(url, {"stand": "<script>"}).status_code == 200
     body = b"".join(team.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "Sicherheitskonferenz Dresden" in body
+
+
+def test_registration_runs_through_a_published_event(kommune):
+    event = make_session().event
+    hidden = make_session(make_event(title="Entwurf", is_published=False)).event
+    page = kommune.get(reverse("councils:format_create")).content.decode()
+    assert event.title in page and "Entwurf" not in page
+    for forged in (str(hidden.pk), "999999", "abc"):
+        refused = kommune.post(reverse("councils:format_create"), _format_post(registration_event=forged))
+        assert "registration_event" in refused.context["form"].errors
+    assert not ParticipationFormat.objects.exists()
+
+    kommune.post(reverse("councils:format_create"), _format_post(registration_event=str(event.pk)))
+    fmt = ParticipationFormat.objects.get()
+    assert fmt.registration_event == event
+    kommune.post(reverse("councils:format_status", args=[fmt.pk]), {"status": "announced"})
+    public = Client().get(reverse("councils:public_detail", args=[fmt.pk])).content.decode()
+    assert reverse("events:detail", args=[event.pk]) in public and "Zur Anmeldung" in public
 
 
 def test_public_list_shows_only_announced_and_no_internal_fields(world, django_assert_max_num_queries):

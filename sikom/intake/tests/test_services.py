@@ -174,7 +174,8 @@ def test_housekeeping_task_runs_and_the_command_works(client, settings):
     from sikom.core.housekeeping import housekeeping
 
     result = housekeeping.call()
-    assert set(result) == {"drafts", "orphan_files", "throttle_counters", "cases_deleted_by_retention"}
+    # Every app's registered job ran (the intake's among them); other apps add their own counts.
+    assert {"drafts", "orphan_files", "throttle_counters", "cases_deleted_by_retention"} <= set(result)
     call_command("housekeeping", verbosity=0)
 
 
