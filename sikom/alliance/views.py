@@ -374,6 +374,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     members = selectors.directory_visible_to(request.user)
     if fmt:
         return _directory_export(request, fmt, members)
+    # The directory shows the opted-in contact persons' names and details: each read is logged.
+    audit.log("alliance.directory_viewed", actor=request.user)
     return _render(request, "alliance/directory.html", {"members": members, "formats": FORMATS})
 
 

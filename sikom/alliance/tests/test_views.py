@@ -369,6 +369,13 @@ def test_directory_export_is_audited(municipality_client, municipality_user):
     assert entry.actor == municipality_user and entry.data == {"format": "xlsx", "members": 1, "contacts": 1}
 
 
+def test_directory_page_read_is_audited(municipality_client, municipality_user):
+    member(PIRNA)
+    contact(PIRNA)
+    assert municipality_client.get(reverse("alliance:directory")).status_code == 200
+    assert AuditEvent.objects.get(action="alliance.directory_viewed").actor == municipality_user
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
