@@ -355,7 +355,9 @@ def events(sessions: int, context: Context) -> str:
         created = list(Event.objects.order_by("pk"))
     session_rows = []
     for _number in range(sessions):
-        day = context.day() if context.rng.random() < 0.95 else context.today + timedelta(days=context.rng.randint(1, 90))
+        day = (
+            context.day() if context.rng.random() < 0.95 else context.today + timedelta(days=context.rng.randint(1, 90))
+        )
         session_rows.append(
             Session(
                 event_id=context.rng.choice(created).pk,
