@@ -150,3 +150,45 @@ def test_the_queries_of_the_pages_do_not_grow_with_the_records(path, client, req
     assert {figure.key: value for figure, value in response.context["overview"].totals} == {
         figure.key: 42 for figure in shown
     }
+
+
+def test_a_session_counts_on_its_local_day_also_near_midnight():
+    """The trainings' dates are cut from a time in Berlin: compared as the time column against the next local
+    midnight, a session at 23:30 (22:30 UTC) counts on its day, one at 00:30 (still the day before in UTC) not."""
+    event = Event.objects.create(
+        title="[Demo] Training", type=EventType.COMMUNICATION, summary="[Demo]", organiser="[Demo]"
+    )
+    late = timezone.make_aware(datetime(2021, 3, 15, 23, 30))
+    early = timezone.make_aware(datetime(2021, 3, 16, 0, 30))
+    for start in (late, early):
+        Session.objects.create(event=event, starts_at=start, ends_at=start + (early - late) / 4, capacity=5)
+    trainings = selectors.figure_by_key("trainings")
+    assert [
+        selectors.total_on(trainings, day) for day in (date(2021, 3, 14), date(2021, 3, 15), date(2021, 3, 16))
+    ] == [
+        0,
+        1,
+        2,
+    ]
+    for day, expected in ((date(2021, 3, 15), 1), (date(2021, 3, 16), 2)):
+        counted = selectors.counts(trainings, day, since=date(2021, 3, 1))
+        assert counted.total() == expected
+        assert counted.districts() == {None: expected}  # no district: counted, not on the map
+
+
+def test_a_count_on_the_day_without_the_district_keeps_every_record():
+    """The count on the day leaves out the joins to the district; a consultation without a municipality (an office
+    holder) still counts, on the day and in the grouped query."""
+    add_records(2, first=0)
+    Consultation.objects.create(
+        office_holder_note="[Demo] Ortsvorsteher",
+        date=date(2021, 3, 15),
+        format=Format.PHONE,
+        participants="-",
+        result="-",
+    )
+    consultations = selectors.figure_by_key("consultations")
+    today = timezone.localdate()
+    counted = selectors.counts(consultations, today, known_districts=selectors.district_names())
+    assert selectors.total_on(consultations, today) == counted.total() == 3
+    assert counted.districts()[None] == 1
