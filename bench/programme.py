@@ -5,24 +5,19 @@ Run with `make bench` (after the documents) or on its own: `.venv/bin/python ben
 database `sikom_bench_programme_<pid>` there and drops it at the end. As `bench/inbox.py` does, `main()` prepares the
 throw-away environment and runs this file again in a child process with `--measure`.
 
-The child migrates, loads the reference data and builds the volume with the real models of the apps behind the
-figures (`django.apps.apps.get_model`): members (`alliance.Membership`), 14,400 consultations
-(`consultations.Consultation`), coaching processes with 5,000 strategy steps (`coaching.Coaching`,
-`coaching.StrategyStep`), prevention councils with 4,100 meetings (`councils.PreventionCouncil`,
-`councils.CouncilMeeting`). A model that does not exist (its app not merged yet) is skipped with a line saying so. The
-rows are filled generically from the model's fields (dates spread from February 2019 to today, municipalities weighted
-by population, foreign keys to rows generated before); when a model needs more than that, `generate()` says which and
-why, and the model gets its own filler in `FILLERS`.
-
-When no figure is registered at all (the figure apps not merged), the page would be measured empty; then the script
-registers stand-in figures over `cases.CaseStatistic` (an existing table: a start month, an end month, a district
-key) with the same volumes and says so, so the cost of the counting, the chart and the map is measured today. The
-stand-ins are never used when any real figure is registered.
+The child migrates, loads the reference data and builds the volume with the real models of every app behind a
+figure, one filler per app that keeps each model's constraints (`generate()`; at scale 100): about 5,600 memberships
+as a chain per municipality with at most one open (`alliance.Membership`), 14,400 consultations with one to three
+offers each and a next step on every third (`consultations`), 5,000 coaching processes as chains with their seven
+strategy steps each (`coaching`), one prevention council for each of the 418 municipalities with 4,100 meetings and
+2,600 safety analyses, at most one not done per municipality (`councils`), 2,000 event sessions (trainings mostly)
+with their registrations and persons (`events`). Dates are spread from February 2019 to today, municipalities
+weighted by population.
 
 Measured, as a verified member of the ASSKomm team through Django's test client: `/programm/` (default figure and
 today), each figure chosen, an earlier day, and `/zahlen/` anonymously. Printed: p50/p95 against the target
-(p95 < 150 ms), the number of SQL queries per page (the same for every page and volume: one per figure, plus session
-and user). Exits non-zero on a miss. Tunables: BENCH_PROGRAMME_SCALE (default 100, times the demo volume),
+(p95 < 150 ms), the number of SQL queries per page (the same for every page and volume: one per figure, plus session,
+user, second factor and organisation). Exits non-zero on a miss. Tunables: BENCH_PROGRAMME_SCALE (default 100, times the demo volume),
 BENCH_PROGRAMME_REQUESTS (default 50), BENCH_PROGRAMME_SEED (default 2019).
 """
 
@@ -44,28 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150
 WARM_UP = 3
 START = date(2019, 2, 1)
-
-# Demo volume (issue 10) times the scale: (app, model, count at scale 1, parent model for a foreign key).
-VOLUMES = [
-    ("alliance", "Membership", 56, None),
-    ("consultations", "Consultation", 144, None),
-    ("coaching", "Coaching", 20, None),
-    ("coaching", "StrategyStep", 50, ("coaching", "Coaching")),
-    ("councils", "PreventionCouncil", 20, None),
-    ("councils", "CouncilMeeting", 41, ("councils", "PreventionCouncil")),
-]
-# Models whose rows need more than the generic filler (constraints between fields): (app, model) -> filler. The
-# fillers name the fields of those apps' models; they are looked up only when the model exists.
-FILLERS: dict = {}
-
-
-def filler(app_label: str, model_name: str):
-    def register(function):
-        FILLERS[(app_label, model_name)] = function
-        return function
-
-    return register
-
 
 # Driver: environment, database, child process
 
@@ -99,245 +72,364 @@ def main() -> int:
 
 class Context:
     def __init__(self, rng: random.Random):
-        from sikom.accounts.models import Organisation, OrganisationType
+        from sikom.accounts.models import Organisation, OrganisationType, User
         from sikom.geo.models import Municipality
 
         self.rng = rng
         self.today = date.today()
-        self.municipalities = list(Municipality.objects.only("pk", "population", "district_id"))
+        self.municipalities = list(Municipality.objects.only("pk", "population", "district_id").order_by("pk"))
         self.weights = [m.population**0.75 for m in self.municipalities]
-        self.asskomm = Organisation.objects.filter(type=OrganisationType.ASSKOMM).first()
-        self.generated: dict[tuple[str, str], list[int]] = {}
-        self._user = None
+        asskomm = Organisation.objects.get(type=OrganisationType.ASSKOMM)
+        # One member of the ASSKomm team as the author of the generated records.
+        self.user, _created = User.objects.get_or_create(
+            email="bench@asskomm.invalid", defaults={"full_name": "[Demo] Benchmark", "organisation": asskomm}
+        )
 
-    def user(self):
-        """One member of the ASSKomm team as the author of every generated record."""
-        if self._user is None:
-            from sikom.accounts.models import User
+    def day(self, since: date = START) -> date:
+        return since + timedelta(days=self.rng.randrange(max(1, (self.today - since).days + 1)))
 
-            self._user, _created = User.objects.get_or_create(
-                email="bench@asskomm.invalid", defaults={"full_name": "[Demo] Benchmark", "organisation": self.asskomm}
-            )
-        return self._user
-
-    def day(self) -> date:
-        return START + timedelta(days=self.rng.randrange((self.today - START).days + 1))
+    def later(self, day: date, low: int, high: int) -> date | None:
+        """A day ``low``..``high`` days after ``day``, or None when that is after today."""
+        later = day + timedelta(days=self.rng.randint(low, high))
+        return later if later <= self.today else None
 
     def municipality(self):
         return self.rng.choices(self.municipalities, weights=self.weights)[0]
 
+    def shares(self, count: int) -> list[int]:
+        """``count`` spread over the municipalities (shuffled): how many records of a chain each one gets."""
+        size = len(self.municipalities)
+        return [count // size + (index < count % size) for index in range(size)]
 
-def _value(field, context: Context):
-    """A plausible value for a required field, or raise BenchError naming the field."""
-    from django.db import models
+    def shuffled_municipalities(self) -> list:
+        return self.rng.sample(self.municipalities, len(self.municipalities))
+
+
+def _aware(day: date, hour: int = 10):
     from django.utils import timezone
 
-    rng = context.rng
-    if field.choices:
-        return rng.choice([value for value, _label in field.flatchoices])
-    if isinstance(field, models.ForeignKey):
-        target = field.related_model._meta
-        key = (target.app_label, target.object_name)
-        if key == ("geo", "Municipality"):
-            return context.municipality()
-        if key == ("geo", "District"):
-            return context.municipality().district
-        if key == ("accounts", "Organisation") and context.asskomm is not None:
-            return context.asskomm
-        if key == ("accounts", "User"):
-            return context.user()
-        if context.generated.get(key):
-            return field.related_model(pk=rng.choice(context.generated[key]))
-        raise BenchError(f"{field} points to {target.label}, which the benchmark does not generate")
-    if isinstance(field, models.DateTimeField):
-        day = context.day()
-        return timezone.make_aware(datetime(day.year, day.month, day.day, 10))
-    if isinstance(field, models.DateField):
-        return context.day()
-    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
-        return 1
-    if isinstance(field, models.BooleanField):
-        return False
-    if isinstance(field, (models.CharField, models.TextField)):
-        return "[Demo] Benchmark"[: field.max_length or 100]
-    if isinstance(field, models.JSONField):
-        return {}
-    if isinstance(field, models.UUIDField):
-        import uuid
-
-        return uuid.uuid4()
-    raise BenchError(f"{field} ({type(field).__name__}) has no generic value")
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
-def _generic(model, count: int, context: Context) -> None:
-    from django.db import models
+def _bulk(model, rows: list, **options) -> list:
+    return model.objects.bulk_create(rows, batch_size=2000, **options)
 
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key
-        and not isinstance(field, models.AutoField)
-        and not field.has_default()
-        and not getattr(field, "auto_now", False)
-        and not getattr(field, "auto_now_add", False)
-    ]
+
+def memberships(count: int, context: Context) -> str:
+    """A chain of memberships per municipality (about 13 each at scale 100): each left again before the next
+    request, the last one still active in two of three cases, so at most one is open (`one_open_membership`)."""
+    from sikom.alliance.models import Membership, MembershipStatus
+
     rows = []
-    for _number in range(count):
-        values = {}
-        for field in fields:
-            if field.null or (field.blank and not isinstance(field, models.ForeignKey)):
-                # Optional: dates that end a span are left open on most rows (a running process), set on some.
-                if isinstance(field, models.DateField) and context.rng.random() < 0.3:
-                    values[field.name] = context.day()
-                continue
-            values[field.name] = _value(field, context)
-        rows.append(model(**values))
-    model.objects.bulk_create(rows, batch_size=2000)
-
-
-def _aware(day: date):
-    from django.utils import timezone
-
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 10))
-
-
-def _later(context: Context, day: date, low: int, high: int) -> date | None:
-    """A day ``low``..``high`` days after ``day``, or None when that is after today."""
-    later = day + timedelta(days=context.rng.randint(low, high))
-    return later if later <= context.today else None
-
-
-@filler("alliance", "Membership")
-def _memberships(model, count: int, context: Context) -> None:
-    """At most one open membership per municipality: each municipality gets a chain of memberships, all but the
-    last left again; the last is still active in two of three cases."""
-    municipalities = context.rng.sample(context.municipalities, len(context.municipalities))
-    per_municipality = [
-        count // len(municipalities) + (index < count % len(municipalities)) for index in range(len(municipalities))
-    ]
-    rows = []
-    for municipality, chain in zip(municipalities, per_municipality, strict=True):
+    for municipality, chain in zip(context.shuffled_municipalities(), context.shares(count), strict=True):
+        if not chain:
+            continue
         day = context.day() if chain == 1 else START + timedelta(days=context.rng.randrange(60))
-        span = max(2, (context.today - day).days // max(chain, 1))
+        span = max(2, (context.today - day).days // chain)
         for link in range(chain):
-            joined = min(day, context.today)
-            left = _later(context, joined, 1, span - 1) if link < chain - 1 or context.rng.random() < 0.33 else None
+            left = context.later(day, 1, span - 1) if link < chain - 1 or context.rng.random() < 0.33 else None
             rows.append(
-                model(
+                Membership(
                     municipality=municipality,
-                    status="left" if left else "active",
-                    requested_at=_aware(joined),
-                    joined_on=joined,
+                    status=MembershipStatus.LEFT if left else MembershipStatus.ACTIVE,
+                    founding=link == 0 and day < date(2019, 3, 1),
+                    requested_at=_aware(day),
+                    requested_by=context.user,
+                    joined_on=day,
+                    confirmed_by=context.user,
                     left_on=left,
+                    closing_reason="[Demo] Benchmark" if left else "",
                 )
             )
-            if left is None:
+            if left is None or left + timedelta(days=1) > context.today:
                 break
             day = left + timedelta(days=1)
-    model.objects.bulk_create(rows, batch_size=2000)
+    _bulk(Membership, rows)
+    return f"alliance.Membership: {len(rows)} (one chain per municipality, at most one open)"
 
 
-@filler("coaching", "Coaching")
-def _coachings(model, count: int, context: Context) -> None:
+def consultations(count: int, context: Context) -> str:
+    """Consultations on days since February 2019, municipalities weighted by population (4 % office holders without
+    one), one to three offers each through the M2M's through model, a next step on every third."""
+    from sikom.consultations.models import Consultation, Format, NextStep
+    from sikom.offers.models import Offer
+
+    offers = list(Offer.objects.values_list("pk", flat=True))
+    if not offers:
+        raise BenchError("no offers: load_reference_data did not load the catalogue")
+    formats = list(Format.values)
     rows = []
     for _number in range(count):
-        begun = context.day()
-        finished = _later(context, begun, 30, 900) if context.rng.random() < 0.6 else None
-        status = "running" if finished is None else context.rng.choice(["finished", "finished", "cancelled"])
-        rows.append(model(municipality=context.municipality(), begun=begun, finished=finished, status=status))
-    model.objects.bulk_create(rows, batch_size=2000)
+        without = context.rng.random() < 0.04
+        rows.append(
+            Consultation(
+                municipality=None if without else context.municipality(),
+                office_holder_note="[Demo] Ortsvorsteherin ohne Gemeinde" if without else "",
+                date=context.day(),
+                format=context.rng.choice(formats),
+                participants="[Demo] Bürgermeister, Hauptamtsleiterin",
+                result="[Demo] Angebote vorgestellt, nächste Schritte vereinbart.",
+                search_text="demo benchmark",
+                created_by=context.user,
+                updated_by=context.user,
+            )
+        )
+    created = _bulk(Consultation, rows)
+    if created[0].pk is None:  # a backend that does not return the keys (not SQLite >= 3.35, not PostgreSQL)
+        created = list(Consultation.objects.order_by("pk"))
+    through = Consultation.offers.through
+    links = [
+        through(consultation_id=consultation.pk, offer_id=offer)
+        for consultation in created
+        for offer in context.rng.sample(offers, context.rng.randint(1, min(3, len(offers))))
+    ]
+    _bulk(through, links)
+    steps = [
+        NextStep(
+            consultation_id=consultation.pk,
+            text="[Demo] Termin für eine Schulung abstimmen",
+            owner="[Demo] Hauptamt",
+            due_on=consultation.date + timedelta(days=30),
+        )
+        for consultation in created[::3]
+    ]
+    _bulk(NextStep, steps)
+    return f"consultations.Consultation: {len(created)}, {len(links)} offer links, {len(steps)} next steps"
 
 
-@filler("coaching", "StrategyStep")
-def _steps(model, count: int, context: Context) -> None:
-    """Steps 1, 2, … of the coachings in turn (at most the seven Beccaria steps each), started after the coaching
-    began and finished after they started."""
-    from django.apps import apps
+def coachings(count: int, context: Context) -> str:
+    """A chain of coachings per municipality, each finished (or cancelled) before the next begins, the last one
+    running in half the cases; seven Beccaria steps each (as `services.create_coaching` makes them), done in order
+    with dates inside the coaching (`step_finished_after_started`, `one_step_per_number`)."""
+    from sikom.coaching.models import STEP_NUMBERS, Coaching, CoachingStatus, StepStatus, StrategyStep
 
-    coachings = list(apps.get_model("coaching", "Coaching").objects.values_list("pk", "begun"))
-    rows, number = [], 0
-    while len(rows) < count and number < 7:
-        number += 1
-        for pk, begun in coachings[: count - len(rows)]:
-            started = _later(context, begun, 0, 120)
-            finished = _later(context, started, 1, 200) if started and context.rng.random() < 0.6 else None
-            status = "done" if finished else "in_progress" if started else "open"
-            rows.append(model(coaching_id=pk, number=number, status=status, started=started, finished=finished))
-    model.objects.bulk_create(rows, batch_size=2000)
+    rows = []
+    for municipality, chain in zip(context.shuffled_municipalities(), context.shares(count), strict=True):
+        if not chain:
+            continue
+        day = context.day() if chain == 1 else START + timedelta(days=context.rng.randrange(90))
+        span = max(2, (context.today - day).days // chain)
+        for link in range(chain):
+            finished = context.later(day, 1, span - 1) if link < chain - 1 or context.rng.random() < 0.5 else None
+            status = (
+                CoachingStatus.RUNNING
+                if finished is None
+                else context.rng.choice([CoachingStatus.FINISHED, CoachingStatus.FINISHED, CoachingStatus.CANCELLED])
+            )
+            rows.append(
+                Coaching(
+                    municipality=municipality,
+                    begun=day,
+                    finished=finished,
+                    status=status,
+                    end_reason="[Demo] Benchmark" if status == CoachingStatus.CANCELLED else "",
+                    coach=context.user,
+                )
+            )
+            if finished is None or finished + timedelta(days=1) > context.today:
+                break
+            day = finished + timedelta(days=1)
+    created = _bulk(Coaching, rows)
+    if created[0].pk is None:
+        created = list(Coaching.objects.order_by("pk"))
+    steps = []
+    for coaching in created:
+        end = coaching.finished or context.today
+        length = max(1, (end - coaching.begun).days)
+        done = len(STEP_NUMBERS) if coaching.finished else context.rng.randrange(len(STEP_NUMBERS) + 1)
+        for number in STEP_NUMBERS:
+            started = coaching.begun + timedelta(days=length * (number - 1) // len(STEP_NUMBERS))
+            finished = coaching.begun + timedelta(days=length * number // len(STEP_NUMBERS))
+            if number <= done:
+                status, dates = StepStatus.DONE, (started, finished)
+            elif number == done + 1:
+                status, dates = StepStatus.IN_PROGRESS, (started, None)
+            else:
+                status, dates = StepStatus.OPEN, (None, None)
+            steps.append(
+                StrategyStep(
+                    coaching_id=coaching.pk,
+                    number=number,
+                    text="[Demo] Benchmark" if status != StepStatus.OPEN else "",
+                    status=status,
+                    started=dates[0],
+                    finished=dates[1],
+                )
+            )
+    _bulk(StrategyStep, steps)
+    return f"coaching.Coaching: {len(created)} (one chain per municipality), {len(steps)} strategy steps"
+
+
+def councils(meetings: int, analyses: int, context: Context) -> str:
+    """One prevention council per municipality (OneToOne: every municipality gets one, founded spread since February
+    2019, one in ten dissolved again), meetings between founding and dissolution, and per municipality a chain of safety
+    analyses: done ones with a completion day, the last planned or running in a third of the cases (at most one open:
+    `one_open_analysis_per_municipality`; `analysis_completed_exactly_when_done`)."""
+    from sikom.councils.models import (
+        AnalysisStatus,
+        CouncilMeeting,
+        PreventionCouncil,
+        SafetyAnalysisStatus,
+    )
+
+    rows = []
+    for municipality in context.municipalities:
+        founded = context.day()
+        dissolved = context.later(founded, 60, 1500) if context.rng.random() < 0.1 else None
+        rows.append(
+            PreventionCouncil(
+                municipality=municipality,
+                name="[Demo] Kriminalpräventiver Rat",
+                founded=founded,
+                dissolved=dissolved,
+                chair="[Demo] Bürgermeisteramt",
+            )
+        )
+    created = _bulk(PreventionCouncil, rows)
+    if created[0].pk is None:
+        created = list(PreventionCouncil.objects.order_by("pk"))
+    weights = [context.weights[index] for index in range(len(created))]
+    meeting_rows = []
+    for council in context.rng.choices(created, weights=weights, k=meetings):
+        last = council.dissolved or context.today
+        meeting_rows.append(
+            CouncilMeeting(
+                council_id=council.pk,
+                date=council.founded + timedelta(days=context.rng.randrange((last - council.founded).days + 1)),
+                agenda="[Demo] Lagebild, Sicherheitsanalyse, Maßnahmen",
+            )
+        )
+    _bulk(CouncilMeeting, meeting_rows)
+    analysis_rows = []
+    for municipality, chain in zip(context.shuffled_municipalities(), context.shares(analyses), strict=True):
+        day = context.day() if chain == 1 else START + timedelta(days=context.rng.randrange(90))
+        span = max(2, (context.today - day).days // max(chain, 1))
+        for link in range(chain):
+            completed = context.later(day, 1, span - 1) if link < chain - 1 or context.rng.random() < 0.67 else None
+            status = (
+                AnalysisStatus.DONE
+                if completed
+                else context.rng.choice([AnalysisStatus.PLANNED, AnalysisStatus.RUNNING])
+            )
+            analysis_rows.append(
+                SafetyAnalysisStatus(
+                    municipality=municipality,
+                    status=status,
+                    year=(completed or day).year,
+                    completed_on=completed,
+                    note="[Demo] Benchmark",
+                )
+            )
+            if completed is None or completed + timedelta(days=1) > context.today:
+                break
+            day = completed + timedelta(days=1)
+    _bulk(SafetyAnalysisStatus, analysis_rows)
+    done = sum(row.status == AnalysisStatus.DONE for row in analysis_rows)
+    return (
+        f"councils: {len(created)} councils (one per municipality), {len(meeting_rows)} meetings, "
+        f"{len(analysis_rows)} safety analyses ({done} done)"
+    )
+
+
+def events(sessions: int, context: Context) -> str:
+    """Events (trainings mostly, some conferences) with sessions since February 2019, past and a few coming, two to
+    six registrations per session (most confirmed, some cancelled or waiting), one to three persons each."""
+    from sikom.events.models import Event, EventType, Person, Registration, RegistrationStatus, Session
+    from sikom.geo.models import District
+
+    districts = list(District.objects.order_by("pk"))
+    types = [EventType.DEESCALATION, EventType.COMMUNICATION, EventType.ARGUMENTATION, EventType.CONFERENCE]
+    event_rows = [
+        Event(
+            title=f"[Demo] Schulung {number}",
+            type=context.rng.choice(types),
+            summary="[Demo] Benchmark",
+            organiser="[Demo] ASSKomm",
+            district=context.rng.choice([*districts, None]),
+            is_published=True,
+        )
+        for number in range(max(1, sessions // 5))
+    ]
+    created = _bulk(Event, event_rows)
+    if created[0].pk is None:
+        created = list(Event.objects.order_by("pk"))
+    session_rows = []
+    for _number in range(sessions):
+        day = (
+            context.day() if context.rng.random() < 0.95 else context.today + timedelta(days=context.rng.randint(1, 90))
+        )
+        session_rows.append(
+            Session(
+                event_id=context.rng.choice(created).pk,
+                starts_at=_aware(day, 9),
+                ends_at=_aware(day, 16),
+                venue="[Demo] Rathaus",
+                capacity=20,
+            )
+        )
+    session_rows = _bulk(Session, session_rows)
+    if session_rows[0].pk is None:
+        session_rows = list(Session.objects.order_by("pk"))
+    statuses = [RegistrationStatus.CONFIRMED] * 8 + [RegistrationStatus.CANCELLED, RegistrationStatus.WAITING]
+    registrations = []
+    for session in session_rows:
+        for number in range(context.rng.randint(2, 6)):
+            registrations.append(
+                Registration(
+                    session_id=session.pk,
+                    user=None,
+                    status=context.rng.choice(statuses),
+                    name=f"[Demo] Teilnehmende {number}",
+                    email=f"teilnehmende{number}@demo.sikom.invalid",
+                    organisation="[Demo] Gemeinde",
+                    seats=context.rng.choice([1, 1, 1, 2, 3]),
+                )
+            )
+    registrations = _bulk(Registration, registrations)
+    if registrations[0].pk is None:
+        registrations = list(Registration.objects.order_by("pk"))
+    persons = [
+        Person(registration_id=registration.pk, name=f"[Demo] Person {position + 1}", position=position)
+        for registration in registrations
+        for position in range(registration.seats)
+    ]
+    _bulk(Person, persons)
+    return (
+        f"events: {len(created)} events, {len(session_rows)} sessions, {len(registrations)} registrations, "
+        f"{len(persons)} persons"
+    )
+
+
+# Demo volume (issue 10) at scale 1; the councils are one per municipality whatever the scale.
+VOLUMES = {
+    "memberships": 56,
+    "consultations": 144,
+    "coachings": 50,
+    "council_meetings": 41,
+    "safety_analyses": 26,
+    "sessions": 20,
+}
 
 
 def generate(scale: int, seed: int) -> list[str]:
-    """The volume with the real models; returns what was made (and skipped), one line each."""
-    from django.apps import apps
+    """The volume with the real models of every app behind a figure; returns what was made, one line each."""
     from django.db import transaction
 
     context = Context(random.Random(seed))
-    lines = []
-    for app_label, model_name, per_scale, _parent in VOLUMES:
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            lines.append(f"{app_label}.{model_name}: no such model (app not merged yet) - skipped")
-            continue
-        count = per_scale * scale
-        started = time.perf_counter()
-        try:
-            with transaction.atomic():
-                FILLERS.get((app_label, model_name), _generic)(model, count, context)
-        except Exception as error:  # a model the generic filler cannot fill: say which, measure the rest
-            lines.append(f"{app_label}.{model_name}: NOT generated ({type(error).__name__}: {error}); add a filler")
-            continue
-        context.generated[(app_label, model_name)] = list(model.objects.values_list("pk", flat=True))
-        lines.append(f"{app_label}.{model_name}: {count} rows in {time.perf_counter() - started:.1f} s")
-    return lines
-
-
-def stand_in_figures(scale: int, seed: int) -> list[str]:
-    """Only when no figure is registered: figures over cases.CaseStatistic with the issue's volumes."""
-    from django.db.models import DateField, F, Value
-    from django.db.models.functions import NullIf
-
-    from sikom.cases.models import CaseStatistic
-    from sikom.core import figures
-    from sikom.geo.models import District
-
-    context = Context(random.Random(seed))
-    district_keys = dict(District.objects.values_list("pk", "key"))
-    shapes = [
-        ("stand_in_consultations", "Beratungen (Platzhalter)", 144, False),
-        ("stand_in_steps", "Coachingschritte (Platzhalter)", 50, True),
-        ("stand_in_meetings", "Ratssitzungen (Platzhalter)", 41, False),
-        ("stand_in_members", "Mitglieder (Platzhalter)", 56, True),
+    volume = {name: count * scale for name, count in VOLUMES.items()}
+    steps = [
+        lambda: memberships(volume["memberships"], context),
+        lambda: consultations(volume["consultations"], context),
+        lambda: coachings(volume["coachings"], context),
+        lambda: councils(volume["council_meetings"], volume["safety_analyses"], context),
+        lambda: events(volume["sessions"], context),
     ]
     lines = []
-    for index, (key, label, per_scale, stock) in enumerate(shapes):
-        rows = []
-        for _number in range(per_scale * scale):
-            start = context.day()
-            end = (
-                start + timedelta(days=context.rng.randrange(30, 900)) if stock and context.rng.random() < 0.5 else None
-            )
-            rows.append(
-                CaseStatistic(
-                    reported_month=start,
-                    closed_month=end,
-                    district_key=district_keys[context.municipality().district_id],
-                    affected_role=key,
-                    place="office",
-                    channel="email",
-                )
-            )
-        CaseStatistic.objects.bulk_create(rows, batch_size=2000)
-
-        def rows_of(key=key, stock=stock):
-            return CaseStatistic.objects.filter(affected_role=key).values(
-                start=F("reported_month"),
-                end=F("closed_month") if stock else Value(None, output_field=DateField()),
-                district=NullIf(F("district_key"), Value("")),
-            )
-
-        figures.register(figures.Figure(key=key, label=label, order=index, rows=rows_of))
-        lines.append(f"stand-in figure {key}: {len(rows)} rows in cases.CaseStatistic")
+    for step in steps:
+        started = time.perf_counter()
+        with transaction.atomic():
+            line = step()
+        lines.append(f"{line} in {time.perf_counter() - started:.1f} s")
     return lines
 
 
@@ -415,10 +507,6 @@ def measure() -> int:
     print(f"programme figures at {scale}x the demo volume: in-process test client, {label}")
     for line in generate(scale, seed):
         print(f"  {line}")
-    if not figures.registered():
-        print("  no figure registered (the figure apps are not merged): stand-in figures over cases.CaseStatistic")
-        for line in stand_in_figures(scale, seed):
-            print(f"  {line}")
     analyse()
     registered = figures.registered()
     print(f"figures: {', '.join(f.key for f in registered)}; set-up {time.perf_counter() - started:.1f} s")

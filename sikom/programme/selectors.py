@@ -12,12 +12,16 @@ A figure wanted on one day only (the totals beside the chosen figure) is one pla
 """
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, Expression, F, ForeignObject, IntegerField, QuerySet, Value
 from django.db.models.expressions import Col
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, IsNull, LessThan, LessThanOrEqual
+from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext
 
 from sikom.core.figures import Figure, registered
@@ -85,14 +89,16 @@ class CheckpointIndex(Expression):
 
     Written as a binary search in nested CASEs: five or six comparisons per row for 31 quarters instead of up to 31
     in a flat CASE. One expression of its own rather than nested `Case`/`When` objects: Django hashes nested
-    expressions again at every level, which cost more than the query itself at 14,400 rows.
+    expressions again at every level, which cost more than the query itself at 14,400 rows. ``date`` says how the
+    date is compared (`_DateSql`): a date column with the days, a time column with the first moment after each day.
     """
 
     output_field = IntegerField()
 
-    def __init__(self, expression, days: tuple[date, ...]):
+    def __init__(self, date: "_DateSql", days: tuple[date, ...]):
         super().__init__()
-        self.expression = expression
+        self.expression = date.expression
+        self.date = date
         self.days = tuple(days)
 
     def get_source_expressions(self):
@@ -103,7 +109,8 @@ class CheckpointIndex(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.expression)
-        values = [connection.ops.adapt_datefield_value(day) for day in self.days]
+        values = [self.date.adapted(day, connection) for day in self.days]
+        operator = self.date.operator
 
         def search(low: int, high: int) -> tuple[str, list]:
             if low == high:
@@ -112,12 +119,65 @@ class CheckpointIndex(Expression):
             left, left_params = search(low, middle)
             right, right_params = search(middle + 1, high)
             return (
-                f"CASE WHEN {sql} <= %s THEN {left} ELSE {right} END",
+                f"CASE WHEN {sql} {operator} %s THEN {left} ELSE {right} END",
                 [*params, values[middle], *left_params, *right_params],
             )
 
         inner, inner_params = search(0, len(self.days))
         return f"CASE WHEN {sql} IS NULL THEN {len(self.days)} ELSE {inner} END", [*params, *inner_params]
+
+
+@dataclass(frozen=True)
+class _DateSql:
+    """How the database compares one date of a figure's rows with a day.
+
+    A date column (or an empty date) as it is: ``column <= day``. A date cut from a time in a zone (`TruncDate` of a
+    column, as the events' sessions give it) as the time column against the first moment of the next day in that
+    zone: ``column < next midnight``, the same answer without converting every row (on SQLite a Python function per
+    row) and open to an index. Anything else is not compared in the database (``expression`` None).
+    """
+
+    expression: object | None
+    next_midnight: Callable[[date], datetime] | None = None
+
+    @property
+    def operator(self) -> str:
+        return "<=" if self.next_midnight is None else "<"
+
+    def adapted(self, day: date, connection):
+        if self.next_midnight is None:
+            return connection.ops.adapt_datefield_value(day)
+        return connection.ops.adapt_datetimefield_value(self.next_midnight(day))
+
+    def reached_by(self, day: date):
+        """The date is on or before ``day``."""
+        if self.next_midnight is None:
+            return LessThanOrEqual(self.expression, day)
+        return LessThan(self.expression, self.next_midnight(day))
+
+    def after(self, day: date):
+        """The date is after ``day``."""
+        if self.next_midnight is None:
+            return GreaterThan(self.expression, day)
+        return GreaterThanOrEqual(self.expression, self.next_midnight(day))
+
+
+def _next_midnight(zone_name: str | None) -> Callable[[date], datetime]:
+    zone = ZoneInfo(zone_name) if zone_name else None
+
+    def next_midnight(day: date) -> datetime:
+        return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+
+    return next_midnight
+
+
+def _date_sql(rows: QuerySet, name: str) -> _DateSql:
+    annotation = rows.query.annotations.get(name)
+    if isinstance(annotation, Col) or (isinstance(annotation, Value) and annotation.value is None):
+        return _DateSql(annotation)
+    if isinstance(annotation, TruncDate) and isinstance(annotation.get_source_expressions()[0], Col):
+        return _DateSql(annotation.get_source_expressions()[0], _next_midnight(annotation.get_tzname()))
+    return _DateSql(None)
 
 
 def _is_column(rows: QuerySet, name: str) -> bool:
@@ -126,18 +186,24 @@ def _is_column(rows: QuerySet, name: str) -> bool:
 
 
 def _grouped_in_database(rows: QuerySet, days: list[date]) -> Iterable[tuple[int, int, object, int]]:
-    """Grouped by checkpoint indexes when start and end are columns; a computed date (`TruncDate` of a time, say)
-    would be computed again at every level of the search, so such rows are grouped by their dates instead and the
-    indexes found in Python."""
+    """Grouped by checkpoint indexes when start and end are columns (or dates of a time column, `_DateSql`); any
+    other computed date would be computed again at every level of the search, so such rows are grouped by their dates
+    instead and the indexes found in Python."""
     last = len(days)
-    if not (_is_column(rows, "start") and _is_column(rows, "end")):
+    start, end = _date_sql(rows, "start"), _date_sql(rows, "end")
+    if start.expression is None or end.expression is None:
         for row in rows.order_by().values("start", "end", "district").annotate(records=Count("*")):
-            end = row["end"]
+            end_day = row["end"]
             start_bucket = bisect_left(days, row["start"])
-            yield start_bucket, (last if end is None else bisect_left(days, end)), row["district"], row["records"]
+            yield (
+                start_bucket,
+                (last if end_day is None else bisect_left(days, end_day)),
+                row["district"],
+                row["records"],
+            )
         return
     grouped = (
-        rows.annotate(start_bucket=CheckpointIndex(F("start"), days), end_bucket=CheckpointIndex(F("end"), days))
+        rows.annotate(start_bucket=CheckpointIndex(start, days), end_bucket=CheckpointIndex(end, days))
         .order_by()
         .values("start_bucket", "end_bucket", "district")
         .annotate(records=Count("*"))
@@ -178,11 +244,49 @@ def counts(figure: Figure, day: date, *, since: date = PROGRAMME_START, known_di
 
 
 def total_on(figure: Figure, day: date) -> int:
-    """The figure on ``day`` alone: one count (no grouping), the cheapest query there is for it."""
+    """The figure on ``day`` alone: one count (no grouping, no district), the cheapest query there is for it."""
     rows = figure.rows()
     if not isinstance(rows, QuerySet):
         return counts(figure, day, since=day).total()
-    return rows.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gt=day)).order_by().count()
+    rows = _without_annotation(rows, "district")
+    start, end = _date_sql(rows, "start"), _date_sql(rows, "end")
+    started = start.reached_by(day) if start.expression is not None else LessThanOrEqual(F("start"), day)
+    if isinstance(end.expression, Value):  # no end: counts for good
+        return rows.filter(started).order_by().count()
+    if end.expression is None:
+        return rows.filter(started, IsNull(F("end"), True) | GreaterThan(F("end"), day)).order_by().count()
+    return rows.filter(started, IsNull(end.expression, True) | end.after(day)).order_by().count()
+
+
+def _without_annotation(rows: QuerySet, name: str) -> QuerySet:
+    """The rows without the annotation ``name`` and without the joins only it needed: a count on one day needs no
+    district, and on SQLite the two joins to a consultation's district cost fifty times the count itself.
+
+    Only joins along foreign keys (forward, to one row) are left out, so the number of rows stays the same; an
+    annotation over any other join is kept as it is. A join a filter or another annotation uses stays too (Django
+    counts the references to each join and leaves out only those no longer referenced).
+    """
+    rows = rows.all()
+    query = rows.query
+    annotation = query.annotations.get(name)
+    if annotation is None:
+        return rows
+    chains = []
+    for column in (expression for expression in annotation.flatten() if isinstance(expression, Col)):
+        chain, alias = [], column.alias
+        while alias != query.base_table:
+            join = query.alias_map.get(alias)
+            if not (isinstance(join, Join) and isinstance(join.join_field, ForeignObject)) or join.filtered_relation:
+                return rows
+            chain.append(alias)
+            alias = join.parent_alias
+        chains.append(chain)
+    del query.annotations[name]
+    query.set_annotation_mask([key for key in query.annotation_select if key != name])
+    for chain in chains:
+        for alias in chain:
+            query.unref_alias(alias)
+    return rows
 
 
 def totals_on(day: date, *, public_only: bool = False) -> list[tuple[Figure, int]]:
