@@ -13,10 +13,13 @@ class EventsConfig(AppConfig):
         from sikom.events import selectors, services
 
         navigation.register(order=50, url_name="events:list", label=_("Veranstaltungen"))
+        navigation.register(order=51, url_name="events:publications", label=_("Publikationen"))
         navigation.register(
             order=115, url_name="events:manage", label=_("Veranstaltungen verwalten"), shown=selectors.can_manage_events
         )
         housekeeping.register("event_registrations", services.expire_overdue)
+        housekeeping.register("event_feedback", services.invite_feedback)
+        housekeeping.register("event_retention", services.purge_personal_data)
         figures.register(
             figures.Figure(
                 key="trainings",
@@ -34,8 +37,6 @@ class EventsConfig(AppConfig):
                 label=_("Teilnehmende"),
                 order=61,
                 rows=selectors.participant_rows,
-                description=_(
-                    "Bestätigt angemeldete Personen vergangener Termine (Anwesenheit wird noch nicht erfasst)."
-                ),
+                description=_("Personen, die bei vergangenen Terminen als anwesend erfasst wurden."),
             )
         )
