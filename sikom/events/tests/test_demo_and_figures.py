@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sikom.core import figures, housekeeping
 from sikom.events import demo, services
-from sikom.events.models import Event, Registration
+from sikom.events.models import Attendance, Event, Registration
 from sikom.events.models import RegistrationStatus as R
 from sikom.events.tests.factories import confirmed_public, make_event, make_session
 
@@ -54,7 +54,11 @@ def test_trainings_and_participants_figures_count_past_sessions():
         session=conference, status=R.CANCELLED, name="C", email="c@example.org", organisation="G"
     )
     cancelled.persons.create(name="C")
-    assert len(list(registered["participants"].rows())) == 2
+    # Participants are persons marked present: none yet, then one of the group.
+    assert len(list(registered["participants"].rows())) == 0
+    Attendance.objects.create(session=past, person=reg.persons.get(name="B"))
+    rows = list(registered["participants"].rows())
+    assert len(rows) == 1 and rows[0]["start"] == timezone.localdate(past.starts_at)
 
 
 def test_housekeeping_runs_the_expiry():
