@@ -72,3 +72,32 @@ def test_housekeeping_runs_the_expiry():
     assert result["event_offers_expired"] == 1
     third.refresh_from_db()
     assert third.status == R.OFFERED
+
+
+def test_demo_follow_up_attendance_certificate_feedback_publications(client, asskomm):
+    from django.contrib.auth import get_user_model
+
+    from sikom import testing
+    from sikom.events.models import FeedbackAnswer, NewsItem, Publication
+
+    login = get_user_model().objects.create_user("kommune@demo.sikom.invalid", "x" * 20, full_name="Demo Kommune")
+    assert demo.load()
+    assert demo.load() == []
+    past = Event.objects.get(title="Argumentationstraining gegen Hassrede (Demo)")
+    assert Attendance.objects.filter(session__event=past).count() == 10
+    assert FeedbackAnswer.objects.filter(event=past).count() >= 5
+    flyer = Publication.objects.get(type="flyer")
+    assert "Zentraler Broschürenversand" in flyer.order_info and "publikationen@sachsen.de" in flyer.order_info
+    assert not flyer.file_name  # referenced, not reproduced
+    assert all(p.title.endswith("(Demo)") for p in Publication.objects.exclude(pk=flyer.pk))
+    assert all(n.title.endswith("(Demo)") for n in NewsItem.objects.all())
+    registration = Registration.objects.get(user=login)
+    testing.login(client, login)
+    person = registration.persons.get()
+    response = client.get(reverse("events:mine_certificate", args=[registration.pk, person.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    testing.login(client, asskomm)
+    body = client.get(reverse("events:feedback_results", args=[past.pk])).content.decode()
+    assert "<svg" in body
+    body = client.get(reverse("events:detail", args=[past.pk])).content.decode()
+    assert "Folien: Angebote der Landesstrategie (Demo)" in body
