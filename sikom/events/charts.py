@@ -27,4 +27,11 @@ def bar_chart(distribution: list[tuple[int, int]], *, title: str) -> dict:
             }
         )
     desc = "; ".join(_("Bewertung %(value)d: %(count)d") % {"value": v, "count": c} for v, c in distribution)
-    return {"title": title, "desc": desc, "bars": bars, "width": WIDTH, "height": HEIGHT, "axis_y": HEIGHT - BOTTOM + 16}
+    return {
+        "title": title,
+        "desc": desc,
+        "bars": bars,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "axis_y": HEIGHT - BOTTOM + 16,
+    }

@@ -15,13 +15,13 @@ from sikom.events.models import (
     AgendaItem,
     Attendance,
     Event,
-    FeedbackAnswer,
-    NewsItem,
-    Publication,
-    PublicationTopic,
     EventTargetGroup,
     EventType,
+    FeedbackAnswer,
+    NewsItem,
     Person,
+    Publication,
+    PublicationTopic,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
@@ -213,10 +213,14 @@ def _load_follow_up() -> list[str]:
         present = 0
         if past is not None:
             held = past.sessions.order_by("starts_at").first()
-            confirmed = Person.objects.filter(registration__session=held, registration__status=RegistrationStatus.CONFIRMED)
+            confirmed = Person.objects.filter(
+                registration__session=held, registration__status=RegistrationStatus.CONFIRMED
+            )
             # Ten of the twelve came; the first of them is the demo municipal login's registration (certificate).
             persons = list(confirmed.order_by("registration__created_at", "pk")[:10])
-            Attendance.objects.bulk_create([Attendance(session=held, person=p, marked_at=held.starts_at) for p in persons])
+            Attendance.objects.bulk_create(
+                [Attendance(session=held, person=p, marked_at=held.starts_at) for p in persons]
+            )
             Person.objects.filter(pk__in=[p.pk for p in persons]).update(feedback_invited=True)
             present = len(persons)
             from sikom.accounts.models import User

@@ -312,7 +312,12 @@ class ReorderForm(forms.Form):
 
 # Attendance, feedback, documentation, publications, news ------------------------------------------------------
 
-_ID_ERRORS = {"invalid": _("Ungültige Auswahl."), "required": _("Ungültige Auswahl."), "max_value": _("Ungültige Auswahl."), "min_value": _("Ungültige Auswahl.")}
+_ID_ERRORS = {
+    "invalid": _("Ungültige Auswahl."),
+    "required": _("Ungültige Auswahl."),
+    "max_value": _("Ungültige Auswahl."),
+    "min_value": _("Ungültige Auswahl."),
+}
 
 
 class CheckInForm(forms.Form):
@@ -360,8 +365,15 @@ class FeedbackForm(_GermanMessages, forms.Form):
     overall = _rating(_("Gesamteindruck"))
     usefulness = _rating(_("Nutzen für Ihre Arbeit"))
     organisation = _rating(_("Organisation"))
-    takeaway = forms.CharField(label=_("Was nehmen Sie mit?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    improve = forms.CharField(label=_("Was sollten wir verbessern?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    takeaway = forms.CharField(
+        label=_("Was nehmen Sie mit?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    improve = forms.CharField(
+        label=_("Was sollten wir verbessern?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -383,7 +395,9 @@ class ReportForm(_GermanMessages, forms.Form):
 class PublicationForm(_GermanMessages, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=300)
     type = forms.ChoiceField(label=_("Art"), choices=PublicationType.choices, error_messages=_CHOICE_ERRORS)
-    description = forms.CharField(label=_("Beschreibung"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     publisher = forms.CharField(label=_("Herausgeber"), max_length=300)
     published_on = forms.DateField(
         label=_("Erschienen am"),
@@ -449,7 +463,10 @@ class PublicationForm(_GermanMessages, forms.Form):
     def clean(self):
         data = super().clean()
         keeps_file = self.has_file and not data.get("remove_file")
-        if not (data.get("file") or keeps_file or data.get("external_url") or data.get("order_info")) and not self.errors:
+        if (
+            not (data.get("file") or keeps_file or data.get("external_url") or data.get("order_info"))
+            and not self.errors
+        ):
             self.add_error(None, _("Bitte laden Sie eine Datei hoch oder geben Sie einen Link oder den Bezug an."))
         return data
 
@@ -477,7 +494,11 @@ class PublicationFilterForm(forms.Form):
     def filters(self) -> dict[str, str]:
         self.is_valid()
         names = {"q": "q", "art": "type", "thema": "topic", "sprache": "language"}
-        return {target: (self.cleaned_data.get(name) or "").strip() for name, target in names.items() if name not in self.errors}
+        return {
+            target: (self.cleaned_data.get(name) or "").strip()
+            for name, target in names.items()
+            if name not in self.errors
+        }
 
 
 class NewsForm(_GermanMessages, forms.Form):

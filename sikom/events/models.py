@@ -264,9 +264,7 @@ class Attendance(models.Model):
     time the person goes and the row stays, without anyone in it: attendance counts survive (`services.purge`)."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
-    person = models.OneToOneField(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="attendance"
-    )
+    person = models.OneToOneField(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="attendance")
     marked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -274,7 +274,9 @@ def search_publications(user, *, q: str = "", type: str = "", topic: str = "", l
     if language:
         publications = publications.filter(language=language)
     if topic:
-        publications = publications.filter(Exists(PublicationTopic.objects.filter(publication=OuterRef("pk"), code=topic)))
+        publications = publications.filter(
+            Exists(PublicationTopic.objects.filter(publication=OuterRef("pk"), code=topic))
+        )
     return publications.prefetch_related(
         Prefetch("topic_rows", queryset=PublicationTopic.objects.order_by("pk"))
     ).order_by(F("published_on").desc(nulls_last=True), "title", "pk")

@@ -136,7 +136,9 @@ def send_feedback_mail(registration_id: int, attempt: int = 1) -> bool:
         "registration": registration,
         "session": session,
         "event": session.event,
-        "links": [(person.name, _link("events:feedback", raw)) for person, (raw, _pk) in zip(persons, minted, strict=True)],
+        "links": [
+            (person.name, _link("events:feedback", raw)) for person, (raw, _pk) in zip(persons, minted, strict=True)
+        ],
         "manage_link": _link("events:registration", manage_raw),
     }
     message = EmailMessage(

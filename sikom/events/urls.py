@@ -26,7 +26,11 @@ urlpatterns = [
     ),
 ]
 urlpatterns += [
-    path("veranstaltungen/anmeldung/<str:token>/bescheinigung/<int:person>/", views.certificate_by_link, name="certificate"),
+    path(
+        "veranstaltungen/anmeldung/<str:token>/bescheinigung/<int:person>/",
+        views.certificate_by_link,
+        name="certificate",
+    ),
     path(
         "veranstaltungen/meine-anmeldungen/<int:pk>/bescheinigung/<int:person>/",
         views.my_certificate,
@@ -35,7 +39,9 @@ urlpatterns += [
     path("veranstaltungen/rueckmeldung/<str:token>/", views.feedback, name="feedback"),
     path("veranstaltungen/verwalten/termine/<int:pk>/einlass/", views.check_in, name="check_in"),
     path("veranstaltungen/verwalten/termine/<int:pk>/einlass/vor-ort/", views.walk_in, name="walk_in"),
-    path("veranstaltungen/verwalten/termine/<int:pk>/anwesenheitsliste/", views.attendance_list, name="attendance_list"),
+    path(
+        "veranstaltungen/verwalten/termine/<int:pk>/anwesenheitsliste/", views.attendance_list, name="attendance_list"
+    ),
     path("veranstaltungen/verwalten/<int:pk>/rueckmeldungen/", views.feedback_results, name="feedback_results"),
     path("veranstaltungen/verwalten/<int:pk>/dokumentation/", views.documentation, name="documentation"),
     path("publikationen/", views.publication_list, name="publications"),

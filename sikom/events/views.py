@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,13 +39,29 @@ def _is_htmx(request: HttpRequest) -> bool:
 # Public pages --------------------------------------------------------------------------------------------------
 
 
+EVENTS_PER_PAGE = 20
+PUBLICATIONS_PER_PAGE = 20
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return query.urlencode()
+
+
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     districts = list(District.objects.order_by("name").values_list("key", "name"))
     form = EventFilterForm(request.GET or None, districts=districts)
     filters = form.filters() if request.GET else {}
     events = selectors.upcoming_events(request.user, **filters)
-    context = {"form": form, "events": events, "can_manage": selectors.can_manage_events(request.user)}
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("seite"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "can_manage": selectors.can_manage_events(request.user),
+    }
     template = "events/event_list.html#results" if _is_htmx(request) else "events/event_list.html"
     return render(request, template, context)
 
@@ -599,18 +616,22 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     form = PublicationFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
     publications = selectors.search_publications(request.user, **filters)
+    page = Paginator(publications, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("seite"))
     return render(
         request,
         "events/publication_list.html",
-        {"form": form, "publications": publications, "can_manage": selectors.can_manage_events(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_manage": selectors.can_manage_events(request.user),
+        },
     )
 
 
 @require_GET
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(
-        selectors.publications_visible_to(request.user).select_related("event"), pk=pk
-    )
+    publication = get_object_or_404(selectors.publications_visible_to(request.user).select_related("event"), pk=pk)
     return render(
         request,
         "events/publication_detail.html",

@@ -51,7 +51,9 @@ def test_check_in_with_htmx_returns_only_the_row(staff):
     session = _today_session()
     person = past_confirmed(1, session=session).persons.get()
     response = staff.post(
-        reverse("events:check_in", args=[session.pk]), {"person": person.pk, "action": "present"}, HTTP_HX_REQUEST="true"
+        reverse("events:check_in", args=[session.pk]),
+        {"person": person.pk, "action": "present"},
+        HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert response.status_code == 200 and f'id="person-{person.pk}"' in body and "<html" not in body

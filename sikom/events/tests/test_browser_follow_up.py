@@ -81,8 +81,14 @@ def test_conference_page_lists_programme_and_documentation(page, live_server):
     services.save_publication(
         publication=None,
         by=None,
-        data={"title": "Folien Lagebild (Test)", "type": "slides", "publisher": "X", "is_published": True,
-              "event": event, "external_url": "https://example.org/folien.pdf"},
+        data={
+            "title": "Folien Lagebild (Test)",
+            "type": "slides",
+            "publisher": "X",
+            "is_published": True,
+            "event": event,
+            "external_url": "https://example.org/folien.pdf",
+        },
     )
     page.goto(live_server.url + f"/veranstaltungen/{event.pk}/")
     expect(page.get_by_role("rowheader", name="Begrüßung")).to_be_visible()

@@ -68,7 +68,13 @@ def test_answer_is_stored_anonymously_and_the_link_works_once(client):
     # No field of the answer points to a registration, person or token; the token knows no person.
     names = {field.name for field in FeedbackAnswer._meta.get_fields()}
     assert names == {"id", "event", "submitted_on", "overall", "usefulness", "organisation", "takeaway", "improve"}
-    assert {field.name for field in FeedbackToken._meta.get_fields()} == {"id", "session", "token_hash", "expires_at", "used"}
+    assert {field.name for field in FeedbackToken._meta.get_fields()} == {
+        "id",
+        "session",
+        "token_hash",
+        "expires_at",
+        "used",
+    }
     assert FeedbackToken.objects.get().used
     again = client.post(url, ANSWER)
     assert again.status_code == 400 and "bereits eine Rückmeldung abgegeben" in again.content.decode()

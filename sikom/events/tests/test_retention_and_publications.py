@@ -106,8 +106,14 @@ def test_publication_with_file_is_stored_and_served(staff, client):
 @pytest.mark.parametrize(
     "upload,message",
     [
-        (SimpleUploadedFile("a.pdf", b"MZ\x90\x00 programm", content_type="application/pdf"), "Format, das wir nicht annehmen"),
-        (SimpleUploadedFile("a.exe", b"#!/bin/sh\nrm -rf /", content_type="text/plain"), "Format, das wir nicht annehmen"),
+        (
+            SimpleUploadedFile("a.pdf", b"MZ\x90\x00 programm", content_type="application/pdf"),
+            "Format, das wir nicht annehmen",
+        ),
+        (
+            SimpleUploadedFile("a.exe", b"#!/bin/sh\nrm -rf /", content_type="text/plain"),
+            "Format, das wir nicht annehmen",
+        ),
         (SimpleUploadedFile("gross.pdf", PDF + b"0" * 2048, content_type="application/pdf"), "größer als"),
     ],
 )
@@ -165,14 +171,19 @@ def test_publication_list_query_count(client, django_assert_num_queries):
             data={"title": f"P{n}", "type": "flyer", "publisher": "X", "is_published": True, "topics": ["safety"]},
         )
     client.get(reverse("events:publications"))
-    with django_assert_num_queries(2):  # publications, their topics
+    with django_assert_num_queries(3):  # count (pages), publications, their topics
         client.get(reverse("events:publications"))
 
 
 def test_news_on_the_start_page(staff):
     response = staff.post(
         reverse("events:news_create"),
-        {"title": "Neue Trainingstermine (Demo)", "text": "Ab März.", "published_on": "2026-01-01", "is_published": "on"},
+        {
+            "title": "Neue Trainingstermine (Demo)",
+            "text": "Ab März.",
+            "published_on": "2026-01-01",
+            "is_published": "on",
+        },
     )
     assert response.status_code == 302
     NewsItem.objects.create(title="Entwurf", text="x", published_on=timezone.localdate(), is_published=False)
@@ -194,8 +205,14 @@ def test_conference_page_shows_programme_and_documentation(staff):
     services.save_publication(
         publication=None,
         by=None,
-        data={"title": "Folien Lagebild", "type": "slides", "publisher": "X", "is_published": True, "event": event,
-              "order_info": "x"},
+        data={
+            "title": "Folien Lagebild",
+            "type": "slides",
+            "publisher": "X",
+            "is_published": True,
+            "event": event,
+            "order_info": "x",
+        },
     )
     body = Client().get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "Programm" in body and "Begrüßung" in body
