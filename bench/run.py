@@ -5,7 +5,8 @@ a fresh PostgreSQL database created on that server and dropped at the end), neve
 removes its temp dir at the end; it loads the reference data and measures in-process with Django's test client, so the figures show
 the application's own cost without network or server overhead. At the end, bench/intake.py measures report intake
 over real HTTP on gunicorn (2 workers), with its own server and database, bench/inbox.py the inbox over 200,000
-cases and bench/documents.py the PDF documents (the dossier and 10,000 serial letters).
+cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters) and bench/events_registration.py
+the event registration rush and the event list over HTTP on gunicorn.
 """
 
 import contextlib
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import documents  # noqa: E402 -- bench/documents.py, found through the path set above
+import events_registration  # noqa: E402 -- bench/events_registration.py, found through the path set above
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
@@ -100,7 +102,9 @@ def in_process() -> int:
     inbox_status = inbox.main()
     # The PDF documents (bench/documents.py): child processes with their own database and temp dir.
     documents_status = documents.main()
-    statuses = (intake_status, inbox_status, documents_status)
+    # Event registration rush and the event list over HTTP (bench/events_registration.py): own server and database.
+    events_status = events_registration.main()
+    statuses = (intake_status, inbox_status, documents_status, events_status)
     return 0 if all(results) and not any(statuses) else 1
 
 

@@ -531,7 +531,7 @@ def reorder_waiting_list(*, session: Session, registration_id: int, position: in
 CHECK_IN_OPENS = timedelta(days=1)  # check-in and walk-ins from a day before the start
 
 
-def _check_in_refusal(session: Session, now: datetime) -> str | None:
+def check_in_refusal(session: Session, now: datetime) -> str | None:
     if now < session.starts_at - CHECK_IN_OPENS:
         return _("Die Anwesenheit kann erst ab einem Tag vor Beginn des Termins erfasst werden.")
     return None
@@ -552,7 +552,7 @@ def mark_present(*, session: Session, person_id: int, by) -> Person:
     """Check a confirmed person in; marking twice changes nothing."""
     with transaction.atomic():
         session = _lock_session(session.pk)
-        refusal = _check_in_refusal(session, timezone.now())
+        refusal = check_in_refusal(session, timezone.now())
         if refusal:
             raise Refused(refusal)
         person = _present_person(session, person_id)
@@ -579,7 +579,7 @@ def register_walk_in(*, session_id: int, by, data: dict[str, Any]) -> Registrati
     with transaction.atomic():
         session = _lock_session(session_id)
         now = timezone.now()
-        refusal = _check_in_refusal(session, now)
+        refusal = check_in_refusal(session, now)
         if refusal:
             raise Refused(refusal)
         if session.ends_at <= now:

@@ -482,7 +482,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "persons": persons,
             "present": sum(p.present for p in persons),
             "held": services.seats_held(session),
-            "refusal": services._check_in_refusal(session, timezone.now()),
+            "refusal": services.check_in_refusal(session, timezone.now()),
         },
     )
 
