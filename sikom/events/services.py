@@ -89,7 +89,7 @@ def create_event(*, by, data: dict[str, Any]) -> Event:
         event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
         event.save()
         _set_target_groups(event, data.get("target_groups", []))
-        audit.log("events.event_created", actor=by, obj=event, data={"title": event.title})
+        audit.log("events.event_created", actor=by, obj=event, data={"title": event.title}, atomic=True)
     return event
 
 
@@ -108,14 +108,14 @@ def update_event(*, event: Event, by, expected_version: int, data: dict[str, Any
         if changed:
             current.version += 1
             current.save()
-            audit.log("events.event_updated", actor=by, obj=current, data={"fields": changed})
+            audit.log("events.event_updated", actor=by, obj=current, data={"fields": changed}, atomic=True)
     return current
 
 
 def create_session(*, event: Event, by, data: dict[str, Any]) -> Session:
     with transaction.atomic():
         session = Session.objects.create(event=event, **{name: data[name] for name in SESSION_FIELDS})
-        audit.log("events.session_created", actor=by, obj=session, data={"event": event.pk})
+        audit.log("events.session_created", actor=by, obj=session, data={"event": event.pk}, atomic=True)
     return session
 
 
@@ -137,7 +137,7 @@ def update_session(*, session: Session, by, data: dict[str, Any]) -> Session:
             setattr(current, name, data[name])
         current.save()
         if changed:
-            audit.log("events.session_updated", actor=by, obj=current, data={"fields": changed})
+            audit.log("events.session_updated", actor=by, obj=current, data={"fields": changed}, atomic=True)
         _offer_free_seats(current)
     return current
 
@@ -145,14 +145,16 @@ def update_session(*, session: Session, by, data: dict[str, Any]) -> Session:
 def add_agenda_item(*, event: Event, by, data: dict[str, Any]) -> AgendaItem:
     with transaction.atomic():
         item = AgendaItem.objects.create(event=event, **data)
-        audit.log("events.agenda_item_added", actor=by, obj=event, data={"item": item.pk})
+        audit.log("events.agenda_item_added", actor=by, obj=event, data={"item": item.pk}, atomic=True)
     return item
 
 
 def remove_agenda_item(*, item: AgendaItem, by) -> None:
     with transaction.atomic():
         event = item.event
-        audit.log("events.agenda_item_removed", actor=by, obj=event, data={"item": item.pk, "title": item.title})
+        audit.log(
+            "events.agenda_item_removed", actor=by, obj=event, data={"item": item.pk, "title": item.title}, atomic=True
+        )
         item.delete()
 
 
@@ -340,7 +342,11 @@ def register_member(*, session_id: int, user, data: dict[str, Any], companions: 
         registration = _create(session, user=user, data=data, status=R.PENDING, companions=companions)
         _place(registration, session, by=user)
         audit.log(
-            "events.registered", actor=user, obj=registration, data={"session": session.pk, "seats": registration.seats}
+            "events.registered",
+            actor=user,
+            obj=registration,
+            data={"session": session.pk, "seats": registration.seats},
+            atomic=True,
         )
     return registration
 
@@ -358,7 +364,7 @@ def register_public(*, session_id: int, data: dict[str, Any], companions: list[s
         registration = _create(session, user=None, data=data, status=R.PENDING, companions=companions)
         registration.deadline = timezone.now() + timedelta(hours=settings.EVENT_CONFIRMATION_HOURS)
         registration.save(update_fields=["deadline"])
-        audit.log("events.registration_requested", obj=registration, data={"session": session.pk})
+        audit.log("events.registration_requested", obj=registration, data={"session": session.pk}, atomic=True)
         _mail(registration, "confirm_email")
     return registration
 
@@ -380,7 +386,7 @@ def confirm_email(*, raw_token: str) -> Registration:
         token.used_at = timezone.now()
         token.save(update_fields=["used_at"])
         _place(registration, session)
-        audit.log("events.registration_confirmed", obj=registration, data={"status": registration.status})
+        audit.log("events.registration_confirmed", obj=registration, data={"status": registration.status}, atomic=True)
     return registration
 
 
@@ -404,7 +410,7 @@ def accept_offer(*, raw_token: str) -> Registration:
             token.save(update_fields=["used_at"])
             _set_status(registration, R.CONFIRMED)
             _mail(registration, "confirmed")
-            audit.log("events.offer_accepted", obj=registration, data={"session": session.pk})
+            audit.log("events.offer_accepted", obj=registration, data={"session": session.pk}, atomic=True)
     if expired:  # raised after the commit: the expiry and the offer to the next person stay
         raise LinkInvalid(str(OFFER_EXPIRED))
     return registration
@@ -434,6 +440,7 @@ def cancel(*, registration: Registration, by=None, note: str = "") -> Registrati
             actor=by,
             obj=current,
             data={"session": session.pk, "freed": current.seats if freed else 0},
+            atomic=True,
         )
         if freed:
             _offer_free_seats(session)
@@ -457,7 +464,12 @@ def _offer_free_seats(session: Session) -> int:
         registration.deadline = deadline
         _set_status(registration, R.OFFERED)
         _mail(registration, "offer")
-        audit.log("events.seat_offered", obj=registration, data={"session": session.pk, "seats": registration.seats})
+        audit.log(
+            "events.seat_offered",
+            obj=registration,
+            data={"session": session.pk, "seats": registration.seats},
+            atomic=True,
+        )
         free -= registration.seats
         offered += 1
         if free == 0:
@@ -468,7 +480,7 @@ def _offer_free_seats(session: Session) -> int:
 def _expire_offer(registration: Registration, session: Session) -> None:
     _set_status(registration, R.EXPIRED, note="offer expired")
     _mail(registration, "offer_expired")
-    audit.log("events.offer_expired", obj=registration, data={"session": session.pk})
+    audit.log("events.offer_expired", obj=registration, data={"session": session.pk}, atomic=True)
     _offer_free_seats(session)
 
 
@@ -523,6 +535,7 @@ def reorder_waiting_list(*, session: Session, registration_id: int, position: in
             actor=by,
             obj=moving,
             data={"session": session.pk, "from": old, "to": position, "reason": reason},
+            atomic=True,
         )
 
 
@@ -558,7 +571,7 @@ def mark_present(*, session: Session, person_id: int, by) -> Person:
         person = _present_person(session, person_id)
         _, created = Attendance.objects.get_or_create(session=session, person=person)
         if created:
-            audit.log("events.checked_in", actor=by, obj=person.registration, data={"person": person.pk})
+            audit.log("events.checked_in", actor=by, obj=person.registration, data={"person": person.pk}, atomic=True)
     return person
 
 
@@ -569,7 +582,9 @@ def unmark_present(*, session: Session, person_id: int, by) -> Person:
         person = _present_person(session, person_id)
         deleted, _rows = Attendance.objects.filter(session=session, person=person).delete()
         if deleted:
-            audit.log("events.check_in_undone", actor=by, obj=person.registration, data={"person": person.pk})
+            audit.log(
+                "events.check_in_undone", actor=by, obj=person.registration, data={"person": person.pk}, atomic=True
+            )
     return person
 
 
@@ -600,7 +615,7 @@ def register_walk_in(*, session_id: int, by, data: dict[str, Any]) -> Registrati
         Attendance.objects.create(session=session, person=registration.persons.get())
         if registration.email:
             _mail(registration, "confirmed")
-        audit.log("events.walk_in", actor=by, obj=registration, data={"session": session.pk})
+        audit.log("events.walk_in", actor=by, obj=registration, data={"session": session.pk}, atomic=True)
     return registration
 
 
@@ -715,7 +730,7 @@ def purge_personal_data(now: datetime | None = None) -> dict[str, int]:
             count = registrations.count()
             registrations.delete()
             deleted += count
-            audit.log("events.personal_data_deleted", obj=session, data={"registrations": count})
+            audit.log("events.personal_data_deleted", obj=session, data={"registrations": count}, atomic=True)
     return {"event_registrations_deleted": deleted}
 
 
@@ -741,7 +756,7 @@ def set_event_report(*, event: Event, by, report: str) -> Event:
         if event.report != report:
             event.report = report
             event.save(update_fields=["report", "updated_at"])
-            audit.log("events.report_updated", actor=by, obj=event)
+            audit.log("events.report_updated", actor=by, obj=event, atomic=True)
     return event
 
 
@@ -787,6 +802,7 @@ def save_publication(*, publication: Publication | None, by, data: dict[str, Any
                 actor=by,
                 obj=publication,
                 data={"title": publication.title, "file": bool(stored)},
+                atomic=True,
             )
     except BaseException:
         if stored:
@@ -804,5 +820,5 @@ def save_news(*, item: NewsItem | None, by, data: dict[str, Any]) -> NewsItem:
             setattr(item, name, data[name])
         created = item.pk is None
         item.save()
-        audit.log("events.news_created" if created else "events.news_updated", actor=by, obj=item)
+        audit.log("events.news_created" if created else "events.news_updated", actor=by, obj=item, atomic=True)
     return item
