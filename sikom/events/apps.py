@@ -13,7 +13,6 @@ class EventsConfig(AppConfig):
         from sikom.events import selectors, services
 
         navigation.register(order=50, url_name="events:list", label=_("Veranstaltungen"))
-        navigation.register(order=51, url_name="events:publications", label=_("Publikationen"))
         navigation.register(
             order=115, url_name="events:manage", label=_("Veranstaltungen verwalten"), shown=selectors.can_manage_events
         )
