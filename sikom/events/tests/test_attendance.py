@@ -230,3 +230,22 @@ def test_manage_link_of_confirmation_lasts_until_retention(settings):
     services.register_member(session_id=session.pk, user=user, data={"organisation": "G"})
     token = LinkToken.objects.get(purpose=LinkToken.Purpose.MANAGE)
     assert token.expires_at > session.ends_at + timedelta(days=300)
+
+
+def test_check_in_page_query_count_is_constant(staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = _today_session(capacity=50)
+    past_confirmed(1, session=session, seats=2)
+    url = reverse("events:check_in", args=[session.pk])
+    staff.get(url)
+    with CaptureQueriesContext(connection) as few:
+        staff.get(url)
+    for n in range(2, 12):
+        registration = past_confirmed(n, session=session, seats=2)
+        Attendance.objects.create(session=session, person=registration.persons.first())
+    with CaptureQueriesContext(connection) as many:
+        body = staff.get(url).content.decode()
+    assert len(many) == len(few)
+    assert "10 von 22 angemeldeten Personen anwesend." in body
