@@ -6,8 +6,9 @@ removes its temp dir at the end; it loads the reference data and measures in-pro
 the application's own cost without network or server overhead. At the end, bench/intake.py measures report intake
 over real HTTP on gunicorn (2 workers), with its own server and database, bench/inbox.py the inbox over 200,000
 cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters), bench/programme.py the
-programme figures page at 100 times the demo volume and bench/consultations_export.py the CSV/XLSX export of
-100,000 consultations (time and peak memory against 10,000).
+programme figures page at 100 times the demo volume, bench/consultations_export.py the CSV/XLSX export of
+100,000 consultations (time and peak memory against 10,000) and bench/events_registration.py the event registration
+rush and the event list over HTTP on gunicorn.
 """
 
 import contextlib
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import consultations_export  # noqa: E402 -- bench/consultations_export.py, found through the path set above
 import documents  # noqa: E402 -- bench/documents.py, found through the path set above
+import events_registration  # noqa: E402 -- bench/events_registration.py, found through the path set above
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
@@ -108,7 +110,9 @@ def in_process() -> int:
     programme_status = programme.main()
     # The consultation export over 10,000 and 100,000 rows (bench/consultations_export.py): its own child process.
     export_status = consultations_export.main()
-    statuses = (intake_status, inbox_status, documents_status, programme_status, export_status)
+    # Event registration rush and the event list over HTTP (bench/events_registration.py): own server and database.
+    events_status = events_registration.main()
+    statuses = (intake_status, inbox_status, documents_status, programme_status, export_status, events_status)
     return 0 if all(results) and not any(statuses) else 1
 
 

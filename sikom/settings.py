@@ -265,6 +265,8 @@ RATE_LIMITS_PER_HOUR = {
 # offered from the waiting list is kept this many hours for the person to accept it, then goes to the next.
 EVENT_CONFIRMATION_HOURS = env.integer("EVENT_CONFIRMATION_HOURS", 24, minimum=1, maximum=24 * 14)
 EVENT_OFFER_HOURS = env.integer("EVENT_OFFER_HOURS", 48, minimum=1, maximum=24 * 14)
+# Personal data of event registrations is deleted this many months after the session (counts are kept).
+EVENT_RETENTION_MONTHS = env.integer("EVENT_RETENTION_MONTHS", 12, minimum=1, maximum=120)
 
 # Closed cases are deleted after this many days, keeping pseudonymised statistics (retention task and command).
 CASE_RETENTION_DAYS = env.integer("CASE_RETENTION_DAYS", 730, minimum=1)

@@ -17,6 +17,8 @@ class EventsConfig(AppConfig):
             order=115, url_name="events:manage", label=_("Veranstaltungen verwalten"), shown=selectors.can_manage_events
         )
         housekeeping.register("event_registrations", services.expire_overdue)
+        housekeeping.register("event_feedback", services.invite_feedback)
+        housekeeping.register("event_retention", services.purge_personal_data)
         figures.register(
             figures.Figure(
                 key="trainings",
@@ -34,8 +36,6 @@ class EventsConfig(AppConfig):
                 label=_("Teilnehmende"),
                 order=61,
                 rows=selectors.participant_rows,
-                description=_(
-                    "Bestätigt angemeldete Personen vergangener Termine (Anwesenheit wird noch nicht erfasst)."
-                ),
+                description=_("Personen, die bei vergangenen Terminen als anwesend erfasst wurden."),
             )
         )

@@ -6,17 +6,22 @@ Beratung«). Titles, dates, places, programme and participants are invented for 
 named. Participants' organisations are founding member municipalities of the alliance (seed 003).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from sikom.events.models import (
     AgendaItem,
+    Attendance,
     Event,
     EventTargetGroup,
     EventType,
+    FeedbackAnswer,
+    NewsItem,
     Person,
+    Publication,
+    PublicationTopic,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
@@ -69,6 +74,13 @@ def _register(session: Session, n: int, status: str, *, companions: int = 0, pos
 
 
 def load() -> list[str]:
+    """Idempotent in two parts: the events (first slice), then attendance, feedback, publications and news."""
+    lines = _load_events()
+    lines += _load_follow_up()
+    return lines
+
+
+def _load_events() -> list[str]:
     if Event.objects.filter(title__endswith="(Demo)").exists():
         return []
     pirna = District.objects.get(key="14628")
@@ -168,4 +180,127 @@ def load() -> list[str]:
     return [
         "Demo-Veranstaltungen: 4 (ein ausgebuchtes Deeskalationstraining mit Warteliste, eine Fachkonferenz mit "
         "Programm, ein Netzwerktreffen, ein vergangenes Argumentationstraining)"
+    ]
+
+
+# The programme's own flyer (seed 002): referenced by title, publisher and where to order it, not reproduced.
+FLYER_TITLE = "Strategie »Allianz Sichere Sächsische Kommunen« beim Landespräventionsrat"
+FLYER_PUBLISHER = "Sächsisches Staatsministerium des Innern, Wilhelm-Buck-Straße 2, 01097 Dresden"
+FLYER_ORDER = (
+    "Diese Druckschrift kann kostenfrei bezogen werden bei:\n"
+    "Zentraler Broschürenversand der Sächsischen Staatsregierung\n"
+    "Hammerweg 30, 01127 Dresden\n"
+    "Telefon: +49 351 2103671\n"
+    "Telefax: +49 351 2103681\n"
+    "E-Mail: publikationen@sachsen.de\n"
+    "www.publikationen.sachsen.de"
+)
+FEEDBACK = [
+    (5, 5, 4, "Sätze, mit denen ich Störungen in der Sitzung ruhig begegnen kann. (Demo)", ""),
+    (4, 5, 5, "Die Übungen mit Rollenspiel. (Demo)", "Mehr Zeit für Fragen. (Demo)"),
+    (5, 4, 4, "", "Unterlagen vorab schicken. (Demo)"),
+    (4, 4, 3, "Dass ich Angriffe im Netz dokumentieren sollte. (Demo)", "Raum war zu klein. (Demo)"),
+    (3, 4, 4, "Kontakte zu anderen Ehrenamtlichen. (Demo)", ""),
+    (5, 5, 5, "", ""),
+]
+
+
+def _load_follow_up() -> list[str]:
+    if Publication.objects.filter(title__endswith="(Demo)").exists():
+        return []
+    past = Event.objects.filter(title="Argumentationstraining gegen Hassrede (Demo)").first()
+    with transaction.atomic():
+        present = 0
+        if past is not None:
+            held = past.sessions.order_by("starts_at").first()
+            confirmed = Person.objects.filter(
+                registration__session=held, registration__status=RegistrationStatus.CONFIRMED
+            )
+            # Ten of the twelve came; the first of them is the demo municipal login's registration (certificate).
+            persons = list(confirmed.order_by("registration__created_at", "pk")[:10])
+            Attendance.objects.bulk_create(
+                [Attendance(session=held, person=p, marked_at=held.starts_at) for p in persons]
+            )
+            Person.objects.filter(pk__in=[p.pk for p in persons]).update(feedback_invited=True)
+            present = len(persons)
+            from sikom.accounts.models import User
+
+            login = User.objects.filter(email="kommune@demo.sikom.invalid").first()
+            if login is not None and persons:
+                Registration.objects.filter(pk=persons[0].registration_id).update(user=login)
+            FeedbackAnswer.objects.bulk_create(
+                [
+                    FeedbackAnswer(
+                        event=past,
+                        submitted_on=timezone.localdate(held.ends_at) + timedelta(days=1),
+                        overall=o,
+                        usefulness=u,
+                        organisation=g,
+                        takeaway=t,
+                        improve=i,
+                    )
+                    for o, u, g, t, i in FEEDBACK
+                ]
+            )
+            past.report = (
+                "Zwölf Amts- und Mandatsträger:innen übten, Störungen und Angriffen sicher zu begegnen. (Demo-Bericht)"
+            )
+            past.save(update_fields=["report"])
+        flyer = Publication.objects.create(
+            title=FLYER_TITLE,
+            type="flyer",
+            description=(
+                "Flyer zur Landesstrategie: Ziel, Inhalt und die Unterstützungsangebote der ASSKomm. Die Druckschrift "
+                "wird hier nur genannt; bestellen Sie sie beim Zentralen Broschürenversand."
+            ),
+            publisher=FLYER_PUBLISHER,
+            published_on=date(2023, 10, 13),
+            language="de",
+            order_info=FLYER_ORDER,
+            is_published=True,
+        )
+        guide = Publication.objects.create(
+            title="Leitfaden: Gespräche in angespannten Lagen (Demo)",
+            type="guide",
+            description="Ein Beispiel-Leitfaden für die Demo; Inhalt und Herausgeber sind erfunden.",
+            publisher="ASSKomm-Team (Demo)",
+            published_on=timezone.localdate() - timedelta(days=90),
+            language="de",
+            external_url="https://www.demo.sikom.invalid/leitfaden-deeskalation.pdf",
+            is_published=True,
+        )
+        slides = Publication.objects.create(
+            title="Folien: Angebote der Landesstrategie (Demo)",
+            type="slides",
+            description="Beispielfolien zur Dokumentation einer Veranstaltung.",
+            publisher="ASSKomm-Team (Demo)",
+            published_on=timezone.localdate() - timedelta(days=60),
+            language="de",
+            external_url="https://www.demo.sikom.invalid/folien-angebote.pdf",
+            event=past,
+            is_published=True,
+        )
+        PublicationTopic.objects.bulk_create(
+            [
+                PublicationTopic(publication=flyer, code="prevention"),
+                PublicationTopic(publication=guide, code="deescalation"),
+                PublicationTopic(publication=guide, code="safety"),
+                PublicationTopic(publication=slides, code="prevention"),
+            ]
+        )
+        NewsItem.objects.create(
+            title="Neue Trainingstermine (Demo)",
+            text="Das nächste Deeskalationstraining findet in Pirna statt. Anmeldung über die Veranstaltungsseite. (Demo)",
+            published_on=timezone.localdate() - timedelta(days=2),
+            is_published=True,
+        )
+        NewsItem.objects.create(
+            title="Dokumentation des Argumentationstrainings online (Demo)",
+            text="Folien und ein kurzer Bericht stehen auf der Veranstaltungsseite. (Demo)",
+            published_on=timezone.localdate() - timedelta(days=20),
+            is_published=True,
+        )
+    return [
+        f"Demo-Nachbereitung: {present} Anwesende, {len(FEEDBACK)} Rückmeldungen, 3 Publikationen (davon der "
+        "ASSKomm-Flyer als Bezugshinweis), 2 Meldungen"
     ]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sikom.core.validators import clean_phone
-from sikom.events.models import EventType, Language, TargetGroup
+from sikom.events.models import EventType, Language, PublicationType, TargetGroup, Topic
 from sikom.events.services import MAX_GROUP
 from sikom.geo.models import District
 
@@ -308,3 +308,210 @@ class ReorderForm(forms.Form):
             "max_length": _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d)."),
         },
     )
+
+
+# Attendance, feedback, documentation, publications, news ------------------------------------------------------
+
+_ID_ERRORS = {
+    "invalid": _("Ungültige Auswahl."),
+    "required": _("Ungültige Auswahl."),
+    "max_value": _("Ungültige Auswahl."),
+    "min_value": _("Ungültige Auswahl."),
+}
+
+
+class CheckInForm(forms.Form):
+    person = forms.IntegerField(min_value=1, max_value=2**31 - 1, error_messages=_ID_ERRORS)
+    action = forms.ChoiceField(
+        choices=[("present", "present"), ("undo", "undo")],
+        error_messages={"invalid_choice": _("Ungültige Aktion."), "required": _("Ungültige Aktion.")},
+    )
+
+
+class WalkInForm(_GermanMessages, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation oder Kommune"), max_length=200)
+    role = forms.CharField(label=_("Funktion"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("E-Mail"),
+        required=False,
+        help_text=_("Freiwillig: An diese Adresse gehen die Bestätigung und später der Link zur Bescheinigung."),
+        error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._german_messages()
+
+
+_RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+def _rating(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=_RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 = sehr schlecht, 5 = sehr gut"),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Bewertung von 1 bis 5."),
+            "invalid_choice": _("Bitte wählen Sie eine Bewertung von 1 bis 5."),
+        },
+    )
+
+
+class FeedbackForm(_GermanMessages, forms.Form):
+    overall = _rating(_("Gesamteindruck"))
+    usefulness = _rating(_("Nutzen für Ihre Arbeit"))
+    organisation = _rating(_("Organisation"))
+    takeaway = forms.CharField(
+        label=_("Was nehmen Sie mit?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    improve = forms.CharField(
+        label=_("Was sollten wir verbessern?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._german_messages()
+        for name in ("overall", "usefulness", "organisation"):
+            self.fields[name].error_messages["required"] = _("Bitte wählen Sie eine Bewertung von 1 bis 5.")
+
+
+class ReportForm(_GermanMessages, forms.Form):
+    report = forms.CharField(
+        label=_("Kurzbericht"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._german_messages()
+
+
+class PublicationForm(_GermanMessages, forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    type = forms.ChoiceField(label=_("Art"), choices=PublicationType.choices, error_messages=_CHOICE_ERRORS)
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    publisher = forms.CharField(label=_("Herausgeber"), max_length=300)
+    published_on = forms.DateField(
+        label=_("Erschienen am"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte geben Sie ein Datum an, z. B. 13.10.2023.")},
+    )
+    language = forms.ChoiceField(label=_("Sprache"), choices=Language.choices, error_messages=_CHOICE_ERRORS)
+    topics = forms.MultipleChoiceField(
+        label=_("Themen"),
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Dieses Thema gibt es nicht."), "invalid_list": _("Ungültige Auswahl.")},
+    )
+    file = forms.FileField(
+        label=_("Datei"),
+        required=False,
+        help_text=_("PDF, PNG oder JPEG, höchstens 20 MB. Nur eigene oder frei verwendbare Dokumente."),
+        error_messages={"invalid": _("Die Datei konnte nicht gelesen werden."), "empty": _("Die Datei ist leer.")},
+    )
+    remove_file = forms.BooleanField(label=_("Vorhandene Datei entfernen"), required=False)
+    external_url = forms.URLField(
+        label=_("Externer Link"),
+        required=False,
+        max_length=500,
+        error_messages={"invalid": _("Bitte geben Sie eine vollständige Adresse an, z. B. https://www.beispiel.de/.")},
+    )
+    order_info = forms.CharField(
+        label=_("Bezug (wo erhältlich)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Für Dokumente anderer: nur Titel, Herausgeber und wo man sie bestellen kann – keine Kopie."),
+    )
+    event = forms.ChoiceField(label=_("Dokumentation der Veranstaltung"), required=False, error_messages=_CHOICE_ERRORS)
+    is_published = forms.BooleanField(label=_("Veröffentlicht"), required=False)
+
+    def __init__(self, *args, events: list[tuple[int, str]], has_file: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_file = has_file
+        self.fields["event"].choices = [("", _("keine"))] + [(str(pk), title) for pk, title in events]
+        self._german_messages()
+
+    def clean_external_url(self) -> str:
+        url = self.cleaned_data["external_url"]
+        if url and not url.lower().startswith("https://"):
+            raise forms.ValidationError(_("Bitte geben Sie einen verschlüsselten Link an (https://)."))
+        return url
+
+    def clean_file(self):
+        from sikom.events import files
+
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                files.check(upload)
+            except files.FileRejected as rejected:
+                raise forms.ValidationError(rejected.message) from None
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        keeps_file = self.has_file and not data.get("remove_file")
+        if (
+            not (data.get("file") or keeps_file or data.get("external_url") or data.get("order_info"))
+            and not self.errors
+        ):
+            self.add_error(None, _("Bitte laden Sie eine Datei hoch oder geben Sie einen Link oder den Bezug an."))
+        return data
+
+    def data_for_service(self, event_lookup) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.fields if name not in ("file", "event")}
+        data["event"] = event_lookup(self.cleaned_data["event"]) if self.cleaned_data["event"] else None
+        return data
+
+
+class PublicationFilterForm(forms.Form):
+    is_filter = True
+    q = forms.CharField(label=_("Suche in Titel und Beschreibung"), required=False, max_length=200)
+    art = forms.ChoiceField(label=_("Art"), required=False, error_messages=_CHOICE_ERRORS)
+    thema = forms.ChoiceField(label=_("Thema"), required=False, error_messages=_CHOICE_ERRORS)
+    sprache = forms.ChoiceField(label=_("Sprache"), required=False, error_messages=_CHOICE_ERRORS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("alle"))]
+        self.fields["art"].choices = every + list(PublicationType.choices)
+        self.fields["thema"].choices = every + list(Topic.choices)
+        self.fields["sprache"].choices = every + list(Language.choices)
+        self.fields["q"].error_messages["max_length"] = _("Bitte verwenden Sie höchstens 200 Zeichen.")
+
+    def filters(self) -> dict[str, str]:
+        self.is_valid()
+        names = {"q": "q", "art": "type", "thema": "topic", "sprache": "language"}
+        return {
+            target: (self.cleaned_data.get(name) or "").strip()
+            for name, target in names.items()
+            if name not in self.errors
+        }
+
+
+class NewsForm(_GermanMessages, forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    text = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    published_on = forms.DateField(
+        label=_("Datum"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte geben Sie ein Datum an, z. B. 30.11.2026.")},
+    )
+    is_published = forms.BooleanField(label=_("Veröffentlicht"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._german_messages()

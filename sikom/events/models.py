@@ -1,6 +1,8 @@
 """Trainings, conferences and other events: an event has sessions; people register for a session, alone or as a
 group of one organisation; seats are held by confirmed registrations and by open waiting-list offers."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -56,6 +58,8 @@ class Event(models.Model):
     registration_opens_at = models.DateTimeField(_("Anmeldung ab"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("Anmeldeschluss"), null=True, blank=True)
     is_published = models.BooleanField(_("Veröffentlicht"), default=False)
+    # After the event: a short report for its documentation (the slides and papers are publications).
+    report = models.TextField(_("Kurzbericht"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,6 +214,8 @@ class Person(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="persons")
     name = models.CharField(_("Name"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
+    # Whether the feedback e-mail after the session was sent for this person (the link itself knows no person).
+    feedback_invited = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -251,3 +257,167 @@ class LinkToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.registration_id}"
+
+
+class Attendance(models.Model):
+    """A person marked present at a session by staff (check-in). When personal data is deleted after the retention
+    time the person goes and the row stays, without anyone in it: attendance counts survive (`services.purge`)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    person = models.OneToOneField(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="attendance")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["marked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.person_id}"
+
+
+class SessionTally(models.Model):
+    """Counts of a session kept when its registrations' personal data is deleted (retention)."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="tally")
+    registrations = models.PositiveIntegerField(default=0)
+    persons_confirmed = models.PositiveIntegerField(default=0)
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.persons_confirmed}"
+
+
+class FeedbackToken(models.Model):
+    """A single-use link to the feedback form. Deliberately no link to the registration or the person: it only says
+    for which session it was issued and whether it was used. Only the SHA-256 of the token is stored."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"feedback {self.session_id}"
+
+
+class Rating(models.IntegerChoices):
+    ONE = 1, _("1 – sehr schlecht")
+    TWO = 2, _("2 – schlecht")
+    THREE = 3, _("3 – mittel")
+    FOUR = 4, _("4 – gut")
+    FIVE = 5, _("5 – sehr gut")
+
+
+class FeedbackAnswer(models.Model):
+    """One anonymous answer: no registration, no person, no token, a random key (so the order of keys reveals
+    nothing) and only the date of submission (cf. LimeSurvey's anonymised responses)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback_answers")
+    submitted_on = models.DateField()
+    overall = models.PositiveSmallIntegerField(_("Gesamteindruck"), choices=Rating.choices)
+    usefulness = models.PositiveSmallIntegerField(_("Nutzen für Ihre Arbeit"), choices=Rating.choices)
+    organisation = models.PositiveSmallIntegerField(_("Organisation"), choices=Rating.choices)
+    takeaway = models.TextField(_("Was nehmen Sie mit?"), blank=True)
+    improve = models.TextField(_("Was sollten wir verbessern?"), blank=True)
+
+    class Meta:
+        ordering = ["submitted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall__gte=1, overall__lte=5, usefulness__gte=1, usefulness__lte=5)
+                & Q(organisation__gte=1, organisation__lte=5),
+                name="feedback_ratings_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback {self.event_id} {self.submitted_on}"
+
+
+class PublicationType(models.TextChoices):
+    FLYER = "flyer", _("Flyer")
+    GUIDE = "guide", _("Leitfaden")
+    STUDY = "study", _("Studie")
+    SLIDES = "slides", _("Vortragsfolien")
+    DOCUMENTATION = "documentation", _("Dokumentation")
+
+
+class Topic(models.TextChoices):
+    PREVENTION = "prevention", _("Kommunale Prävention")
+    HOSTILITY = "hostility", _("Anfeindungen und Hassrede")
+    DEESCALATION = "deescalation", _("Deeskalation und Kommunikation")
+    SAFETY = "safety", _("Sicherheit im Amt")
+    PARTICIPATION = "participation", _("Bürgerbeteiligung")
+
+
+class Publication(models.Model):
+    """An entry of the publications library: our own file, an external link, or (for others' copyrighted documents)
+    only title, publisher and where to order it."""
+
+    title = models.CharField(_("Titel"), max_length=300)
+    type = models.CharField(_("Art"), max_length=20, choices=PublicationType.choices)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    publisher = models.CharField(_("Herausgeber"), max_length=300)
+    published_on = models.DateField(_("Erschienen am"), null=True, blank=True)
+    language = models.CharField(_("Sprache"), max_length=5, choices=Language.choices, default=Language.GERMAN)
+    external_url = models.URLField(_("Externer Link"), max_length=500, blank=True)
+    order_info = models.TextField(_("Bezug (wo erhältlich)"), blank=True)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    file_original_name = models.CharField(max_length=200, blank=True, editable=False)
+    file_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("Dokumentation der Veranstaltung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+    )
+    is_published = models.BooleanField(_("Veröffentlicht"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title", "pk"]
+        verbose_name = _("Publikation")
+        verbose_name_plural = _("Publikationen")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def topics(self) -> list[str]:
+        order = {code: i for i, code in enumerate(Topic.values)}
+        return sorted((row.code for row in self.topic_rows.all()), key=order.__getitem__)
+
+    def topic_labels(self) -> list[str]:
+        return [Topic(code).label for code in self.topics]
+
+
+class PublicationTopic(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="topic_rows")
+    code = models.CharField(max_length=30, choices=Topic.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publication", "code"], name="unique_publication_topic")]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class NewsItem(models.Model):
+    title = models.CharField(_("Titel"), max_length=200)
+    text = models.TextField(_("Text"))
+    published_on = models.DateField(_("Datum"))
+    is_published = models.BooleanField(_("Veröffentlicht"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,7 +5,7 @@ the ASSKomm team, by the account that made them, and by whoever holds the link f
 
 from datetime import date, datetime, time
 
-from django.db.models import DateField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -13,9 +13,14 @@ from sikom.accounts.selectors import is_asskomm
 from sikom.events.models import (
     HOLDS_SEATS,
     TRAINING_TYPES,
+    Attendance,
     Event,
     EventTargetGroup,
+    FeedbackAnswer,
+    NewsItem,
     Person,
+    Publication,
+    PublicationTopic,
     Registration,
     RegistrationStatus,
     Session,
@@ -75,7 +80,8 @@ def upcoming_events(
     if month:
         start, end = _month_bounds(month)
         sessions = sessions.filter(starts_at__gte=start, starts_at__lt=end)
-    events = events_visible_to(user).filter(Exists(sessions.filter(event=OuterRef("pk"))))
+    # An uncorrelated IN over the (indexed) sessions: evaluated once, not per event as EXISTS would be.
+    events = events_visible_to(user).filter(pk__in=sessions.values("event_id"))
     if type:
         events = events.filter(type=type)
     if target_group:
@@ -147,16 +153,14 @@ def training_rows():
 
 
 def participant_rows():
-    """Confirmed persons of sessions that took place, one row per registration's person. Attendance is not yet
-    recorded (next step of the events work): until then, confirmed registrations count as participants."""
+    """Persons marked present at sessions that took place, one row per attendance. Attendance rows outlive the
+    deletion of personal data (retention), so the figure stays."""
     return (
-        Person.objects.filter(
-            registration__status=RegistrationStatus.CONFIRMED, registration__session__ends_at__lte=timezone.now()
-        )
+        Attendance.objects.filter(session__ends_at__lte=timezone.now())
         .annotate(
-            start=_date("registration__session__starts_at"),
+            start=_date("session__starts_at"),
             end=Value(None, output_field=DateField()),
-            district=_district("registration__session__"),
+            district=_district("session__"),
         )
         .values("start", "end", "district")
     )
@@ -168,3 +172,133 @@ def _date(field: str):
 
 def _district(prefix: str = ""):
     return F(f"{prefix}event__district__key")
+
+
+# Attendance and certificates
+
+
+def attendance_list(session: Session) -> list[Person]:
+    """The persons of the session's confirmed registrations, each with `present` (bool), in name order."""
+    persons = list(
+        Person.objects.filter(registration__session=session, registration__status=RegistrationStatus.CONFIRMED)
+        .select_related("registration", "attendance")
+        .order_by("name", "pk")
+    )
+    for person in persons:
+        person.present = hasattr(person, "attendance") and person.attendance is not None
+    return persons
+
+
+def _is_present(person: Person) -> bool:
+    try:
+        return person.attendance is not None
+    except Attendance.DoesNotExist:
+        return False
+
+
+def present_persons(registration: Registration) -> list[Person]:
+    """The persons of a registration who were marked present (their certificates)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    return list(registration.persons.filter(attendance__isnull=False).order_by("position", "pk"))
+
+
+def certificate_person(registration: Registration, person_id: int) -> Person | None:
+    """The person of this registration with a certificate (marked present), else None (the view answers 404)."""
+    return next((p for p in present_persons(registration) if p.pk == person_id), None)
+
+
+def certificates_of(user) -> dict[int, list[Person]]:
+    """For »Meine Anmeldungen«: registration id → persons with a certificate."""
+    persons = Person.objects.filter(
+        registration__in=registrations_of(user).filter(status=RegistrationStatus.CONFIRMED), attendance__isnull=False
+    ).order_by("position", "pk")
+    result: dict[int, list[Person]] = {}
+    for person in persons:
+        result.setdefault(person.registration_id, []).append(person)
+    return result
+
+
+# Conference documentation and feedback
+
+MIN_FEEDBACK_ANSWERS = 5
+
+
+def event_figures(event: Event) -> dict[str, int]:
+    """Registrations (confirmed persons, including those whose data was deleted) and attendance of past sessions."""
+    past = event.sessions.filter(ends_at__lte=timezone.now())
+    live = Person.objects.filter(registration__session__in=past, registration__status=RegistrationStatus.CONFIRMED)
+    kept = past.aggregate(n=Sum("tally__persons_confirmed"))["n"] or 0
+    return {
+        "registered": live.count() + kept,
+        "present": Attendance.objects.filter(session__in=past).count(),
+    }
+
+
+def documentation_of(event: Event, user) -> list[Publication]:
+    return list(publications_visible_to(user).filter(event=event).order_by("type", "title", "pk"))
+
+
+def feedback_summary(event: Event) -> dict:
+    """Aggregated answers: count; with at least MIN_FEEDBACK_ANSWERS also per question the distribution 1–5 and the
+    mean, and the free texts (shuffled order is not needed: answers carry no time and a random key)."""
+    answers = FeedbackAnswer.objects.filter(event=event)
+    count = answers.count()
+    summary = {"count": count, "shown": count >= MIN_FEEDBACK_ANSWERS, "questions": [], "takeaways": [], "improve": []}
+    if not summary["shown"]:
+        return summary
+    for field in ("overall", "usefulness", "organisation"):
+        counts = dict(answers.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        distribution = [(value, counts.get(value, 0)) for value in range(1, 6)]
+        total = sum(value * n for value, n in distribution)
+        summary["questions"].append(
+            {
+                "field": field,
+                "label": FeedbackAnswer._meta.get_field(field).verbose_name,
+                "distribution": distribution,
+                "mean": round(total / count, 1),
+            }
+        )
+    summary["takeaways"] = sorted(t for t in answers.exclude(takeaway="").values_list("takeaway", flat=True))
+    summary["improve"] = sorted(t for t in answers.exclude(improve="").values_list("improve", flat=True))
+    return summary
+
+
+# Publications and news
+
+
+def publications_visible_to(user) -> QuerySet[Publication]:
+    if can_manage_events(user):
+        return Publication.objects.all()
+    return Publication.objects.filter(is_published=True)
+
+
+def search_publications(user, *, q: str = "", type: str = "", topic: str = "", language: str = ""):
+    publications = publications_visible_to(user)
+    if q:
+        publications = publications.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if type:
+        publications = publications.filter(type=type)
+    if language:
+        publications = publications.filter(language=language)
+    if topic:
+        publications = publications.filter(
+            Exists(PublicationTopic.objects.filter(publication=OuterRef("pk"), code=topic))
+        )
+    return publications.prefetch_related(
+        Prefetch("topic_rows", queryset=PublicationTopic.objects.order_by("pk"))
+    ).order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+
+
+def news_visible_to(user) -> QuerySet[NewsItem]:
+    if can_manage_events(user):
+        return NewsItem.objects.all()
+    return NewsItem.objects.filter(is_published=True)
+
+
+def latest_news(limit: int = 3) -> list[NewsItem]:
+    return list(
+        NewsItem.objects.filter(is_published=True, published_on__lte=timezone.localdate()).order_by(
+            "-published_on", "-pk"
+        )[:limit]
+    )

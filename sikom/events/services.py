@@ -23,13 +23,20 @@ from sikom.events.models import (
     ACTIVE,
     HOLDS_SEATS,
     AgendaItem,
+    Attendance,
     Event,
     EventTargetGroup,
+    FeedbackAnswer,
+    FeedbackToken,
     LinkToken,
+    NewsItem,
     Person,
+    Publication,
+    PublicationTopic,
     Registration,
     RegistrationEvent,
     Session,
+    SessionTally,
 )
 from sikom.events.models import RegistrationStatus as R
 from sikom.events.workflow import REGISTRATIONS
@@ -82,7 +89,7 @@ def create_event(*, by, data: dict[str, Any]) -> Event:
         event = Event(**{name: data[name] for name in EVENT_FIELDS if name in data})
         event.save()
         _set_target_groups(event, data.get("target_groups", []))
-        audit.log("events.event_created", actor=by, obj=event, data={"title": event.title})
+        audit.log("events.event_created", actor=by, obj=event, data={"title": event.title}, atomic=True)
     return event
 
 
@@ -101,14 +108,14 @@ def update_event(*, event: Event, by, expected_version: int, data: dict[str, Any
         if changed:
             current.version += 1
             current.save()
-            audit.log("events.event_updated", actor=by, obj=current, data={"fields": changed})
+            audit.log("events.event_updated", actor=by, obj=current, data={"fields": changed}, atomic=True)
     return current
 
 
 def create_session(*, event: Event, by, data: dict[str, Any]) -> Session:
     with transaction.atomic():
         session = Session.objects.create(event=event, **{name: data[name] for name in SESSION_FIELDS})
-        audit.log("events.session_created", actor=by, obj=session, data={"event": event.pk})
+        audit.log("events.session_created", actor=by, obj=session, data={"event": event.pk}, atomic=True)
     return session
 
 
@@ -130,7 +137,7 @@ def update_session(*, session: Session, by, data: dict[str, Any]) -> Session:
             setattr(current, name, data[name])
         current.save()
         if changed:
-            audit.log("events.session_updated", actor=by, obj=current, data={"fields": changed})
+            audit.log("events.session_updated", actor=by, obj=current, data={"fields": changed}, atomic=True)
         _offer_free_seats(current)
     return current
 
@@ -138,14 +145,16 @@ def update_session(*, session: Session, by, data: dict[str, Any]) -> Session:
 def add_agenda_item(*, event: Event, by, data: dict[str, Any]) -> AgendaItem:
     with transaction.atomic():
         item = AgendaItem.objects.create(event=event, **data)
-        audit.log("events.agenda_item_added", actor=by, obj=event, data={"item": item.pk})
+        audit.log("events.agenda_item_added", actor=by, obj=event, data={"item": item.pk}, atomic=True)
     return item
 
 
 def remove_agenda_item(*, item: AgendaItem, by) -> None:
     with transaction.atomic():
         event = item.event
-        audit.log("events.agenda_item_removed", actor=by, obj=event, data={"item": item.pk, "title": item.title})
+        audit.log(
+            "events.agenda_item_removed", actor=by, obj=event, data={"item": item.pk, "title": item.title}, atomic=True
+        )
         item.delete()
 
 
@@ -333,7 +342,11 @@ def register_member(*, session_id: int, user, data: dict[str, Any], companions: 
         registration = _create(session, user=user, data=data, status=R.PENDING, companions=companions)
         _place(registration, session, by=user)
         audit.log(
-            "events.registered", actor=user, obj=registration, data={"session": session.pk, "seats": registration.seats}
+            "events.registered",
+            actor=user,
+            obj=registration,
+            data={"session": session.pk, "seats": registration.seats},
+            atomic=True,
         )
     return registration
 
@@ -351,7 +364,7 @@ def register_public(*, session_id: int, data: dict[str, Any], companions: list[s
         registration = _create(session, user=None, data=data, status=R.PENDING, companions=companions)
         registration.deadline = timezone.now() + timedelta(hours=settings.EVENT_CONFIRMATION_HOURS)
         registration.save(update_fields=["deadline"])
-        audit.log("events.registration_requested", obj=registration, data={"session": session.pk})
+        audit.log("events.registration_requested", obj=registration, data={"session": session.pk}, atomic=True)
         _mail(registration, "confirm_email")
     return registration
 
@@ -373,7 +386,7 @@ def confirm_email(*, raw_token: str) -> Registration:
         token.used_at = timezone.now()
         token.save(update_fields=["used_at"])
         _place(registration, session)
-        audit.log("events.registration_confirmed", obj=registration, data={"status": registration.status})
+        audit.log("events.registration_confirmed", obj=registration, data={"status": registration.status}, atomic=True)
     return registration
 
 
@@ -397,7 +410,7 @@ def accept_offer(*, raw_token: str) -> Registration:
             token.save(update_fields=["used_at"])
             _set_status(registration, R.CONFIRMED)
             _mail(registration, "confirmed")
-            audit.log("events.offer_accepted", obj=registration, data={"session": session.pk})
+            audit.log("events.offer_accepted", obj=registration, data={"session": session.pk}, atomic=True)
     if expired:  # raised after the commit: the expiry and the offer to the next person stay
         raise LinkInvalid(str(OFFER_EXPIRED))
     return registration
@@ -427,6 +440,7 @@ def cancel(*, registration: Registration, by=None, note: str = "") -> Registrati
             actor=by,
             obj=current,
             data={"session": session.pk, "freed": current.seats if freed else 0},
+            atomic=True,
         )
         if freed:
             _offer_free_seats(session)
@@ -450,7 +464,12 @@ def _offer_free_seats(session: Session) -> int:
         registration.deadline = deadline
         _set_status(registration, R.OFFERED)
         _mail(registration, "offer")
-        audit.log("events.seat_offered", obj=registration, data={"session": session.pk, "seats": registration.seats})
+        audit.log(
+            "events.seat_offered",
+            obj=registration,
+            data={"session": session.pk, "seats": registration.seats},
+            atomic=True,
+        )
         free -= registration.seats
         offered += 1
         if free == 0:
@@ -461,7 +480,7 @@ def _offer_free_seats(session: Session) -> int:
 def _expire_offer(registration: Registration, session: Session) -> None:
     _set_status(registration, R.EXPIRED, note="offer expired")
     _mail(registration, "offer_expired")
-    audit.log("events.offer_expired", obj=registration, data={"session": session.pk})
+    audit.log("events.offer_expired", obj=registration, data={"session": session.pk}, atomic=True)
     _offer_free_seats(session)
 
 
@@ -516,4 +535,290 @@ def reorder_waiting_list(*, session: Session, registration_id: int, position: in
             actor=by,
             obj=moving,
             data={"session": session.pk, "from": old, "to": position, "reason": reason},
+            atomic=True,
         )
+
+
+# Attendance and walk-ins (staff, on the day) -------------------------------------------------------------------
+
+CHECK_IN_OPENS = timedelta(days=1)  # check-in and walk-ins from a day before the start
+
+
+def check_in_refusal(session: Session, now: datetime) -> str | None:
+    if now < session.starts_at - CHECK_IN_OPENS:
+        return _("Die Anwesenheit kann erst ab einem Tag vor Beginn des Termins erfasst werden.")
+    return None
+
+
+def _present_person(session: Session, person_id: int) -> Person:
+    person = (
+        Person.objects.select_related("registration")
+        .filter(pk=person_id, registration__session=session, registration__status=R.CONFIRMED)
+        .first()
+    )
+    if person is None:
+        raise Refused(_("Diese Person ist für diesen Termin nicht (mehr) bestätigt angemeldet."))
+    return person
+
+
+def mark_present(*, session: Session, person_id: int, by) -> Person:
+    """Check a confirmed person in; marking twice changes nothing."""
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        refusal = check_in_refusal(session, timezone.now())
+        if refusal:
+            raise Refused(refusal)
+        person = _present_person(session, person_id)
+        _, created = Attendance.objects.get_or_create(session=session, person=person)
+        if created:
+            audit.log("events.checked_in", actor=by, obj=person.registration, data={"person": person.pk}, atomic=True)
+    return person
+
+
+def unmark_present(*, session: Session, person_id: int, by) -> Person:
+    """Undo a check-in (a mistake at the door)."""
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        person = _present_person(session, person_id)
+        deleted, _rows = Attendance.objects.filter(session=session, person=person).delete()
+        if deleted:
+            audit.log(
+                "events.check_in_undone", actor=by, obj=person.registration, data={"person": person.pk}, atomic=True
+            )
+    return person
+
+
+def register_walk_in(*, session_id: int, by, data: dict[str, Any]) -> Registration:
+    """A person who comes without registration: registered, confirmed and marked present at once, only if a seat is
+    free — under the same session lock as every registration (decision 0024)."""
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        now = timezone.now()
+        refusal = check_in_refusal(session, now)
+        if refusal:
+            raise Refused(refusal)
+        if session.ends_at <= now:
+            raise Refused(_("Der Termin ist vorbei. Eine Anmeldung vor Ort ist nicht mehr möglich."))
+        held = seats_held(session)
+        if held + 1 > session.capacity:
+            raise Refused(
+                _(
+                    "Der Termin ist voll (%(held)d von %(capacity)d Plätzen vergeben). Eine Anmeldung vor Ort ist "
+                    "nicht möglich."
+                )
+                % {"held": held, "capacity": session.capacity}
+            )
+        if data.get("email"):
+            _check_duplicate(session, data["email"])
+        registration = _create(session, user=None, data=data, status=R.PENDING, companions=[])
+        _set_status(registration, R.CONFIRMED, by=by, note="walk-in")
+        Attendance.objects.create(session=session, person=registration.persons.get())
+        if registration.email:
+            _mail(registration, "confirmed")
+        audit.log("events.walk_in", actor=by, obj=registration, data={"session": session.pk}, atomic=True)
+    return registration
+
+
+# Feedback (anonymous) ------------------------------------------------------------------------------------------
+
+FEEDBACK_INVITE_WINDOW = timedelta(days=14)  # sessions that ended up to this long ago still get invitations
+FEEDBACK_LINK_DAYS = 30
+
+
+def invite_feedback(now: datetime | None = None) -> dict[str, int]:
+    """Housekeeping: after a session ended, each registration with persons marked present gets one e-mail with a
+    feedback link per present person (the task mints the links: `tasks.send_feedback_mail`)."""
+    now = now or timezone.now()
+    persons = Person.objects.filter(
+        feedback_invited=False,
+        attendance__isnull=False,
+        registration__session__ends_at__lte=now,
+        registration__session__ends_at__gt=now - FEEDBACK_INVITE_WINDOW,
+    )
+    registrations = sorted(set(persons.values_list("registration_id", flat=True)))
+    from sikom.events.tasks import send_feedback_mail
+
+    for registration_id in registrations:
+        with transaction.atomic():
+            marked = Person.objects.filter(
+                registration_id=registration_id, feedback_invited=False, attendance__isnull=False
+            ).update(feedback_invited=True)
+            if marked:
+                send_feedback_mail.enqueue(registration_id)
+    return {"event_feedback_invitations": len(registrations)}
+
+
+def issue_feedback_token(*, session: Session) -> tuple[str, int]:
+    raw = secrets.token_urlsafe(32)
+    token = FeedbackToken.objects.create(
+        session=session, token_hash=token_hash(raw), expires_at=timezone.now() + timedelta(days=FEEDBACK_LINK_DAYS)
+    )
+    return raw, token.pk
+
+
+def _feedback_token(raw: str) -> FeedbackToken:
+    if not raw or len(raw) > 100:
+        raise LinkInvalid(str(INVALID_LINK))
+    token = FeedbackToken.objects.select_related("session__event").filter(token_hash=token_hash(raw)).first()
+    if token is None:
+        raise LinkInvalid(str(INVALID_LINK))
+    return token
+
+
+def _check_feedback_token(token: FeedbackToken) -> None:
+    if token.used:
+        raise LinkInvalid(_("Mit diesem Link wurde bereits eine Rückmeldung abgegeben. Jeder Link gilt nur einmal."))
+    if token.expires_at <= timezone.now():
+        raise LinkInvalid(_("Dieser Link zur Rückmeldung ist abgelaufen."))
+
+
+def feedback_link_state(raw: str) -> Session:
+    token = _feedback_token(raw)
+    _check_feedback_token(token)
+    return token.session
+
+
+FEEDBACK_FIELDS = ["overall", "usefulness", "organisation", "takeaway", "improve"]
+
+
+def submit_feedback(*, raw_token: str, data: dict[str, Any]) -> FeedbackAnswer:
+    """Store one anonymous answer: the token is marked used, the answer knows only the event and the date."""
+    token = _feedback_token(raw_token)
+    with transaction.atomic():
+        token = FeedbackToken.objects.select_for_update().select_related("session__event").get(pk=token.pk)
+        _check_feedback_token(token)
+        token.used = True
+        token.save(update_fields=["used"])
+        answer = FeedbackAnswer.objects.create(
+            event=token.session.event,
+            submitted_on=timezone.localdate(),
+            **{name: data[name] for name in FEEDBACK_FIELDS},
+        )
+    return answer
+
+
+# Retention -----------------------------------------------------------------------------------------------------
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    year, month = divmod(moment.month - 1 - months, 12)
+    year += moment.year
+    month += 1
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month, day=day)
+
+
+def purge_personal_data(now: datetime | None = None) -> dict[str, int]:
+    """Housekeeping: `EVENT_RETENTION_MONTHS` after a session ended its registrations (with persons, history and
+    links) are deleted. First their counts go into the session's tally; attendance rows stay without a person."""
+    now = now or timezone.now()
+    cutoff = months_before(now, settings.EVENT_RETENTION_MONTHS)
+    sessions = sorted(
+        set(Registration.objects.filter(session__ends_at__lte=cutoff).values_list("session_id", flat=True))
+    )
+    deleted = 0
+    for session_id in sessions:
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            registrations = session.registrations.all()
+            confirmed = registrations.filter(status=R.CONFIRMED).aggregate(n=Sum("seats"))["n"] or 0
+            tally, _created = SessionTally.objects.get_or_create(session=session)
+            tally.registrations += registrations.count()
+            tally.persons_confirmed += confirmed
+            tally.purged_at = now
+            tally.save()
+            count = registrations.count()
+            registrations.delete()
+            deleted += count
+            audit.log("events.personal_data_deleted", obj=session, data={"registrations": count}, atomic=True)
+    return {"event_registrations_deleted": deleted}
+
+
+# Event documentation, publications, news -----------------------------------------------------------------------
+
+PUBLICATION_FIELDS = [
+    "title",
+    "type",
+    "description",
+    "publisher",
+    "published_on",
+    "language",
+    "external_url",
+    "order_info",
+    "event",
+    "is_published",
+]
+
+
+def set_event_report(*, event: Event, by, report: str) -> Event:
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.report != report:
+            event.report = report
+            event.save(update_fields=["report", "updated_at"])
+            audit.log("events.report_updated", actor=by, obj=event, atomic=True)
+    return event
+
+
+def _set_topics(publication: Publication, codes: list[str]) -> None:
+    publication.topic_rows.exclude(code__in=codes).delete()
+    existing = set(publication.topic_rows.values_list("code", flat=True))
+    PublicationTopic.objects.bulk_create(
+        [PublicationTopic(publication=publication, code=c) for c in codes if c not in existing]
+    )
+
+
+def save_publication(*, publication: Publication | None, by, data: dict[str, Any], upload=None) -> Publication:
+    """Create or edit a library entry. A new file (already checked by `files.check`) replaces the old one; the
+    stored file is removed again if the row cannot be written."""
+    from sikom.events import files
+
+    stored = None
+    if upload is not None:
+        content_type = files.check(upload)
+        stored = files.store(upload, content_type)
+    old_file = ""
+    try:
+        with transaction.atomic():
+            publication = publication or Publication()
+            for name in PUBLICATION_FIELDS:
+                if name in data:
+                    setattr(publication, name, data[name])
+            if stored:
+                old_file = publication.file_name
+                publication.file_name = stored
+                publication.file_original_name = files.sanitize_name(upload.name or "")[:200]
+                publication.file_content_type = content_type
+                publication.file_size = upload.size
+            elif data.get("remove_file"):
+                old_file, publication.file_name = publication.file_name, ""
+                publication.file_original_name = publication.file_content_type = ""
+                publication.file_size = 0
+            created = publication.pk is None
+            publication.save()
+            _set_topics(publication, data.get("topics", []))
+            audit.log(
+                "events.publication_created" if created else "events.publication_updated",
+                actor=by,
+                obj=publication,
+                data={"title": publication.title, "file": bool(stored)},
+                atomic=True,
+            )
+    except BaseException:
+        if stored:
+            files.delete(stored)
+        raise
+    if old_file:
+        files.delete(old_file)
+    return publication
+
+
+def save_news(*, item: NewsItem | None, by, data: dict[str, Any]) -> NewsItem:
+    with transaction.atomic():
+        item = item or NewsItem()
+        for name in ("title", "text", "published_on", "is_published"):
+            setattr(item, name, data[name])
+        created = item.pk is None
+        item.save()
+        audit.log("events.news_created" if created else "events.news_updated", actor=by, obj=item, atomic=True)
+    return item

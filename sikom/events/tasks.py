@@ -36,6 +36,14 @@ def _link(name: str, raw: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[raw])
 
 
+def manage_link_expiry(session):
+    """The »manage« link opens the registration (and, after the session, the certificates) until its personal data
+    is deleted (decision 0026)."""
+    from sikom.events.services import months_before
+
+    return months_before(session.ends_at, -settings.EVENT_RETENTION_MONTHS)
+
+
 # A failed send is tried again later, up to this many times (after 2, 4, 8, 16, 32 … minutes).
 SEND_ATTEMPTS = 8
 
@@ -64,9 +72,11 @@ def send_registration_mail(registration_id: int, kind: str, attempt: int = 1) ->
     )
     if registration is None or kind not in SUBJECTS or registration.status != STATUS_FOR[kind]:
         return False
+    if not registration.email:  # a walk-in who gave no address
+        return False
     session = registration.session
     context = {"registration": registration, "session": session, "event": session.event, "kind": kind}
-    manage_until = session.ends_at + timedelta(days=1)
+    manage_until = manage_link_expiry(session)
     if kind == "confirm_email":
         raw = issue_token(
             registration=registration, purpose=LinkToken.Purpose.CONFIRM_EMAIL, expires_at=registration.deadline
@@ -96,6 +106,58 @@ def send_registration_mail(registration_id: int, kind: str, attempt: int = 1) ->
     except (OSError, smtplib.SMTPException):
         # The registration is committed already; only the e-mail waits. Its links are minted anew on the next try.
         if _retry_later(registration_id, kind, attempt):
+            return False
+        raise
+    return True
+
+
+@task()
+def send_feedback_mail(registration_id: int, attempt: int = 1) -> bool:
+    """After the session: one feedback link per person of the registration marked present, and the link to the
+    registration (certificates). The feedback tokens know only the session; if the send fails they are deleted
+    again, so no person ever holds two links."""
+    from sikom.events.models import LinkToken, Registration
+    from sikom.events.services import issue_feedback_token, issue_token
+
+    registration = (
+        Registration.objects.select_related("session__event").filter(pk=registration_id, status="confirmed").first()
+    )
+    if registration is None or not registration.email:
+        return False
+    session = registration.session
+    persons = list(registration.persons.filter(attendance__isnull=False).order_by("position", "pk"))
+    if not persons:
+        return False
+    minted = [issue_feedback_token(session=session) for _person in persons]
+    manage_raw = issue_token(
+        registration=registration, purpose=LinkToken.Purpose.MANAGE, expires_at=manage_link_expiry(session)
+    )
+    context = {
+        "registration": registration,
+        "session": session,
+        "event": session.event,
+        "links": [
+            (person.name, _link("events:feedback", raw)) for person, (raw, _pk) in zip(persons, minted, strict=True)
+        ],
+        "manage_link": _link("events:registration", manage_raw),
+    }
+    message = EmailMessage(
+        _("Ihre Rückmeldung und Ihre Teilnahmebescheinigung: %(title)s") % {"title": session.event.title},
+        render_to_string("events/email/feedback.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [registration.email],
+    )
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        from sikom.events.models import FeedbackToken
+
+        FeedbackToken.objects.filter(pk__in=[pk for _raw, pk in minted]).delete()
+        backend = send_feedback_mail.get_backend()
+        if attempt < SEND_ATTEMPTS and backend.supports_defer:
+            send_feedback_mail.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
+                registration_id, attempt + 1
+            )
             return False
         raise
     return True

@@ -25,3 +25,31 @@ urlpatterns = [
         name="session_registrations",
     ),
 ]
+urlpatterns += [
+    path(
+        "veranstaltungen/anmeldung/<str:token>/bescheinigung/<int:person>/",
+        views.certificate_by_link,
+        name="certificate",
+    ),
+    path(
+        "veranstaltungen/meine-anmeldungen/<int:pk>/bescheinigung/<int:person>/",
+        views.my_certificate,
+        name="mine_certificate",
+    ),
+    path("veranstaltungen/rueckmeldung/<str:token>/", views.feedback, name="feedback"),
+    path("veranstaltungen/verwalten/termine/<int:pk>/einlass/", views.check_in, name="check_in"),
+    path("veranstaltungen/verwalten/termine/<int:pk>/einlass/vor-ort/", views.walk_in, name="walk_in"),
+    path(
+        "veranstaltungen/verwalten/termine/<int:pk>/anwesenheitsliste/", views.attendance_list, name="attendance_list"
+    ),
+    path("veranstaltungen/verwalten/<int:pk>/rueckmeldungen/", views.feedback_results, name="feedback_results"),
+    path("veranstaltungen/verwalten/<int:pk>/dokumentation/", views.documentation, name="documentation"),
+    path("publikationen/", views.publication_list, name="publications"),
+    path("publikationen/<int:pk>/", views.publication_detail, name="publication_detail"),
+    path("publikationen/<int:pk>/datei/", views.publication_file, name="publication_file"),
+    path("publikationen/verwalten/neu/", views.publication_form, name="publication_create"),
+    path("publikationen/verwalten/<int:pk>/bearbeiten/", views.publication_form, name="publication_edit"),
+    path("aktuelles/verwalten/", views.news_manage, name="news_manage"),
+    path("aktuelles/verwalten/neu/", views.news_form, name="news_create"),
+    path("aktuelles/verwalten/<int:pk>/bearbeiten/", views.news_form, name="news_edit"),
+]

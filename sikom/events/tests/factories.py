@@ -71,3 +71,31 @@ def link_from_mail(kind: str, message=None) -> str:
 def confirmed_public(session: Session, n: int, **fields):
     services.register_public(session_id=session.pk, data=person(n, **fields))
     return services.confirm_email(raw_token=link_from_mail("confirm"))
+
+
+def past_confirmed(n: int = 1, *, session: Session | None = None, seats: int = 1, days: int = -3):
+    """A confirmed registration (with `seats` persons) of a session that took place `days` ago."""
+    from sikom.events.models import Person, Registration, RegistrationStatus
+
+    session = session or make_session(days=days)
+    registration = Registration.objects.create(
+        session=session,
+        status=RegistrationStatus.CONFIRMED,
+        name=f"Person {n}",
+        email=f"person{n}@example.org",
+        organisation="Gemeinde Beispiel",
+        seats=seats,
+    )
+    for i in range(seats):
+        Person.objects.create(registration=registration, name=f"Person {n}.{i}", position=i)
+    return registration
+
+
+def manage_token(registration) -> str:
+    from sikom.events.models import LinkToken
+
+    return services.issue_token(
+        registration=registration,
+        purpose=LinkToken.Purpose.MANAGE,
+        expires_at=timezone.now() + timedelta(days=30),
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sikom.core import figures, housekeeping
 from sikom.events import demo, services
-from sikom.events.models import Event, Registration
+from sikom.events.models import Attendance, Event, Registration
 from sikom.events.models import RegistrationStatus as R
 from sikom.events.tests.factories import confirmed_public, make_event, make_session
 
@@ -54,7 +54,11 @@ def test_trainings_and_participants_figures_count_past_sessions():
         session=conference, status=R.CANCELLED, name="C", email="c@example.org", organisation="G"
     )
     cancelled.persons.create(name="C")
-    assert len(list(registered["participants"].rows())) == 2
+    # Participants are persons marked present: none yet, then one of the group.
+    assert len(list(registered["participants"].rows())) == 0
+    Attendance.objects.create(session=past, person=reg.persons.get(name="B"))
+    rows = list(registered["participants"].rows())
+    assert len(rows) == 1 and rows[0]["start"] == timezone.localdate(past.starts_at)
 
 
 def test_housekeeping_runs_the_expiry():
@@ -68,3 +72,32 @@ def test_housekeeping_runs_the_expiry():
     assert result["event_offers_expired"] == 1
     third.refresh_from_db()
     assert third.status == R.OFFERED
+
+
+def test_demo_follow_up_attendance_certificate_feedback_publications(client, asskomm):
+    from django.contrib.auth import get_user_model
+
+    from sikom import testing
+    from sikom.events.models import FeedbackAnswer, NewsItem, Publication
+
+    login = get_user_model().objects.create_user("kommune@demo.sikom.invalid", "x" * 20, full_name="Demo Kommune")
+    assert demo.load()
+    assert demo.load() == []
+    past = Event.objects.get(title="Argumentationstraining gegen Hassrede (Demo)")
+    assert Attendance.objects.filter(session__event=past).count() == 10
+    assert FeedbackAnswer.objects.filter(event=past).count() >= 5
+    flyer = Publication.objects.get(type="flyer")
+    assert "Zentraler Broschürenversand" in flyer.order_info and "publikationen@sachsen.de" in flyer.order_info
+    assert not flyer.file_name  # referenced, not reproduced
+    assert all(p.title.endswith("(Demo)") for p in Publication.objects.exclude(pk=flyer.pk))
+    assert all(n.title.endswith("(Demo)") for n in NewsItem.objects.all())
+    registration = Registration.objects.get(user=login)
+    testing.login(client, login)
+    person = registration.persons.get()
+    response = client.get(reverse("events:mine_certificate", args=[registration.pk, person.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    testing.login(client, asskomm)
+    body = client.get(reverse("events:feedback_results", args=[past.pk])).content.decode()
+    assert "<svg" in body
+    body = client.get(reverse("events:detail", args=[past.pk])).content.decode()
+    assert "Folien: Angebote der Landesstrategie (Demo)" in body
