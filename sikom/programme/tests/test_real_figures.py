@@ -14,7 +14,7 @@ from sikom.coaching.models import Coaching, CoachingStatus
 from sikom.consultations.models import Consultation, Format, NextStep
 from sikom.core import figures
 from sikom.councils.models import AnalysisStatus, CouncilMeeting, PreventionCouncil, SafetyAnalysisStatus
-from sikom.events.models import Event, EventType, Person, Registration, RegistrationStatus, Session
+from sikom.events.models import Attendance, Event, EventType, Person, Registration, RegistrationStatus, Session
 from sikom.geo.models import District, Municipality
 from sikom.offers.models import Offer
 from sikom.programme import selectors
@@ -106,8 +106,13 @@ def add_records(count: int, *, first: int) -> None:
         )
         for session in sessions
     )
-    Person.objects.bulk_create(
+    persons = Person.objects.bulk_create(
         Person(registration_id=registration.pk, name="[Demo] Person") for registration in registrations
+    )
+    # The `participants` figure counts persons marked present.
+    Attendance.objects.bulk_create(
+        Attendance(session_id=registration.session_id, person=person)
+        for registration, person in zip(registrations, persons, strict=True)
     )
 
 
