@@ -302,5 +302,5 @@ def _load_follow_up() -> list[str]:
         )
     return [
         f"Demo-Nachbereitung: {present} Anwesende, {len(FEEDBACK)} Rückmeldungen, 3 Publikationen (davon der "
-        "ASSKomm-Flyer als Bezugshinweis), 2 Meldungen"
+        "ASSKomm-Flyer als Bezugshinweis), 2 Neuigkeiten"
     ]

@@ -416,8 +416,8 @@ class NewsItem(models.Model):
 
     class Meta:
         ordering = ["-published_on", "-pk"]
-        verbose_name = _("Meldung")
-        verbose_name_plural = _("Meldungen")
+        verbose_name = _("Neuigkeit")
+        verbose_name_plural = _("Neuigkeiten")
 
     def __str__(self) -> str:
         return self.title

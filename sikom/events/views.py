@@ -695,7 +695,7 @@ def news_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form = NewsForm(request.POST)
         if form.is_valid():
             services.save_news(item=item, by=request.user, data=form.cleaned_data)
-            messages.success(request, _("Die Meldung ist gespeichert."))
+            messages.success(request, _("Die Neuigkeit ist gespeichert."))
             return redirect("events:news_manage")
     else:
         initial = {"published_on": timezone.localdate()}

@@ -24,8 +24,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'Meldung',
-                'verbose_name_plural': 'Meldungen',
+                'verbose_name': 'Neuigkeit',
+                'verbose_name_plural': 'Neuigkeiten',
                 'ordering': ['-published_on', '-pk'],
             },
         ),
