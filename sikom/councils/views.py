@@ -3,7 +3,7 @@ from a queryset of `selectors` (outside it: 404), every write goes through `serv
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from sikom.accounts.decorators import staff_required
 from sikom.accounts.selectors import is_asskomm, municipality_of
 from sikom.core import audit
 from sikom.core.choices import choice_label
-from sikom.core.exports import FORMATS, table_download
+from sikom.core.exports import export_format, table_download
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils import selectors, services
 from sikom.councils.forms import (
@@ -33,14 +33,6 @@ from sikom.councils.workflow import EDITABLE, PARTICIPATION, RESULTS
 
 DECISIONS = "beschluss"
 MEASURES = "massnahme"
-
-
-def _export_format(request: HttpRequest) -> str:
-    """»csv«/»xlsx« when the page is asked for as a download, "" for the page; anything else is 404."""
-    fmt = request.GET.get("format", "")
-    if fmt and fmt not in FORMATS:
-        raise Http404
-    return fmt
 
 
 def _date(value) -> str:
@@ -87,7 +79,7 @@ def _typed_rows(request: HttpRequest, formset_class, prefix: str, *, more: bool 
 def council_list(request: HttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET or None)
     councils = selectors.council_listing(request.user, **form.filters()).annotate(meeting_count=Count("meetings"))
-    fmt = _export_format(request)
+    fmt = export_format(request)
     if fmt:
         audit.log("councils.councils_exported", actor=request.user, data={"format": fmt})
         return table_download(
@@ -322,7 +314,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def analysis_list(request: HttpRequest) -> HttpResponse:
     form = AnalysisFilterForm(request.GET or None)
     analyses = selectors.analysis_listing(request.user, **form.filters())
-    fmt = _export_format(request)
+    fmt = export_format(request)
     if fmt:
         audit.log("councils.analyses_exported", actor=request.user, data={"format": fmt})
         return table_download(
@@ -420,7 +412,7 @@ def format_list(request: HttpRequest) -> HttpResponse:
     if status and status not in FormatStatus.values:
         status = ""
     formats = selectors.format_listing(request.user, status=status)
-    fmt = _export_format(request)
+    fmt = export_format(request)
     if fmt:
         audit.log("councils.formats_exported", actor=request.user, data={"format": fmt})
         return table_download(
