@@ -14,6 +14,7 @@ from sikom.accounts.selectors import is_asskomm, municipality_of
 from sikom.core import audit
 from sikom.core.choices import choice_label
 from sikom.core.exports import export_format, table_download
+from sikom.core.versions import EDIT_CONFLICT, EditConflict
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils import selectors, services
 from sikom.councils.forms import (
@@ -187,8 +188,8 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.Refused as error:
             _refusal_to_form(error, form)
-        except services.EditConflict:
-            form.add_error(None, str(services.EDIT_CONFLICT))
+        except EditConflict:
+            form.add_error(None, str(EDIT_CONFLICT))
         else:
             messages.success(request, _("Die Änderungen sind gespeichert."))
             return redirect("councils:detail", pk=council.pk)
@@ -256,8 +257,8 @@ def _save_meeting(request: HttpRequest, *, council, meeting=None) -> HttpRespons
                     )
             except services.Refused as error:
                 _refusal_to_form(error, form, rows)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Die Sitzung ist gespeichert."))
                 return redirect("councils:meeting_detail", pk=meeting.pk)
@@ -391,8 +392,8 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.Refused as error:
                 _refusal_to_form(error, form)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Der Stand der Sicherheitsanalyse ist gespeichert."))
                 return redirect("councils:analysis_list")
@@ -500,8 +501,8 @@ def format_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.Refused as error:
                 _refusal_to_form(error, form)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Die Änderungen sind gespeichert."))
                 return redirect("councils:format_detail", pk=fmt.pk)
@@ -587,8 +588,8 @@ def format_results(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.Refused as error:
                 _refusal_to_form(error, form, rows)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Ergebnisse und Maßnahmen sind gespeichert."))
                 return redirect("councils:format_detail", pk=fmt.pk)
