@@ -1,46 +1,15 @@
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sikom.alliance.models import ExchangeMeeting, MeetingFormat, MembershipStatus
+from sikom.core.forms import CHOICE_ERRORS, MAX_LENGTH, date_field, text_field
 from sikom.core.validators import clean_phone
 from sikom.geo.models import District, Municipality
 
-_CHOICE_ERRORS = {
-    "required": _("Bitte wählen Sie einen Eintrag aus."),
-    "invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste."),
-    "invalid_pk_value": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste."),
-}
-_DATE_ERRORS = {
-    "required": _("Bitte geben Sie ein Datum an."),
-    "invalid": _("Bitte geben Sie ein gültiges Datum ein, zum Beispiel 31.12.2026."),
-}
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-_MAX_LENGTH = _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
-
-
-def _date_field(label, *, required: bool = True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text,
-        error_messages=_DATE_ERRORS,
-    )
-
-
-def _text_field(label, *, max_length: int, required: bool = True, rows: int = 0, help_text="", required_message=""):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
-        error_messages={
-            "required": required_message or _("Bitte füllen Sie dieses Feld aus."),
-            "max_length": _MAX_LENGTH,
-        },
-    )
+# Alliance asks for a missing date in its own words.
+_date_field = partial(date_field, error_messages={"required": _("Bitte geben Sie ein Datum an.")})
 
 
 class MembershipFilterForm(forms.Form):
@@ -57,7 +26,7 @@ class MembershipFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("alle")), *MembershipStatus.choices],
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
     kreis = forms.ModelChoiceField(
         label=_("Landkreis / Kreisfreie Stadt"),
@@ -65,13 +34,13 @@ class MembershipFilterForm(forms.Form):
         to_field_name="key",
         required=False,
         empty_label=_("alle"),
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
     gruendung = forms.ChoiceField(
         label=_("Gründungsmitglied"),
         required=False,
         choices=[("", _("alle")), ("ja", _("nur Gründungsmitglieder")), ("nein", _("ohne Gründungsmitglieder"))],
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
 
     def filters(self) -> dict:
@@ -93,7 +62,7 @@ class RequestMembershipForm(forms.Form):
         label=_("Wir möchten der Allianz Sichere Sächsische Kommunen beitreten."),
         error_messages={"required": _("Bitte bestätigen Sie, dass Ihre Kommune der Allianz beitreten möchte.")},
     )
-    note = _text_field(
+    note = text_field(
         _("Nachricht an das ASSKomm-Team"),
         max_length=2000,
         required=False,
@@ -117,7 +86,7 @@ class RecordMembershipForm(forms.Form):
         label=_("Kommune"),
         queryset=Municipality.objects.order_by("search_name"),
         to_field_name="ags",
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
     joined_on = _date_field(_("Beigetreten am"), help_text=_("Nicht in der Zukunft."))
     founding = forms.BooleanField(label=_("Gründungsmitglied (Februar 2019)"), required=False)
@@ -125,7 +94,7 @@ class RecordMembershipForm(forms.Form):
 
 class DeclineMembershipForm(forms.Form):
     prefix = "ablehnung"
-    reason = _text_field(
+    reason = text_field(
         _("Begründung"),
         max_length=2000,
         rows=3,
@@ -137,14 +106,14 @@ class DeclineMembershipForm(forms.Form):
 class LeaveMembershipForm(forms.Form):
     prefix = "austritt"
     left_on = _date_field(_("Ausgetreten am"), help_text=_("Nicht in der Zukunft und nicht vor dem Beitritt."))
-    reason = _text_field(
+    reason = text_field(
         _("Begründung"), max_length=2000, rows=3, required_message=_("Bitte geben Sie eine Begründung an.")
     )
 
 
 class ContactPersonForm(forms.Form):
-    name = _text_field(_("Name"), max_length=150, required_message=_("Bitte geben Sie den Namen an."))
-    function = _text_field(
+    name = text_field(_("Name"), max_length=150, required_message=_("Bitte geben Sie den Namen an."))
+    function = text_field(
         _("Funktion"),
         max_length=150,
         help_text=_("Zum Beispiel »Präventionsbeauftragte« oder »Leitung Ordnungsamt«."),
@@ -156,10 +125,10 @@ class ContactPersonForm(forms.Form):
         error_messages={
             "required": _("Bitte geben Sie die E-Mail-Adresse an."),
             "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
-            "max_length": _MAX_LENGTH,
+            "max_length": MAX_LENGTH,
         },
     )
-    phone = _text_field(_("Telefon"), max_length=50, required=False)
+    phone = text_field(_("Telefon"), max_length=50, required=False)
     opted_in_directory = forms.BooleanField(
         label=_("Die Person ist damit einverstanden, im Netzwerkverzeichnis zu stehen."),
         required=False,
@@ -181,8 +150,8 @@ class ContactPersonForm(forms.Form):
 
 class ExchangeMeetingForm(forms.Form):
     held_on = _date_field(_("Datum"))
-    topic = _text_field(_("Thema"), max_length=200, required_message=_("Bitte geben Sie das Thema an."))
-    format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices, error_messages=_CHOICE_ERRORS)
+    topic = text_field(_("Thema"), max_length=200, required_message=_("Bitte geben Sie das Thema an."))
+    format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices, error_messages=CHOICE_ERRORS)
     # Chosen by the municipality key (AGS) among the offered municipalities: a forged key is an invalid choice.
     municipalities = forms.MultipleChoiceField(
         label=_("Teilnehmende Kommunen"),
@@ -192,7 +161,7 @@ class ExchangeMeetingForm(forms.Form):
             "invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie nur Mitgliedskommunen aus der Liste."),
         },
     )
-    record = _text_field(
+    record = text_field(
         _("Kurzprotokoll"),
         max_length=10000,
         required=False,

@@ -28,6 +28,7 @@ from sikom.alliance.models import (
 )
 from sikom.alliance.workflow import MEMBERSHIPS
 from sikom.core import audit
+from sikom.core.versions import check_version
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.geo.models import Municipality
 
@@ -216,18 +217,6 @@ def record_membership(
 # Contact persons ----------------------------------------------------------------------------------------------
 
 
-EDIT_CONFLICT = _(
-    "Der Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderungen sind nicht gespeichert. Bitte öffnen "
-    "Sie ihn neu und tragen Sie sie erneut ein."
-)
-
-
-def _check_version(current, expected_version: int | None) -> None:
-    """An edit based on an older version would overwrite someone else's change: refused."""
-    if expected_version is not None and current.version != expected_version:
-        raise AllianceRefused(str(EDIT_CONFLICT))
-
-
 def save_contact(
     *,
     by: User | None,
@@ -244,7 +233,7 @@ def save_contact(
             action = "alliance.contact_created"
         else:
             contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
-            _check_version(contact, expected_version)
+            check_version(contact, expected_version, conflict=AllianceRefused)
             contact.version += 1
             action = "alliance.contact_updated"
         was_opted_in = contact.opted_in_directory
@@ -288,7 +277,7 @@ def save_exchange_meeting(
             action = "alliance.meeting_created"
         else:
             meeting = ExchangeMeeting.objects.select_for_update().get(pk=meeting.pk)
-            _check_version(meeting, expected_version)
+            check_version(meeting, expected_version, conflict=AllianceRefused)
             meeting.version += 1
             action = "alliance.meeting_updated"
         for name in MEETING_FIELDS:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
@@ -25,7 +25,7 @@ from sikom.alliance.forms import (
 from sikom.alliance.models import ContactPerson, Membership, MembershipStatus
 from sikom.alliance.workflow import MEMBERSHIPS
 from sikom.core import audit
-from sikom.core.exports import FORMATS, table_download
+from sikom.core.exports import FORMATS, export_format, table_download
 
 MEMBERSHIPS_PER_PAGE = 50
 
@@ -36,14 +36,6 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
 
 def _is_municipality_user(user) -> bool:
     return municipality_of(user) is not None
-
-
-def _export_format(request: HttpRequest) -> str:
-    """`?format=csv|xlsx` asks for the table as a download; any other value is no page."""
-    fmt = request.GET.get("format", "")
-    if fmt and fmt not in FORMATS:
-        raise Http404
-    return fmt
 
 
 def _day(value) -> str:
@@ -71,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def membership_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
-    fmt = _export_format(request)
+    fmt = export_format(request)
     query.pop("format", None)
     query.pop("seite", None)
     form = MembershipFilterForm(query or None)
@@ -370,7 +362,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(selectors.can_see_directory)
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    fmt = _export_format(request)
+    fmt = export_format(request)
     members = selectors.directory_visible_to(request.user)
     if fmt:
         return _directory_export(request, fmt, members)
@@ -406,7 +398,7 @@ def _directory_export(request: HttpRequest, fmt: str, members) -> HttpResponse:
 @staff_required(selectors.can_use_alliance)
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    fmt = _export_format(request)
+    fmt = export_format(request)
     meetings = selectors.exchange_meetings_visible_to(request.user)
     if fmt:
         audit.log("alliance.meetings_exported", actor=request.user, data={"format": fmt})

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -6,43 +8,12 @@ from sikom.accounts.models import Organisation
 from sikom.coaching.models import CoachingStatus, MeasureStatus, StepStatus
 from sikom.coaching.selectors import shareable_organisations
 from sikom.coaching.services import TEXT_MAX_LENGTH
+from sikom.core.forms import CHOICE_ERRORS, date_field, text_field, version_field
 from sikom.councils.models import ParticipationMeasure
 from sikom.geo.models import District, Municipality
 
-_CHOICE_ERRORS = {
-    "required": _("Bitte wählen Sie einen Eintrag aus."),
-    "invalid_choice": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste."),
-    "invalid_pk_value": _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste."),
-}
-_REQUIRED = _("Bitte füllen Sie dieses Feld aus.")
-_MAX_LENGTH = _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
-_DATE_ERRORS = {
-    "required": _("Bitte geben Sie ein Datum ein."),
-    "invalid": _("Bitte geben Sie ein gültiges Datum ein, zum Beispiel 31.12.2026."),
-}
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-
-
-def _date_field(label, *, required=False, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text,
-        error_messages=_DATE_ERRORS,
-    )
-
-
-def _text(label, max_length, *, required=True, rows=None, help_text=""):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
-        error_messages={"required": _REQUIRED, "max_length": _MAX_LENGTH},
-    )
+# Coaching's dates are optional unless said otherwise, and a missing one is asked for in its own words.
+_date_field = partial(date_field, required=False, error_messages={"required": _("Bitte geben Sie ein Datum ein.")})
 
 
 class CoachingFilterForm(forms.Form):
@@ -61,13 +32,13 @@ class CoachingFilterForm(forms.Form):
         required=False,
         empty_label=_("alle"),
         to_field_name="key",
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("alle")), *CoachingStatus.choices],
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
 
     def filters(self) -> dict:
@@ -93,7 +64,7 @@ class CoachingCreateForm(forms.Form):
         queryset=Municipality.objects.select_related("district").defer("boundary", "district__boundary"),
         to_field_name="ags",
         empty_label=_("Bitte wählen"),
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
     begun = _date_field(_("Beginn"), required=True)
 
@@ -103,16 +74,16 @@ class CoachingStatusForm(forms.Form):
         label=_("Neuer Status"),
         choices=[(CoachingStatus.FINISHED, _("abgeschlossen")), (CoachingStatus.CANCELLED, _("abgebrochen"))],
         widget=forms.RadioSelect,
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
     on = _date_field(_("Ende am"), help_text=_("Leer lassen für heute."))
-    reason = _text(
+    reason = text_field(
         _("Begründung"), 2000, required=False, rows=3, help_text=_("Nötig, wenn der Prozess abgebrochen wird.")
     )
 
 
 class StepForm(forms.Form):
-    text = _text(
+    text = text_field(
         _("Text"),
         TEXT_MAX_LENGTH,
         required=False,
@@ -120,11 +91,11 @@ class StepForm(forms.Form):
         help_text=_("Absätze durch eine Leerzeile trennen. Ein erledigter Schritt braucht einen Text."),
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=StepStatus.choices, widget=forms.RadioSelect, error_messages=_CHOICE_ERRORS
+        label=_("Status"), choices=StepStatus.choices, widget=forms.RadioSelect, error_messages=CHOICE_ERRORS
     )
     started = _date_field(_("Begonnen am"), help_text=_("Wird beim Beginn auf heute gesetzt, wenn leer."))
     finished = _date_field(_("Erledigt am"), help_text=_("Nur für erledigte Schritte; leer: heute."))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=True)
+    version = version_field(required=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,12 +123,14 @@ class DocumentForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    title = _text(_("Maßnahme"), 300)
-    owner = _text(_("Verantwortlich"), 200, help_text=_("Stelle oder Funktion, zum Beispiel »Ordnungsamt«."))
-    timing = _text(_("Zeitraum"), 100, required=False, help_text=_("Zum Beispiel »2. Quartal 2025« oder »laufend«."))
+    title = text_field(_("Maßnahme"), 300)
+    owner = text_field(_("Verantwortlich"), 200, help_text=_("Stelle oder Funktion, zum Beispiel »Ordnungsamt«."))
+    timing = text_field(
+        _("Zeitraum"), 100, required=False, help_text=_("Zum Beispiel »2. Quartal 2025« oder »laufend«.")
+    )
     due = _date_field(_("Fällig am"))
-    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, error_messages=_CHOICE_ERRORS)
-    source = _text(
+    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, error_messages=CHOICE_ERRORS)
+    source = text_field(
         _("Herkunft"),
         300,
         required=False,
@@ -199,7 +172,7 @@ class ShareForm(forms.Form):
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         empty_label=_("Bitte wählen"),
-        error_messages=_CHOICE_ERRORS,
+        error_messages=CHOICE_ERRORS,
     )
 
     def __init__(self, *args, **kwargs):

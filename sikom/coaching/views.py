@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from sikom.coaching.forms import (
 from sikom.coaching.models import Coaching, StrategyStep
 from sikom.coaching.workflow import COACHINGS
 from sikom.core import audit
-from sikom.core.exports import FORMATS, table_download
+from sikom.core.exports import export_format, table_download
 
 COACHINGS_PER_PAGE = 50
 
@@ -77,9 +77,7 @@ def coaching_list(request: HttpRequest) -> HttpResponse:
 @staff_required(selectors.can_open_list)
 @require_GET
 def coaching_export(request: HttpRequest) -> HttpResponse:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
-        raise Http404
+    fmt = export_format(request, default="csv")
     listing = selectors.coaching_listing(request.user, **CoachingFilterForm(request.GET or None).filters())
     audit.log("coaching.exported", actor=request.user, data={"format": fmt})
     header = [

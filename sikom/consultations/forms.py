@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from functools import partial
 
 from django import forms
 from django.utils import timezone
@@ -8,33 +9,24 @@ from sikom.accounts.models import Organisation
 from sikom.consultations.models import Format
 from sikom.consultations.selectors import Filters
 from sikom.consultations.services import ConsultationData, StepData
+from sikom.core.forms import INVALID_CHOICE, MAX_LENGTH, REQUIRED, date_field, version_field
 from sikom.geo.models import District, Municipality
 
-_CHOICE = _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste.")
-_CHOICE_ERRORS = {"invalid_choice": _CHOICE, "invalid_pk_value": _CHOICE}
-_DATE_ERRORS = {"invalid": _("Bitte geben Sie ein gültiges Datum ein, z. B. 27.02.2024.")}
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+_CHOICE_ERRORS = {"invalid_choice": INVALID_CHOICE, "invalid_pk_value": INVALID_CHOICE}
 EARLIEST = date(2000, 1, 1)
 MAX_STEPS = 20
 
 
-def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages=_DATE_ERRORS,
-        **kwargs,
-    )
+_date_field = partial(
+    date_field, error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum ein, z. B. 27.02.2024.")}
+)
 
 
 def _german_errors(form: forms.Form) -> None:
     for field in form.fields.values():
-        field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
+        field.error_messages["required"] = REQUIRED
         if isinstance(field, forms.CharField) and field.max_length:
-            field.error_messages["max_length"] = _(
-                "Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d)."
-            )
+            field.error_messages["max_length"] = MAX_LENGTH
 
 
 class ConsultationFilterForm(forms.Form):
@@ -121,7 +113,7 @@ class ConsultationForm(forms.Form):
         queryset=None,
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
-        error_messages=_CHOICE_ERRORS | {"invalid_list": _CHOICE},
+        error_messages=_CHOICE_ERRORS | {"invalid_list": INVALID_CHOICE},
     )
     format = forms.ChoiceField(
         label=_("Form"), choices=Format.choices, widget=forms.RadioSelect, error_messages=_CHOICE_ERRORS
@@ -133,7 +125,7 @@ class ConsultationForm(forms.Form):
         help_text=_("Funktionen und Stellen, z. B. »Bürgermeister, Ordnungsamt, ASSKomm-Team«."),
     )
     result = forms.CharField(label=_("Ergebnis"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False)
+    version = version_field()
 
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)

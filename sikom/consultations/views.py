@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from sikom.consultations.forms import (
     next_step_formset,
 )
 from sikom.core import audit
-from sikom.core.exports import FORMATS, table_download
+from sikom.core.exports import export_format, table_download
 from sikom.core.redirects import next_path
 from sikom.offers.selectors import offers_visible_to
 
@@ -82,9 +82,7 @@ EXPORT_HEADER = [
 @staff_required(selectors.can_read_consultations)
 @require_GET
 def consultation_export(request: HttpRequest) -> HttpResponse:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
-        raise Http404
+    fmt = export_format(request, default="csv")
     form = _filter_form(request)
     listing = selectors.consultation_listing(request.user, form.filters())
     audit.log(

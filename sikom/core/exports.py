@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,6 +19,15 @@ from openpyxl.styles import Font
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 FORMATS = ("csv", "xlsx")
+
+
+def export_format(request: HttpRequest, *, default: str = "") -> str:
+    """The download `?format=csv|xlsx` asks for: "csv" or "xlsx"; `default` when no format is given ("" = the page
+    itself, not a download); any other value is no page (404)."""
+    fmt = request.GET.get("format", default)
+    if fmt in FORMATS or fmt == default == "":
+        return fmt
+    raise Http404
 
 
 def _cell(value) -> str:

@@ -1,16 +1,22 @@
+from functools import partial
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sikom.core.forms import (
+    INVALID_CHOICE,
+    MAX_LENGTH,
+    REQUIRED,
+    date_field,
+    text_field,
+    version_field,
+)
 from sikom.councils.models import AnalysisStatus, FormatKind, FormatStatus
 from sikom.events.models import Event
 from sikom.events.selectors import events_open_for_registration
 from sikom.geo.models import District
 
-REQUIRED = _("Bitte füllen Sie dieses Feld aus.")
-CHOICE = _("Diese Auswahl gibt es nicht. Bitte wählen Sie einen Eintrag aus der Liste.")
-MAX_LENGTH = _("Bitte verwenden Sie höchstens %(limit_value)d Zeichen (jetzt: %(show_value)d).")
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
 TEXT_MAX = 10_000
 EARLIEST = 1990
@@ -26,8 +32,8 @@ class KernForm(forms.Form):
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = MAX_LENGTH
             if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = CHOICE
-                field.error_messages["invalid_pk_value"] = CHOICE
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+                field.error_messages["invalid_pk_value"] = INVALID_CHOICE
 
 
 class OrganisationsField(forms.ModelMultipleChoiceField):
@@ -38,46 +44,15 @@ class OrganisationsField(forms.ModelMultipleChoiceField):
         for pk in value:
             text = str(pk)
             if not text.isascii() or not text.isdigit() or int(text) > 2**31 - 1:
-                raise forms.ValidationError(CHOICE, code="invalid_choice")
+                raise forms.ValidationError(INVALID_CHOICE, code="invalid_choice")
         return super()._check_values(value)
 
 
-def _text(label, *, required=True, max_length=200, help_text="", missing=REQUIRED):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        error_messages={"required": missing},
-    )
-
-
-def _area(label, *, required=False, rows=4, help_text="", missing=REQUIRED):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=TEXT_MAX,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing},
-    )
+_text = partial(text_field, max_length=200)
+_area = partial(text_field, max_length=TEXT_MAX, required=False, rows=4)
 
 
 OWNER_MISSING = _("Bitte geben Sie an, wer verantwortlich ist.")
-
-
-def _date(label, *, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": REQUIRED,
-            "invalid": _("Bitte geben Sie ein gültiges Datum ein, zum Beispiel 31.12.2026."),
-        },
-    )
 
 
 def _time(label):
@@ -90,10 +65,6 @@ def _time(label):
     )
 
 
-def _version():
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False)
-
-
 def _not_too_early(value):
     if value and value.year < EARLIEST:
         raise forms.ValidationError(_("Bitte geben Sie ein Datum ab %(year)s ein.") % {"year": EARLIEST})
@@ -104,7 +75,7 @@ def _municipality_field(queryset):
         label=_("Gemeinde"),
         queryset=queryset,
         empty_label=_("Bitte auswählen"),
-        error_messages={"required": _("Bitte wählen Sie die Gemeinde aus."), "invalid_choice": CHOICE},
+        error_messages={"required": _("Bitte wählen Sie die Gemeinde aus."), "invalid_choice": INVALID_CHOICE},
     )
 
 
@@ -113,8 +84,8 @@ class CouncilForm(KernForm):
     name = _text(
         _("Name des Rates"), required=False, help_text=_("Zum Beispiel »Kriminalpräventiver Rat der Stadt …«.")
     )
-    founded = _date(_("Gegründet am"))
-    dissolved = _date(_("Aufgelöst am"), required=False, help_text=_("Nur wenn der Rat nicht mehr besteht."))
+    founded = date_field(_("Gegründet am"))
+    dissolved = date_field(_("Aufgelöst am"), required=False, help_text=_("Nur wenn der Rat nicht mehr besteht."))
     chair = _text(
         _("Vorsitz"),
         help_text=_("Die Funktion (zum Beispiel »Bürgermeisterin«), den Namen nur mit Einverständnis der Person."),
@@ -139,7 +110,7 @@ class CouncilForm(KernForm):
             "für ihre Organisation freigeben."
         ),
     )
-    version = _version()
+    version = version_field()
 
     def __init__(self, *args, municipalities, members, shareable, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,7 +157,7 @@ class CouncilFilterForm(KernForm):
         self.fields["kreis"].choices = [("", _("alle"))] + [
             (district.key, district.short_name) for district in District.objects.order_by("short_name")
         ]
-        self.fields["kreis"].error_messages["invalid_choice"] = CHOICE
+        self.fields["kreis"].error_messages["invalid_choice"] = INVALID_CHOICE
 
     def filters(self) -> dict:
         if not self.is_bound:
@@ -197,7 +168,7 @@ class CouncilFilterForm(KernForm):
 
 
 class MeetingForm(KernForm):
-    date = _date(_("Datum"))
+    date = date_field(_("Datum"))
     starts_at = _time(_("Beginn"))
     ends_at = _time(_("Ende"))
     place = _text(_("Ort"), required=False)
@@ -207,7 +178,7 @@ class MeetingForm(KernForm):
         rows=8,
         help_text=_("Ergebnisse und Absprachen; Namen von Bürgerinnen und Bürgern gehören nicht hinein."),
     )
-    version = _version()
+    version = version_field()
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -243,9 +214,9 @@ class RowForm(KernForm):
 
 class DecisionForm(RowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    text = _area(_("Beschluss"), required=True, rows=2, missing=_("Bitte geben Sie den Beschluss an."))
-    owner = _text(_("Verantwortlich"), help_text=_("Eine Stelle oder Funktion."), missing=OWNER_MISSING)
-    due_date = _date(_("Zu erledigen bis"), required=False)
+    text = _area(_("Beschluss"), required=True, rows=2, required_message=_("Bitte geben Sie den Beschluss an."))
+    owner = _text(_("Verantwortlich"), help_text=_("Eine Stelle oder Funktion."), required_message=OWNER_MISSING)
+    due_date = date_field(_("Zu erledigen bis"), required=False)
     done = forms.BooleanField(label=_("erledigt"), required=False)
     delete = forms.BooleanField(label=_("Beschluss entfernen"), required=False)
 
@@ -292,9 +263,9 @@ class AnalysisForm(KernForm):
             "max_value": _("Bitte geben Sie ein Jahr bis %(limit_value)s ein."),
         },
     )
-    completed_on = _date(_("Abgeschlossen am"), required=False, help_text=_("Nur bei »abgeschlossen«."))
+    completed_on = date_field(_("Abgeschlossen am"), required=False, help_text=_("Nur bei »abgeschlossen«."))
     note = _text(_("Bemerkung"), required=False, max_length=500)
-    version = _version()
+    version = version_field()
 
     def __init__(self, *args, municipalities=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -304,7 +275,7 @@ class AnalysisForm(KernForm):
             self.fields["municipality"].queryset = municipalities
             if municipalities.count() == 1:
                 self.fields["municipality"].initial = municipalities.first().pk
-            self.fields["municipality"].error_messages["invalid_choice"] = CHOICE
+            self.fields["municipality"].error_messages["invalid_choice"] = INVALID_CHOICE
         self.fields["status"].error_messages["required"] = _("Bitte wählen Sie den Stand aus.")
 
     def clean(self):
@@ -339,7 +310,7 @@ class AnalysisFilterForm(KernForm):
         ]
         self.fields["stand"].choices = [("", _("alle")), *AnalysisStatus.choices]
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = CHOICE
+            field.error_messages["invalid_choice"] = INVALID_CHOICE
 
     def filters(self) -> dict:
         if not self.is_bound:
@@ -353,7 +324,7 @@ class FormatForm(KernForm):
     municipality = _municipality_field(None)
     kind = forms.ChoiceField(label=_("Format"), choices=FormatKind.choices, widget=forms.RadioSelect)
     title = _text(_("Titel"))
-    date = _date(_("Datum"))
+    date = date_field(_("Datum"))
     starts_at = _time(_("Beginn"))
     ends_at = _time(_("Ende"))
     place = _text(_("Ort"), help_text=_("Zum Beispiel »Rathaus, Ratssaal«."))
@@ -383,19 +354,19 @@ class FormatForm(KernForm):
             "sie hier aus. Die öffentliche Seite verweist dann auf ihre Anmeldung."
         ),
     )
-    version = _version()
+    version = version_field()
 
     def __init__(self, *args, municipalities=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_event"].queryset = events_open_for_registration()
-        self.fields["registration_event"].error_messages["invalid_choice"] = CHOICE
+        self.fields["registration_event"].error_messages["invalid_choice"] = INVALID_CHOICE
         if editing:
             del self.fields["municipality"]
         else:
             self.fields["municipality"].queryset = municipalities
             if municipalities.count() == 1:
                 self.fields["municipality"].initial = municipalities.first().pk
-            self.fields["municipality"].error_messages["invalid_choice"] = CHOICE
+            self.fields["municipality"].error_messages["invalid_choice"] = INVALID_CHOICE
         self.fields["kind"].error_messages["required"] = _("Bitte wählen Sie das Format aus.")
 
     def clean_date(self):
@@ -415,7 +386,7 @@ class FormatStatusForm(KernForm):
     reason = _text(
         _("Grund der Absage"),
         max_length=500,
-        missing=_("Bitte geben Sie den Grund der Absage an."),
+        required_message=_("Bitte geben Sie den Grund der Absage an."),
         help_text=_("Wird im Verlauf festgehalten."),
     )
 
@@ -428,14 +399,14 @@ class FormatStatusForm(KernForm):
 
 class ResultsForm(KernForm):
     results = _area(_("Ergebnisse"), required=True, rows=8, help_text=_("Was besprochen und vereinbart wurde."))
-    version = _version()
+    version = version_field()
 
 
 class MeasureForm(RowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    title = _text(_("Maßnahme"), max_length=300, missing=_("Bitte geben Sie die Maßnahme an."))
-    owner = _text(_("Verantwortlich"), help_text=_("Eine Stelle oder Funktion."), missing=OWNER_MISSING)
-    due_date = _date(_("Zu erledigen bis"), required=False)
+    title = _text(_("Maßnahme"), max_length=300, required_message=_("Bitte geben Sie die Maßnahme an."))
+    owner = _text(_("Verantwortlich"), help_text=_("Eine Stelle oder Funktion."), required_message=OWNER_MISSING)
+    due_date = date_field(_("Zu erledigen bis"), required=False)
     delete = forms.BooleanField(label=_("Maßnahme entfernen"), required=False)
 
 

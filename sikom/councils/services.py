@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import User
 from sikom.core import audit
+from sikom.core.versions import check_version
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils.models import (
     AnalysisSource,
@@ -57,14 +58,6 @@ class Refused(Exception):
         self.row = row
 
 
-class EditConflict(Exception):
-    """The record was saved by someone else since the editor opened it."""
-
-
-EDIT_CONFLICT = _(
-    "Der Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderungen sind nicht gespeichert. Bitte öffnen "
-    "Sie ihn neu und tragen Sie sie erneut ein."
-)
 COUNCIL_EXISTS = _("Für diese Gemeinde gibt es schon einen Kriminalpräventiven Rat. Bitte bearbeiten Sie diesen.")
 OPEN_ANALYSIS_EXISTS = _(
     "Für diese Gemeinde ist schon eine Sicherheitsanalyse geplant oder in Arbeit. Bitte bearbeiten Sie diese."
@@ -79,11 +72,6 @@ def _check_span(start, end, *, field: str, message) -> None:
 def _check_times(data: dict[str, Any]) -> None:
     if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
         raise Refused(_("Das Ende muss nach dem Beginn liegen."), "ends_at")
-
-
-def _check_version(current, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
-        raise EditConflict
 
 
 # Councils ---------------------------------------------------------------------------------------------------------
@@ -135,7 +123,7 @@ def update_council(
     _check_council(data)
     with transaction.atomic():
         current = PreventionCouncil.objects.select_for_update().get(pk=council.pk)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         _set_council_fields(current, data)
         current.version += 1
         current.save()
@@ -219,7 +207,7 @@ def update_meeting(
     _check_decisions(data["date"], decisions)
     with transaction.atomic():
         current = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         for name in MEETING_FIELDS:
             value = data.get(name)
             setattr(current, name, "" if value is None and name in ("place", "minutes") else value)
@@ -277,7 +265,7 @@ def record_analysis_status(
                 action = "councils.analysis_recorded"
             else:
                 current = SafetyAnalysisStatus.objects.select_for_update().get(pk=analysis.pk)
-                _check_version(current, expected_version)
+                check_version(current, expected_version)
                 current.version += 1
                 current.source = source
                 action = "councils.analysis_updated"
@@ -318,7 +306,7 @@ def update_format(
     _check_times(data)
     with transaction.atomic():
         current = ParticipationFormat.objects.select_for_update().get(pk=fmt.pk)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         if current.status not in EDITABLE:
             raise Refused(_("Ein Format, das schon stattgefunden hat oder abgesagt ist, wird nicht mehr umgeplant."))
         _format_values(current, data)
@@ -373,7 +361,7 @@ def record_results(
             raise Refused(_("Die Frist kann nicht vor dem Termin des Formats liegen."), "due_date", row=index)
     with transaction.atomic():
         current = ParticipationFormat.objects.select_for_update().get(pk=fmt.pk)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         if current.status not in RESULTS:
             raise Refused(_("Ergebnisse lassen sich erst festhalten, wenn das Format durchgeführt ist."), "results")
         existing = {measure.pk: measure for measure in current.measures.all()}

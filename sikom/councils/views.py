@@ -3,7 +3,7 @@ from a queryset of `selectors` (outside it: 404), every write goes through `serv
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,8 @@ from sikom.accounts.decorators import staff_required
 from sikom.accounts.selectors import is_asskomm, municipality_of
 from sikom.core import audit
 from sikom.core.choices import choice_label
-from sikom.core.exports import FORMATS, table_download
+from sikom.core.exports import export_format, table_download
+from sikom.core.versions import EDIT_CONFLICT, EditConflict
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils import selectors, services
 from sikom.councils.forms import (
@@ -33,14 +34,6 @@ from sikom.councils.workflow import EDITABLE, PARTICIPATION, RESULTS
 
 DECISIONS = "beschluss"
 MEASURES = "massnahme"
-
-
-def _export_format(request: HttpRequest) -> str:
-    """»csv«/»xlsx« when the page is asked for as a download, "" for the page; anything else is 404."""
-    fmt = request.GET.get("format", "")
-    if fmt and fmt not in FORMATS:
-        raise Http404
-    return fmt
 
 
 def _date(value) -> str:
@@ -87,7 +80,7 @@ def _typed_rows(request: HttpRequest, formset_class, prefix: str, *, more: bool 
 def council_list(request: HttpRequest) -> HttpResponse:
     form = CouncilFilterForm(request.GET or None)
     councils = selectors.council_listing(request.user, **form.filters()).annotate(meeting_count=Count("meetings"))
-    fmt = _export_format(request)
+    fmt = export_format(request)
     if fmt:
         audit.log("councils.councils_exported", actor=request.user, data={"format": fmt})
         return table_download(
@@ -195,8 +188,8 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.Refused as error:
             _refusal_to_form(error, form)
-        except services.EditConflict:
-            form.add_error(None, str(services.EDIT_CONFLICT))
+        except EditConflict:
+            form.add_error(None, str(EDIT_CONFLICT))
         else:
             messages.success(request, _("Die Änderungen sind gespeichert."))
             return redirect("councils:detail", pk=council.pk)
@@ -264,8 +257,8 @@ def _save_meeting(request: HttpRequest, *, council, meeting=None) -> HttpRespons
                     )
             except services.Refused as error:
                 _refusal_to_form(error, form, rows)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Die Sitzung ist gespeichert."))
                 return redirect("councils:meeting_detail", pk=meeting.pk)
@@ -322,7 +315,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def analysis_list(request: HttpRequest) -> HttpResponse:
     form = AnalysisFilterForm(request.GET or None)
     analyses = selectors.analysis_listing(request.user, **form.filters())
-    fmt = _export_format(request)
+    fmt = export_format(request)
     if fmt:
         audit.log("councils.analyses_exported", actor=request.user, data={"format": fmt})
         return table_download(
@@ -399,8 +392,8 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.Refused as error:
                 _refusal_to_form(error, form)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Der Stand der Sicherheitsanalyse ist gespeichert."))
                 return redirect("councils:analysis_list")
@@ -420,7 +413,7 @@ def format_list(request: HttpRequest) -> HttpResponse:
     if status and status not in FormatStatus.values:
         status = ""
     formats = selectors.format_listing(request.user, status=status)
-    fmt = _export_format(request)
+    fmt = export_format(request)
     if fmt:
         audit.log("councils.formats_exported", actor=request.user, data={"format": fmt})
         return table_download(
@@ -508,8 +501,8 @@ def format_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.Refused as error:
                 _refusal_to_form(error, form)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Die Änderungen sind gespeichert."))
                 return redirect("councils:format_detail", pk=fmt.pk)
@@ -595,8 +588,8 @@ def format_results(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.Refused as error:
                 _refusal_to_form(error, form, rows)
-            except services.EditConflict:
-                form.add_error(None, str(services.EDIT_CONFLICT))
+            except EditConflict:
+                form.add_error(None, str(EDIT_CONFLICT))
             else:
                 messages.success(request, _("Ergebnisse und Maßnahmen sind gespeichert."))
                 return redirect("councils:format_detail", pk=fmt.pk)

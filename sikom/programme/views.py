@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sikom.accounts.decorators import staff_required
 from sikom.accounts.selectors import is_asskomm
-from sikom.core.exports import FORMATS, table_download
+from sikom.core.exports import export_format, table_download
 from sikom.programme import selectors
 from sikom.programme.charts import bar_chart, quarter_label
 from sikom.programme.forms import SelectionForm
@@ -97,9 +97,9 @@ EXPORTS = {"stichtag", "quartale", "landkreise"}
 
 def _export(request: HttpRequest, table: str, *, public_only: bool) -> HttpResponse:
     """One table as CSV or XLSX: every figure on the day, at every quarter end, or per district."""
-    fmt = request.GET.get("format", "csv")
-    if table not in EXPORTS or fmt not in FORMATS:
+    if table not in EXPORTS:
         raise Http404
+    fmt = export_format(request, default="csv")
     form = _form(request, public_only=public_only)
     day, _key = form.selection()
     if form.is_bound and form.errors:

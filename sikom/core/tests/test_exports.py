@@ -3,9 +3,11 @@
 import io
 from datetime import date
 
+import pytest
+from django.http import Http404
 from openpyxl import load_workbook
 
-from sikom.core.exports import table_download
+from sikom.core.exports import export_format, table_download
 
 
 def _rows(n):
@@ -30,3 +32,26 @@ def test_xlsx_keeps_types_and_defuses_formulas():
     assert title == "'=HYPERLINK(1)"
     assert day.date() == date(2024, 2, 27)
     assert 'filename="liste.xlsx"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("query", "default", "expected"),
+    [
+        ({}, "", ""),
+        ({"format": ""}, "", ""),
+        ({"format": "csv"}, "", "csv"),
+        ({"format": "xlsx"}, "", "xlsx"),
+        ({}, "csv", "csv"),
+        ({"format": "xlsx"}, "csv", "xlsx"),
+    ],
+)
+def test_export_format_reads_the_asked_download(rf, query, default, expected):
+    assert export_format(rf.get("/", query), default=default) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "default"), [({"format": "pdf"}, ""), ({"format": ""}, "csv"), ({"format": "CSV"}, "")]
+)
+def test_export_format_answers_any_other_value_with_404(rf, query, default):
+    with pytest.raises(Http404):
+        export_format(rf.get("/", query), default=default)

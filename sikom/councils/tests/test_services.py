@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from sikom.core.models import AuditEvent
+from sikom.core.versions import EditConflict
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils import selectors, services
 from sikom.councils.figures import analysis_rows, council_rows
@@ -49,7 +50,7 @@ def test_an_edit_over_someone_elses_edit_is_refused(asskomm):
     council = make_council(PIRNA)
     data = {"founded": council.founded, "chair": "Neu"}
     services.update_council(council=council, by=asskomm, data=data, expected_version=1)
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.update_council(council=council, by=asskomm, data={**data, "chair": "Alt"}, expected_version=1)
     council.refresh_from_db()
     assert (council.chair, council.version) == ("Neu", 2)
