@@ -59,7 +59,7 @@ def test_the_public_reads_an_announced_format_on_a_phone(phone_page, live_server
     check_accessibility(page)
     _fits_the_screen(page)
     page.get_by_role("link", name=fmt.title).click()
-    expect(page.get_by_text("Anmeldung folgt.")).to_be_visible()
+    expect(page.get_by_text("keine Online-Anmeldung eingerichtet", exact=False)).to_be_visible()
     expect(page.get_by_text("Die Stadt lädt ein.")).to_be_visible()
     check_accessibility(page)
     _fits_the_screen(page)
