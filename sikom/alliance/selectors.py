@@ -22,10 +22,13 @@ from sikom.alliance.models import (
 )
 from sikom.geo.models import Municipality
 from sikom.geo.normalize import search_form
+from sikom.geo.selectors import without_boundaries
 
 
 def memberships_visible_to(user) -> QuerySet[Membership]:
-    memberships = Membership.objects.select_related("municipality__district")
+    memberships = without_boundaries(
+        Membership.objects.select_related("municipality__district"), "municipality", "municipality__district"
+    )
     if is_asskomm(user):
         return memberships
     municipality = municipality_of(user)
@@ -54,7 +57,7 @@ def can_see_directory(user) -> bool:
 
 def contacts_visible_to(user) -> QuerySet[ContactPerson]:
     """Who may see and edit a contact person: ASSKomm all, a municipality its own."""
-    contacts = ContactPerson.objects.select_related("municipality")
+    contacts = without_boundaries(ContactPerson.objects.select_related("municipality"), "municipality")
     if is_asskomm(user):
         return contacts
     municipality = municipality_of(user)
@@ -71,6 +74,7 @@ def directory_visible_to(user) -> QuerySet[Membership]:
     return (
         active_members()
         .select_related("municipality__district")
+        .defer("municipality__boundary", "municipality__district__boundary")
         .prefetch_related(Prefetch("municipality__alliance_contacts", queryset=opted_in, to_attr="directory_contacts"))
         .order_by("municipality__search_name")
     )

@@ -25,6 +25,7 @@ from sikom.councils.models import (
     SafetyAnalysisStatus,
 )
 from sikom.geo.models import Municipality
+from sikom.geo.selectors import without_boundaries
 
 # The organisations a municipality may share its council with (read-only).
 SHARE_TYPES = (OrganisationType.EXPERT_NETWORK, OrganisationType.POLICE_DIRECTORATE)
@@ -44,7 +45,7 @@ def reads_councils(user) -> bool:
 def municipalities_editable_by(user) -> QuerySet[Municipality]:
     """The municipalities whose records the user may create: all for ASSKomm, the own one for municipal staff."""
     if is_asskomm(user):
-        return Municipality.objects.select_related("district").order_by("name")
+        return without_boundaries(Municipality.objects.select_related("district"), "district").order_by("name")
     municipality = municipality_of(user)
     if municipality is None:
         return Municipality.objects.none()
@@ -55,7 +56,9 @@ def municipalities_editable_by(user) -> QuerySet[Municipality]:
 
 
 def councils_visible_to(user) -> QuerySet[PreventionCouncil]:
-    councils = PreventionCouncil.objects.select_related("municipality__district")
+    councils = without_boundaries(
+        PreventionCouncil.objects.select_related("municipality__district"), "municipality", "municipality__district"
+    )
     if is_asskomm(user):
         return councils
     municipality = municipality_of(user)
@@ -103,11 +106,17 @@ def member_organisation_choices() -> QuerySet[Organisation]:
 
 
 def meetings_visible_to(user) -> QuerySet[CouncilMeeting]:
-    return CouncilMeeting.objects.filter(council__in=councils_visible_to(user)).select_related("council__municipality")
+    return without_boundaries(
+        CouncilMeeting.objects.filter(council__in=councils_visible_to(user)).select_related("council__municipality"),
+        "council__municipality",
+    )
 
 
 def meetings_editable_by(user) -> QuerySet[CouncilMeeting]:
-    return CouncilMeeting.objects.filter(council__in=councils_editable_by(user)).select_related("council__municipality")
+    return without_boundaries(
+        CouncilMeeting.objects.filter(council__in=councils_editable_by(user)).select_related("council__municipality"),
+        "council__municipality",
+    )
 
 
 def decisions_visible_to(user) -> QuerySet[CouncilDecision]:
@@ -122,7 +131,9 @@ def meetings_of(council: PreventionCouncil) -> QuerySet[CouncilMeeting]:
 
 
 def analyses_visible_to(user) -> QuerySet[SafetyAnalysisStatus]:
-    analyses = SafetyAnalysisStatus.objects.select_related("municipality__district")
+    analyses = without_boundaries(
+        SafetyAnalysisStatus.objects.select_related("municipality__district"), "municipality", "municipality__district"
+    )
     if is_asskomm(user):
         return analyses
     municipality = municipality_of(user)
@@ -150,7 +161,9 @@ def analysis_listing(user, *, district: str = "", status: str = "") -> QuerySet[
 
 def formats_visible_to(user) -> QuerySet[ParticipationFormat]:
     """The staff view (every field): ASSKomm all, municipal staff their own."""
-    formats = ParticipationFormat.objects.select_related("municipality__district")
+    formats = without_boundaries(
+        ParticipationFormat.objects.select_related("municipality__district"), "municipality", "municipality__district"
+    )
     if is_asskomm(user):
         return formats
     municipality = municipality_of(user)
@@ -175,6 +188,7 @@ def public_formats() -> QuerySet[ParticipationFormat]:
     return (
         ParticipationFormat.objects.filter(status=FormatStatus.ANNOUNCED)
         .select_related("municipality")
+        .defer("municipality__boundary")
         .order_by("date", "starts_at", "pk")
     )
 

@@ -91,6 +91,7 @@ def upcoming_events(
     first = sessions.filter(event=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
     return (
         events.select_related("district")
+        .defer("district__boundary")
         .prefetch_related(
             Prefetch("sessions", queryset=with_seats(sessions).order_by("starts_at", "pk"), to_attr="upcoming"),
             Prefetch("audience_rows", queryset=EventTargetGroup.objects.order_by("pk")),

@@ -68,7 +68,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(selectors.events_visible_to(request.user).select_related("district"), pk=pk)
+    event = get_object_or_404(
+        selectors.events_visible_to(request.user).select_related("district").defer("district__boundary"), pk=pk
+    )
     sessions = selectors.event_sessions(event)
     for session in sessions:
         session.refusal = services.registration_refusal(session)

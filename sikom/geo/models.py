@@ -7,10 +7,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class WithoutBoundaries(models.Manager):
+    """Boundaries are large GeoJSON documents (a district's about 34 KB) needed only for maps: every query through
+    the default manager leaves them out (choice lists of 418 municipalities would otherwise decode megabytes per
+    page). A map asks for them explicitly: `.only(…, "boundary")` or `.defer(None)`. Joins from other models
+    (`select_related`) do not pass through this manager: `geo.selectors.without_boundaries` covers those."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("boundary")
+
+
 class PoliceDirectorate(models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=200)
     boundary = models.JSONField(_("Gebietsgrenze (GeoJSON)"), null=True, blank=True)
+
+    objects = WithoutBoundaries()
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +49,8 @@ class District(models.Model):
         PoliceDirectorate, on_delete=models.PROTECT, related_name="districts", verbose_name=_("Polizeidirektion")
     )
     boundary = models.JSONField(_("Gebietsgrenze (GeoJSON)"), null=True, blank=True)
+
+    objects = WithoutBoundaries()
 
     class Meta:
         ordering = ["short_name"]
@@ -66,6 +80,8 @@ class Municipality(models.Model):
     longitude = models.FloatField(_("Längengrad (Mittelpunkt)"))
     latitude = models.FloatField(_("Breitengrad (Mittelpunkt)"))
     boundary = models.JSONField(_("Gebietsgrenze (GeoJSON, generalisiert)"), null=True, blank=True)
+
+    objects = WithoutBoundaries()
 
     class Meta:
         ordering = ["search_name"]
