@@ -11,12 +11,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["name"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # The choices need names only, not each place's boundary.
-        if db_field.name in {"municipality", "district", "police_directorate"}:
-            kwargs["queryset"] = db_field.related_model.objects.defer("boundary")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):

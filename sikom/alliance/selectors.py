@@ -72,9 +72,9 @@ def directory_visible_to(user) -> QuerySet[Membership]:
         return Membership.objects.none()
     opted_in = ContactPerson.objects.filter(opted_in_directory=True).order_by("name", "pk")
     return (
-        active_members()
-        .select_related("municipality__district")
-        .defer("municipality__boundary", "municipality__district__boundary")
+        without_boundaries(
+            active_members().select_related("municipality__district"), "municipality", "municipality__district"
+        )
         .prefetch_related(Prefetch("municipality__alliance_contacts", queryset=opted_in, to_attr="directory_contacts"))
         .order_by("municipality__search_name")
     )

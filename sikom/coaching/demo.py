@@ -83,7 +83,7 @@ def load() -> list[str]:
     if Coaching.objects.exists():
         return []
     coach = User.objects.filter(email=DEMO_COACH).first()
-    municipalities = {m.ags: m for m in Municipality.objects.defer("boundary").filter(ags__in=[a for a, _ in _plan()])}
+    municipalities = {m.ags: m for m in Municipality.objects.filter(ags__in=[a for a, _ in _plan()])}
     finished = cancelled = 0
     with transaction.atomic():
         for index, (ags, begun) in enumerate(_plan()):

@@ -64,6 +64,8 @@ def _zip_type(upload: UploadedFile) -> str | None:
                 return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
+    # A forged or broken archive fails in many ways (truncated: EOFError; encrypted member: RuntimeError; unknown
+    # compression: NotImplementedError; bad headers: BadZipFile/ValueError/KeyError): each is simply not ODT or DOCX.
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, EOFError, NotImplementedError):
         return None
     return None

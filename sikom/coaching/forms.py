@@ -11,6 +11,7 @@ from sikom.coaching.services import TEXT_MAX_LENGTH
 from sikom.core.forms import CHOICE_ERRORS, date_field, text_field, version_field
 from sikom.councils.models import ParticipationMeasure
 from sikom.geo.models import District, Municipality
+from sikom.geo.selectors import without_boundaries
 
 # Coaching's dates are optional unless said otherwise, and a missing one is asked for in its own words.
 _date_field = partial(date_field, required=False, error_messages={"required": _("Bitte geben Sie ein Datum ein.")})
@@ -28,7 +29,7 @@ class CoachingFilterForm(forms.Form):
     )
     district = forms.ModelChoiceField(
         label=_("Landkreis / Kreisfreie Stadt"),
-        queryset=District.objects.defer("boundary").order_by("name"),
+        queryset=District.objects.order_by("name"),
         required=False,
         empty_label=_("alle"),
         to_field_name="key",
@@ -61,7 +62,7 @@ class MunicipalityField(forms.ModelChoiceField):
 class CoachingCreateForm(forms.Form):
     municipality = MunicipalityField(
         label=_("Gemeinde"),
-        queryset=Municipality.objects.select_related("district").defer("boundary", "district__boundary"),
+        queryset=without_boundaries(Municipality.objects.select_related("district"), "district"),
         to_field_name="ags",
         empty_label=_("Bitte wählen"),
         error_messages=CHOICE_ERRORS,

@@ -17,6 +17,7 @@ from sikom.accounts.selectors import is_asskomm, municipality_of
 from sikom.consultations.models import Consultation, ConsultationRevision, Format, NextStep
 from sikom.geo.models import District, Municipality
 from sikom.geo.normalize import search_form
+from sikom.geo.selectors import without_boundaries
 from sikom.offers.models import Offer
 
 
@@ -95,8 +96,9 @@ def consultation_listing(user, filters: Filters = Filters(), *, today: date | No
     elif filters.steps == "overdue":
         consultations = consultations.filter(Exists(open_steps.filter(due_on__lt=today)))
     return (
-        consultations.select_related("municipality__district")
-        .defer("municipality__boundary", "municipality__district__boundary")
+        without_boundaries(
+            consultations.select_related("municipality__district"), "municipality", "municipality__district"
+        )
         .annotate(
             open_steps=Count("next_steps", filter=Q(next_steps__done=False)),
             overdue_steps=Count("next_steps", filter=Q(next_steps__done=False, next_steps__due_on__lt=today)),
@@ -160,14 +162,13 @@ def export_rows(listing: QuerySet[Consultation]) -> Iterator[list]:
 
 def consultation_detail(user, pk: int) -> Consultation:
     """One visible consultation with its offers and next steps (404 for every other)."""
-    queryset = (
-        consultations_visible_to(user)
-        .select_related("municipality__district", "created_by", "updated_by")
-        .defer("municipality__boundary", "municipality__district__boundary")
-        .prefetch_related(
-            _offers_prefetch(),
-            Prefetch("next_steps", queryset=NextStep.objects.select_related("owner_organisation", "done_by")),
-        )
+    queryset = without_boundaries(
+        consultations_visible_to(user).select_related("municipality__district", "created_by", "updated_by"),
+        "municipality",
+        "municipality__district",
+    ).prefetch_related(
+        _offers_prefetch(),
+        Prefetch("next_steps", queryset=NextStep.objects.select_related("owner_organisation", "done_by")),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -176,10 +177,12 @@ def open_next_steps(user, *, today: date | None = None) -> QuerySet[NextStep]:
     """The team's overview: every open step the user may see, the most overdue first, with `is_overdue`."""
     today = today or timezone.localdate()
     return (
-        next_steps_visible_to(user)
-        .filter(done=False)
-        .select_related("consultation__municipality", "owner_organisation")
-        .defer("consultation__municipality__boundary")
+        without_boundaries(
+            next_steps_visible_to(user)
+            .filter(done=False)
+            .select_related("consultation__municipality", "owner_organisation"),
+            "consultation__municipality",
+        )
         .annotate(is_overdue=Q(due_on__lt=today))
         .order_by("due_on", "pk")
     )

@@ -185,12 +185,10 @@ def format_listing(user, *, status: str = "") -> QuerySet[ParticipationFormat]:
 
 def public_formats() -> QuerySet[ParticipationFormat]:
     """What the public sees: announced formats only (read only the public fields of them)."""
-    return (
-        ParticipationFormat.objects.filter(status=FormatStatus.ANNOUNCED)
-        .select_related("municipality")
-        .defer("municipality__boundary")
-        .order_by("date", "starts_at", "pk")
-    )
+    return without_boundaries(
+        ParticipationFormat.objects.filter(status=FormatStatus.ANNOUNCED).select_related("municipality"),
+        "municipality",
+    ).order_by("date", "starts_at", "pk")
 
 
 def upcoming_public_formats() -> QuerySet[ParticipationFormat]:

@@ -25,6 +25,7 @@ from sikom.events.models import (
     RegistrationStatus,
     Session,
 )
+from sikom.geo.selectors import without_boundaries
 
 
 def can_manage_events(user) -> bool:
@@ -90,8 +91,7 @@ def upcoming_events(
         events = events.filter(district__key=district)
     first = sessions.filter(event=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
     return (
-        events.select_related("district")
-        .defer("district__boundary")
+        without_boundaries(events.select_related("district"), "district")
         .prefetch_related(
             Prefetch("sessions", queryset=with_seats(sessions).order_by("starts_at", "pk"), to_attr="upcoming"),
             Prefetch("audience_rows", queryset=EventTargetGroup.objects.order_by("pk")),

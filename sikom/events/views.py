@@ -30,6 +30,7 @@ from sikom.events.forms import (
 )
 from sikom.events.models import AgendaItem, LinkToken, RegistrationStatus
 from sikom.geo.models import District
+from sikom.geo.selectors import without_boundaries
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -69,7 +70,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(
-        selectors.events_visible_to(request.user).select_related("district").defer("district__boundary"), pk=pk
+        without_boundaries(selectors.events_visible_to(request.user).select_related("district"), "district"), pk=pk
     )
     sessions = selectors.event_sessions(event)
     for session in sessions:
