@@ -5,7 +5,21 @@ the ASSKomm team, by the account that made them, and by whoever holds the link f
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -32,10 +46,15 @@ def can_manage_events(user) -> bool:
     return is_asskomm(user)
 
 
-def events_visible_to(user) -> QuerySet[Event]:
+def _visible_events(user, path: str = "") -> Q:
+    """Which events `user` sees, as a condition on the event at `path` (so a query of sessions can join it)."""
     if can_manage_events(user):
-        return Event.objects.all()
-    return Event.objects.filter(is_published=True)
+        return Q()
+    return Q(**{f"{path}is_published": True})
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    return Event.objects.filter(_visible_events(user))
 
 
 def events_manageable_by(user) -> QuerySet[Event]:
@@ -71,34 +90,63 @@ def _month_bounds(month: str) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tz), datetime.combine(end, time.min, tz)
 
 
-def upcoming_events(
-    user, *, type: str = "", target_group: str = "", month: str = "", district: str = ""
-) -> QuerySet[Event]:
-    """The public list: events with a session still to come (in `month`, when given), each with those sessions and
-    their seats prefetched; a constant number of queries however many events there are."""
+class _EventsByFirstSession:
+    """The upcoming events as the paginator sees them: counted as events, sliced as their first upcoming sessions.
+
+    Ordering every event by a subquery for its first session costs one subquery per matching event before the first
+    row comes back (19 ms for 5,000 events on SQLite). The first upcoming session of each event (none of its other
+    upcoming sessions starts earlier) stands for the event instead: the database walks the index on the sessions'
+    start and stops after one page (0.2 ms). The page's events then get their sessions with seats and their target
+    groups in one query each."""
+
+    def __init__(self, events: QuerySet[Event], firsts: QuerySet[Session], sessions: QuerySet[Session]):
+        self._events, self._firsts, self._sessions = events, firsts, sessions
+
+    def count(self) -> int:
+        return self._events.count()
+
+    def __getitem__(self, window: slice) -> list[Event]:
+        events = [first.event for first in self._firsts[window]]
+        prefetch_related_objects(
+            events,
+            Prefetch("sessions", queryset=with_seats(self._sessions).order_by("starts_at", "pk"), to_attr="upcoming"),
+            Prefetch("audience_rows", queryset=EventTargetGroup.objects.order_by("pk")),
+        )
+        return events
+
+
+def upcoming_events_page(
+    user, number, *, per_page: int, type: str = "", target_group: str = "", month: str = "", district: str = ""
+) -> Page:
+    """One page of the public list: events with a session still to come (in `month`, when given) in the order of
+    their first such session, then title; each with those sessions and their seats. Four queries whatever the number
+    of events; `number` is taken as `Paginator.get_page` takes it (anything invalid gives a valid page)."""
     now = timezone.now()
     sessions = Session.objects.filter(ends_at__gt=now)
     if month:
         start, end = _month_bounds(month)
         sessions = sessions.filter(starts_at__gte=start, starts_at__lt=end)
-    # An uncorrelated IN over the (indexed) sessions: evaluated once, not per event as EXISTS would be.
-    events = events_visible_to(user).filter(pk__in=sessions.values("event_id"))
+    # The conditions on the event, joined rather than as `event_id IN (…)`: with an IN list, SQLite drives the query
+    # from the events and sorts them all instead of walking the sessions' start index.
+    chosen = _visible_events(user, "event__")
     if type:
-        events = events.filter(type=type)
+        chosen &= Q(event__type=type)
     if target_group:
-        events = events.filter(Exists(EventTargetGroup.objects.filter(event=OuterRef("pk"), code=target_group)))
+        chosen &= Exists(EventTargetGroup.objects.filter(event=OuterRef("event_id"), code=target_group))
     if district:
-        events = events.filter(district__key=district)
-    first = sessions.filter(event=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
-    return (
-        without_boundaries(events.select_related("district"), "district")
-        .prefetch_related(
-            Prefetch("sessions", queryset=with_seats(sessions).order_by("starts_at", "pk"), to_attr="upcoming"),
-            Prefetch("audience_rows", queryset=EventTargetGroup.objects.order_by("pk")),
-        )
-        .annotate(first_start=first[:1])
-        .order_by("first_start", "title", "pk")
+        chosen &= Q(event__district__key=district)
+    earlier = sessions.filter(event=OuterRef("event")).filter(
+        Q(starts_at__lt=OuterRef("starts_at")) | Q(starts_at=OuterRef("starts_at"), pk__lt=OuterRef("pk"))
     )
+    firsts = without_boundaries(
+        sessions.filter(chosen, ~Exists(earlier))
+        .select_related("event__district")
+        .order_by("starts_at", "event__title", "event_id"),
+        "event__district",
+    )
+    # Counted as events, with an uncorrelated IN over the (indexed) sessions: evaluated once, not per event.
+    counted = Event.objects.filter(pk__in=sessions.filter(chosen).values("event_id"))
+    return Paginator(_EventsByFirstSession(counted, firsts, sessions), per_page).get_page(number)
 
 
 def events_open_for_registration() -> QuerySet[Event]:

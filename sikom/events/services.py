@@ -9,11 +9,12 @@ the seats held, in the same transaction. There is no path that checks seats with
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -282,42 +283,74 @@ def registration_refusal(session: Session) -> str | None:
     return _refusal(session, timezone.now())
 
 
-def _check_duplicate(session: Session, email: str) -> None:
+DUPLICATE = gettext_lazy(
+    "Mit dieser E-Mail-Adresse ist bereits eine Anmeldung für diesen Termin eingegangen. Bitte prüfen Sie Ihr "
+    "Postfach; über den Link in der E-Mail können Sie die Anmeldung ansehen oder stornieren."
+)
+
+
+def _active_with(email: str) -> Q:
     """An active registration with this address refuses another; an unconfirmed one past its deadline (not yet
     expired by housekeeping) does not."""
     lapsed = Q(status=R.PENDING, deadline__lte=timezone.now())
-    if session.registrations.filter(status__in=ACTIVE, email__iexact=email).exclude(lapsed).exists():
-        raise Refused(
-            _(
-                "Mit dieser E-Mail-Adresse ist bereits eine Anmeldung für diesen Termin eingegangen. Bitte prüfen Sie "
-                "Ihr Postfach; über den Link in der E-Mail können Sie die Anmeldung ansehen oder stornieren."
-            )
-        )
+    return Q(status__in=ACTIVE, email__iexact=email) & ~lapsed
 
 
-def _create(session: Session, *, user, data: dict[str, Any], status: str, companions: list[str]) -> Registration:
+def _check_duplicate(session: Session, email: str) -> None:
+    if session.registrations.filter(_active_with(email)).exists():
+        raise Refused(str(DUPLICATE))
+
+
+def _seat_state(session: Session, email: str = "") -> tuple[int, int, bool]:
+    """In one query (the session is locked by the caller): seats held, the last waiting position, and whether
+    `email` already has an active registration."""
+    duplicates = {"duplicates": Count("pk", filter=_active_with(email))} if email else {}
+    row = session.registrations.aggregate(
+        held=Sum("seats", filter=Q(status__in=HOLDS_SEATS)),
+        last=Max("queue_position", filter=Q(status=R.WAITING)),
+        **duplicates,
+    )
+    return row["held"] or 0, row["last"] or 0, bool(row.get("duplicates"))
+
+
+def _create(
+    session: Session,
+    *,
+    user,
+    data: dict[str, Any],
+    companions: list[str],
+    history: tuple[str, ...] = (R.PENDING,),
+    queue_position: int | None = None,
+) -> Registration:
+    """The registration with its persons, in the last status of `history` (each step checked against the workflow
+    and kept as a history row)."""
+    for before, after in pairwise(history):
+        REGISTRATIONS.check(before, after)
     registration = Registration.objects.create(
         session=session,
         user=user if user is not None and user.is_authenticated else None,
-        status=status,
+        status=history[-1],
         seats=1 + len(companions),
+        queue_position=queue_position,
         **{name: data.get(name, "") for name in PERSON_FIELDS},
     )
     Person.objects.bulk_create(
         [Person(registration=registration, name=name, position=i) for i, name in enumerate([data["name"], *companions])]
     )
-    RegistrationEvent.objects.create(registration=registration, status=status, by=registration.user)
+    RegistrationEvent.objects.bulk_create(
+        [RegistrationEvent(registration=registration, status=status, by=registration.user) for status in history]
+    )
     return registration
 
 
 def _place(registration: Registration, session: Session, *, by=None) -> None:
     """Confirm the registration if its whole group fits, else put it at the end of the waiting list. The session is
     locked by the caller."""
-    if seats_held(session) + registration.seats <= session.capacity:
+    held, last, _duplicate = _seat_state(session)
+    if held + registration.seats <= session.capacity:
         _set_status(registration, R.CONFIRMED, by=by)
         _mail(registration, "confirmed")
     else:
-        last = session.registrations.filter(status=R.WAITING).aggregate(n=Max("queue_position"))["n"] or 0
         registration.queue_position = last + 1
         _set_status(registration, R.WAITING, by=by)
         _mail(registration, "waiting")
@@ -338,9 +371,20 @@ def register_member(*, session_id: int, user, data: dict[str, Any], companions: 
         refusal = _refusal(session, timezone.now())
         if refusal:
             raise Refused(refusal)
-        _check_duplicate(session, user.email)
-        registration = _create(session, user=user, data=data, status=R.PENDING, companions=companions)
-        _place(registration, session, by=user)
+        # One query for seats, waiting list and duplicate; the registration is created in its final status.
+        held, last, duplicate = _seat_state(session, user.email)
+        if duplicate:
+            raise Refused(str(DUPLICATE))
+        fits = held + 1 + len(companions) <= session.capacity
+        registration = _create(
+            session,
+            user=user,
+            data=data,
+            companions=companions,
+            history=(R.PENDING, R.CONFIRMED if fits else R.WAITING),
+            queue_position=None if fits else last + 1,
+        )
+        _mail(registration, "confirmed" if fits else "waiting")
         audit.log(
             "events.registered",
             actor=user,
@@ -361,7 +405,7 @@ def register_public(*, session_id: int, data: dict[str, Any], companions: list[s
         if refusal:
             raise Refused(refusal)
         _check_duplicate(session, data["email"])
-        registration = _create(session, user=None, data=data, status=R.PENDING, companions=companions)
+        registration = _create(session, user=None, data=data, companions=companions)
         registration.deadline = timezone.now() + timedelta(hours=settings.EVENT_CONFIRMATION_HOURS)
         registration.save(update_fields=["deadline"])
         audit.log("events.registration_requested", obj=registration, data={"session": session.pk}, atomic=True)
@@ -610,7 +654,7 @@ def register_walk_in(*, session_id: int, by, data: dict[str, Any]) -> Registrati
             )
         if data.get("email"):
             _check_duplicate(session, data["email"])
-        registration = _create(session, user=None, data=data, status=R.PENDING, companions=[])
+        registration = _create(session, user=None, data=data, companions=[])
         _set_status(registration, R.CONFIRMED, by=by, note="walk-in")
         Attendance.objects.create(session=session, person=registration.persons.get())
         if registration.email:

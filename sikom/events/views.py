@@ -55,8 +55,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     districts = list(District.objects.order_by("name").values_list("key", "name"))
     form = EventFilterForm(request.GET or None, districts=districts)
     filters = form.filters() if request.GET else {}
-    events = selectors.upcoming_events(request.user, **filters)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("seite"))
+    page = selectors.upcoming_events_page(request.user, request.GET.get("seite"), per_page=EVENTS_PER_PAGE, **filters)
     context = {
         "form": form,
         "page": page,
