@@ -210,7 +210,10 @@ def _calfun(method: str, lower: float, upper: float):
         def df(u):
             e = np.exp(a * u)
             d = upper - 1 + (1 - lower) * e
-            return upper * (1 - lower) * e * a / d - ((lower * (upper - 1) + upper * (1 - lower) * e) * ((1 - lower) * e * a)) / d**2
+            return (
+                upper * (1 - lower) * e * a / d
+                - ((lower * (upper - 1) + upper * (1 - lower) * e) * ((1 - lower) * e * a)) / d**2
+            )
 
     return fm1, df
 

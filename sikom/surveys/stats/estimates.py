@@ -163,7 +163,9 @@ def _irls_logit(y: np.ndarray, weights: np.ndarray, start: np.ndarray | None) ->
 
     def deviance(mu):
         with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(y > 0, y * np.log(y / mu), 0.0) + np.where(y < 1, (1 - y) * np.log((1 - y) / (1 - mu)), 0.0)
+            terms = np.where(y > 0, y * np.log(y / mu), 0.0) + np.where(
+                y < 1, (1 - y) * np.log((1 - y) / (1 - mu)), 0.0
+            )
         return 2 * (weights * terms).sum(axis=0)
 
     if start is None:
@@ -222,7 +224,11 @@ def logit_interval(
         return (None, None)
     if p <= 0 or p >= 1:
         return (p, p)
-    q = distributions.t.ppf(1 - (1 - level) / 2, df) if math.isfinite(df) else distributions.norm.ppf(1 - (1 - level) / 2)
+    q = (
+        distributions.t.ppf(1 - (1 - level) / 2, df)
+        if math.isfinite(df)
+        else distributions.norm.ppf(1 - (1 - level) / 2)
+    )
     eta = math.log(p / (1 - p))
     half = q * (se / (p * (1 - p)) if se_logit is None else se_logit)
     return (_expit(eta - half), _expit(eta + half))

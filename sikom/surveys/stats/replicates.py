@@ -23,7 +23,9 @@ def jk1(design: Design, groups: Sequence | None = None) -> Design:
     if design.has_strata:
         raise DesignError("Das JK1-Verfahren gilt nur für Stichproben ohne Schichtung.")
     if design.calibrations:
-        raise DesignError("Replikatgewichte zuerst bilden, dann gewichten: sonst fehlt die Gewichtung in den Replikaten.")
+        raise DesignError(
+            "Replikatgewichte zuerst bilden, dann gewichten: sonst fehlt die Gewichtung in den Replikaten."
+        )
     if groups is None:
         codes = np.arange(design.n)
     else:

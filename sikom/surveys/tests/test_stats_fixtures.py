@@ -142,7 +142,9 @@ def test_waves_difference_matches_r():
     designs = [check_case(case) for case in fixture["waves"]]
     for record in fixture["differences"]:
         name = record["variable"]
-        a, b = (stats.estimate(design, case["data"][name]) for design, case in zip(designs, fixture["waves"], strict=True))
+        a, b = (
+            stats.estimate(design, case["data"][name]) for design, case in zip(designs, fixture["waves"], strict=True)
+        )
         difference = stats.compare_waves(b, a)
         close(difference.estimate, record["estimate"], f"{name}: wave difference")
         close(difference.se, record["se"], f"{name}: SE of the wave difference")
