@@ -41,6 +41,17 @@ def is_missing(value) -> bool:
     return str(value).strip() == ""
 
 
+def _labels(values: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Labels as stripped strings (vectorised for string arrays) and where they are missing."""
+    array = np.asarray(values)
+    if array.dtype.kind in "US":
+        labels = np.char.strip(array.astype(str))
+        return labels, labels == ""
+    texts = ["" if is_missing(value) else str(value).strip() for value in values]
+    labels = np.asarray(texts, dtype=str) if texts else np.asarray([], dtype=str)
+    return labels, labels == ""
+
+
 def prepare_margins(data: Mapping[str, Sequence], margins: Margins, n: int) -> list[Margin]:
     """Check the margins against the data and code the weighting variables; raises :class:`MarginsError` or
     :class:`MissingValueError` with a German message naming the variable and category."""
@@ -67,16 +78,15 @@ def prepare_margins(data: Mapping[str, Sequence], margins: Margins, n: int) -> l
         values = data[name]
         if len(values) != n:
             raise MarginsError(f"Die Gewichtungsvariable »{name}« hat nicht für jede befragte Person einen Wert.")
-        labels = []
-        for row, value in enumerate(values, start=1):
-            if is_missing(value):
-                raise MissingValueError(
-                    f"Die Gewichtungsvariable »{name}« hat in Zeile {row} keinen Wert; jede befragte Person braucht "
-                    "einen Wert in jeder Gewichtungsvariable."
-                )
-            labels.append(str(value).strip())
-        labels = np.asarray(labels, dtype=object)
-        present = set(np.unique(labels.astype(str)).tolist())
+        labels, missing = _labels(values)
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0]) + 1
+            raise MissingValueError(
+                f"Die Gewichtungsvariable »{name}« hat in Zeile {row} keinen Wert; jede befragte Person braucht "
+                "einen Wert in jeder Gewichtungsvariable."
+            )
+        found, inverse = np.unique(labels, return_inverse=True)
+        present = set(found.tolist())
         unknown = sorted(present - set(totals))
         if unknown:
             raise MarginsError(
@@ -96,7 +106,7 @@ def prepare_margins(data: Mapping[str, Sequence], margins: Margins, n: int) -> l
                 )
         categories = [category for category in totals if category in present]
         position = {category: index for index, category in enumerate(categories)}
-        codes = np.fromiter((position[label] for label in labels), dtype=np.intp, count=n)
+        codes = np.asarray([position[label] for label in found.tolist()], dtype=np.intp)[inverse.ravel()]
         prepared.append(Margin(name, codes, categories, np.asarray([totals[c] for c in categories])))
     reference = next(iter(sums.values()))
     for name, total in sums.items():

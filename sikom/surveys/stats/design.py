@@ -40,20 +40,35 @@ def codes_of(values: Sequence, order: Sequence | None = None) -> tuple[np.ndarra
 @dataclasses.dataclass(frozen=True)
 class RakingStep:
     """What ``rake()`` leaves for the variance (R: a ``raking`` object in ``design$postStrata``): per margin the
-    category codes, the indicator matrix, the category counts and the weights right after that margin's adjustment
-    in the last pass."""
+    indicator matrix, the category counts and the weights right after that margin's adjustment in the last pass."""
 
     indicators: tuple
     counts: tuple
     weights: tuple
 
     def project(self, x: np.ndarray) -> np.ndarray:
-        # R: for(iterations in 1:10) for(margin in psvar) x <- x - psw * apply(x / psw, 2, ave, margin)
+        """R: ``for(iterations in 1:10) for(margin in psvar) x <- x - psw * apply(x / psw, 2, ave, margin)``.
+
+        Computed in the space of the margins' categories: every round subtracts ``psw * (indicator @ means)``, so the
+        result is x - B c with B the indicator columns times psw (n x K, K the categories of all margins); the ten
+        rounds update c (K x k) with small dense products, and the n x k data are read once per margin and written
+        once at the end, not 60 times."""
+        basis = sparse.hstack(
+            [matrix.multiply(psw[:, None]) for matrix, psw in zip(self.indicators, self.weights, strict=True)]
+        ).tocsr()
+        reads = [
+            matrix.multiply((1 / psw)[:, None]).T.tocsr()
+            for matrix, psw in zip(self.indicators, self.weights, strict=True)
+        ]
+        sums = [read @ x for read in reads]
+        crossed = [(read @ basis).toarray() for read in reads]
+        offsets = np.cumsum([0, *(len(counts) for counts in self.counts)])
+        c = np.zeros((offsets[-1], x.shape[1]))
         for _ in range(10):
-            for matrix, counts, psw in zip(self.indicators, self.counts, self.weights, strict=True):
-                means = (matrix.T @ (x / psw[:, None])) / counts[:, None]
-                x = x - psw[:, None] * (matrix @ means)
-        return x
+            for index, counts in enumerate(self.counts):
+                means = (sums[index] - crossed[index] @ c) / counts[:, None]
+                c[offsets[index] : offsets[index + 1]] += means
+        return x - basis @ c
 
 
 @dataclasses.dataclass(frozen=True)

@@ -90,6 +90,12 @@ class Difference:
 
 def as_values(values: Sequence) -> np.ndarray:
     """A float column from numbers, numeric strings or missing values (``None``, ``""``, NaN become NaN)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        return values.astype(float)
+    try:
+        return np.asarray(values, dtype=float)  # numbers and None (-> NaN)
+    except (TypeError, ValueError):
+        pass
     out = np.empty(len(values))
     for index, value in enumerate(values):
         if value is None or (isinstance(value, str) and value.strip() == ""):
