@@ -113,7 +113,7 @@ def prepare_margins(data: Mapping[str, Sequence], margins: Margins, n: int) -> l
         if not math.isclose(total, reference, rel_tol=1e-6, abs_tol=1e-6):
             first = next(iter(sums))
             raise MarginsError(
-                f"Die Randverteilungen ergeben verschiedene Gesamtzahlen: »{first}« {reference:g}, »{name}» {total:g}."
+                f"Die Randverteilungen ergeben verschiedene Gesamtzahlen: »{first}« {reference:g}, »{name}« {total:g}."
             )
     if reference <= 0:
         raise MarginsError("Die Randverteilungen ergeben eine Gesamtzahl von 0.")
