@@ -40,7 +40,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--strata", metavar="COLUMN", help="Spalte mit der Schicht")
     p.add_argument("--fpc", metavar="COLUMN", help="Spalte mit der Populationsgröße der Schicht (N_h)")
     p.add_argument("--replicates", choices=["jk1"], help="Varianz aus JK1-Replikaten statt Linearisierung")
-    p.add_argument("--replicate-groups", type=int, metavar="G", help="JK1 mit G Zufallsgruppen statt n Replikaten")
+    p.add_argument(
+        "--replicate-groups",
+        type=int,
+        metavar="G",
+        help="JK1 mit G Zufallsgruppen statt n Replikaten (Vorgabe ab 2.000 Befragten: 100)",
+    )
     p.add_argument("--method", choices=METHODS, default="raking", help="Gewichtung: raking (rake), linear, logit")
     p.add_argument("--bounds", nargs=2, type=float, metavar=("LOW", "HIGH"), help="Grenzen für g (calibrate)")
     p.add_argument("--trim", nargs=2, type=float, metavar=("LOW", "HIGH"), help="Gewichte kürzen, dann neu raken")
@@ -112,9 +117,10 @@ def run(arguments: argparse.Namespace) -> dict:
     )
     if arguments.replicates == "jk1":
         groups = None
-        if arguments.replicate_groups:
+        count = arguments.replicate_groups or (100 if design.n > 2000 else None)
+        if count:
             rng = np.random.default_rng(arguments.seed)
-            groups = rng.permutation(design.n) % arguments.replicate_groups
+            groups = rng.permutation(design.n) % count
         design = jk1(design, groups)
     if arguments.margins is not None:
         try:

@@ -162,8 +162,11 @@ class Design:
         scale[f < 1e-7] = 0.0  # a stratum sampled completely contributes nothing
         if self.lonely_psu == "remove":
             scale[lonely] = 0.0
+        if len(counts) == 1:  # one stratum: no indicator products
+            centred = x - means[0]
+            return scale[0] * np.einsum("ij,ij->j", centred, centred)
         centred = x - matrix @ means
-        return (centred * centred * scale[self.strata][:, None]).sum(axis=0)
+        return np.einsum("ij,ij,i->j", centred, centred, scale[self.strata])
 
     def replicate_variance(self, thetas: np.ndarray) -> np.ndarray:
         """Variances from replicate estimates ``thetas`` (R x k) as R's ``svrVar`` (mse = FALSE): around the

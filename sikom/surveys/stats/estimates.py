@@ -24,6 +24,7 @@ from .design import Design
 
 MIN_N = 10
 LEVEL = 0.95
+CHUNK = 64  # columns (variable x cell) computed together
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,7 +125,7 @@ class _Cells:
     var_logit: np.ndarray | None = None
 
 
-def _cells(design: Design, y: np.ndarray, masks: np.ndarray, with_df: np.ndarray) -> _Cells:
+def _cells(design: Design, y: np.ndarray, masks: np.ndarray, with_df: np.ndarray, known: dict | None = None) -> _Cells:
     """All cells at once: column j of ``y`` (n x k, NaN = no answer) restricted to column j of ``masks``."""
     valid = masks & ~np.isnan(y)
     values = np.where(valid, y, 0.0)
@@ -148,9 +149,16 @@ def _cells(design: Design, y: np.ndarray, masks: np.ndarray, with_df: np.ndarray
             # R's svyciprop fits svyglm in every replicate: the variance of the replicates' logits
             if with_df.any():
                 var_logit = np.full(y.shape[1], np.nan)
-                for j in np.flatnonzero(with_df):
-                    var_logit[j] = _replicate_logit_variance(design, values[:, j], valid[:, j])
-    known: dict = {}
+                columns = np.flatnonzero(with_df)
+                var_logit[columns] = _replicate_logit_variances(
+                    design,
+                    values[:, columns],
+                    masks[:, columns],
+                    valid[:, columns],
+                    replicate_totals[:, columns],
+                    replicate_population[:, columns],
+                )
+    known = {} if known is None else known
     df = np.full(y.shape[1], math.inf)
     for j in np.flatnonzero(with_df):
         key = masks[:, j].tobytes()
@@ -160,38 +168,18 @@ def _cells(design: Design, y: np.ndarray, masks: np.ndarray, with_df: np.ndarray
     return _Cells(valid.sum(axis=0), population, mean, total, var_mean, var_total, df, var_logit)
 
 
-def _irls_logit(y: np.ndarray, weights: np.ndarray, start: np.ndarray | None) -> np.ndarray:
-    """The intercept of an intercept-only quasibinomial GLM for every column of ``weights`` (n x R), by R's
-    ``glm.fit`` (IRLS; starting from ``start`` or from R's mustart; stopping when the deviance changes by less than
-    1e-8 relative, at most 25 iterations): the logits R's ``svyciprop`` uses, equal to logit of the weighted mean up
-    to that tolerance."""
-    y = y[:, None]
-
-    def deviance(mu):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(y > 0, y * np.log(y / mu), 0.0) + np.where(
-                y < 1, (1 - y) * np.log((1 - y) / (1 - mu)), 0.0
-            )
-        return 2 * (weights * terms).sum(axis=0)
-
-    if start is None:
-        mu = (weights * y + 0.5) / (weights + 1)
-        eta = np.log(mu / (1 - mu))
-    else:
-        eta = np.broadcast_to(start, weights.shape[1]).astype(float)[None, :]
-        mu = 1 / (1 + np.exp(-eta))
-    old = deviance(np.broadcast_to(mu, weights.shape))
-    coefficient = np.zeros(weights.shape[1])
-    done = np.zeros(weights.shape[1], dtype=bool)
+def _irls_logit(s0: np.ndarray, s1: np.ndarray, coefficient: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """R's ``glm.fit`` (IRLS) for an intercept-only quasibinomial GLM of 0/1 answers, for many fits at once: ``s0``
+    the sums of the weights, ``s1`` those of the weighted answers, ``coefficient`` the starting logits, ``old`` the
+    deviance there. With a constant fitted value each step needs only these sums. Stops a fit when its deviance
+    changes by less than 1e-8 relative, after at most 25 steps: the logits R's ``svyciprop`` uses, equal to the logit
+    of the weighted mean only up to that tolerance."""
+    done = np.zeros(np.shape(s0), dtype=bool)
     for _ in range(25):
-        variance = mu * (1 - mu)
-        z = eta + (y - mu) / variance
-        w = weights * variance
-        new = (w * z).sum(axis=0) / w.sum(axis=0)
-        coefficient = np.where(done, coefficient, new)
-        eta = coefficient[None, :]
-        mu = 1 / (1 + np.exp(-eta))
-        dev = deviance(np.broadcast_to(mu, weights.shape))
+        mu = 1 / (1 + np.exp(-coefficient))
+        coefficient = np.where(done, coefficient, coefficient + (s1 - mu * s0) / (mu * (1 - mu) * s0))
+        mu = 1 / (1 + np.exp(-coefficient))
+        dev = 2 * (s1 * -np.log(mu) + (s0 - s1) * -np.log(1 - mu))
         done = done | (np.abs(dev - old) / (np.abs(dev) + 0.1) < 1e-8)
         old = dev
         if done.all():
@@ -199,19 +187,45 @@ def _irls_logit(y: np.ndarray, weights: np.ndarray, start: np.ndarray | None) ->
     return coefficient
 
 
-def _replicate_logit_variance(design: Design, y: np.ndarray, valid: np.ndarray) -> float:
-    """R's ``svyciprop`` on a replicate design: the replicate variance of the replicates' fitted logits."""
-    rows = valid & (design.weights > 0)
-    if not rows.any():
-        return math.nan
-    values = y[rows]
-    if values.min() == values.max():
-        return 0.0
-    full = design.weights[rows]
-    beta0 = _irls_logit(values, (full / full.mean())[:, None], None)
-    replicate = design.replicates.weights[rows]
-    betas = _irls_logit(values, replicate / replicate.sum(axis=0), beta0)
-    return float(design.replicate_variance(betas[:, None])[0])
+def _full_sample_logit(y: np.ndarray, weights: np.ndarray, mean_weight: float) -> float:
+    """The full-sample fit of ``svyglm``: prior weights w / mean(w) (the mean over the domain, those without an
+    answer included, as R takes it before dropping them), R's first step from mustart = (w y + 0.5) / (w + 1) (a
+    value per respondent), then IRLS on the sums."""
+    w = weights / mean_weight
+    mu = (w * y + 0.5) / (w + 1)
+    eta = np.log(mu / (1 - mu))
+    variance = mu * (1 - mu)
+    old = 2 * (w * (np.where(y > 0, -np.log(mu), 0.0) + np.where(y < 1, -np.log(1 - mu), 0.0))).sum()
+    first = (w * variance * (eta + (y - mu) / variance)).sum() / (w * variance).sum()
+    s0, s1 = w.sum(), (w * y).sum()
+    mu1 = 1 / (1 + np.exp(-first))
+    dev = 2 * (s1 * -np.log(mu1) + (s0 - s1) * -np.log(1 - mu1))
+    if abs(dev - old) / (abs(dev) + 0.1) < 1e-8:
+        return float(first)
+    return float(_irls_logit(np.asarray(s0), np.asarray(s1), np.asarray(first), np.asarray(dev)))
+
+
+def _replicate_logit_variances(
+    design: Design, y: np.ndarray, masks: np.ndarray, valid: np.ndarray, totals: np.ndarray, population: np.ndarray
+) -> np.ndarray:
+    """R's ``svyciprop`` on a replicate design, for the columns of ``y``: the replicate variance of the replicates'
+    fitted logits (each replicate's IRLS starting from the full-sample fit). ``totals`` and ``population`` are the
+    replicates' weighted sums of answers and of respondents (R x k)."""
+    k = y.shape[1]
+    start = np.full(k, np.nan)
+    for j in range(k):
+        rows = valid[:, j] & (design.weights > 0)
+        answers = y[rows, j]
+        if answers.size and 0 < answers.sum() < answers.size:
+            mean_weight = design.weights[masks[:, j] & (design.weights > 0)].mean()
+            start[j] = _full_sample_logit(answers, design.weights[rows], mean_weight)
+    # R: each replicate's fit has prior weights summing to 1 over those who answered
+    s0, s1 = np.ones_like(population), totals / population
+    mu = 1 / (1 + np.exp(-start))
+    old = 2 * (s1 * -np.log(mu) + (s0 - s1) * -np.log(1 - mu))
+    betas = _irls_logit(s0, s1, np.broadcast_to(start, s0.shape), old)
+    variances = design.replicate_variance(betas)
+    return np.where(np.isnan(start), 0.0, variances)
 
 
 def _wald(estimate: float, se: float, level: float) -> tuple[float, float]:
@@ -307,19 +321,25 @@ def estimate_many(
             columns.append(y)
             masks.append(mask)
             keys.append((name, column, category, kind))
-    if not columns:
-        return {}
-    y = np.column_stack(columns)
-    mask = np.column_stack(masks)
-    cells = _cells(design, y, mask, np.array([key[3] == "proportion" for key in keys]))
     result: dict = {}
-    for j, (name, column, category, kind) in enumerate(keys):
-        entry = result.setdefault(name, {"overall": None, "by": {}})
-        value = _estimate(cells, j, kind, min_n, level)
-        if column is None:
-            entry["overall"] = value
-        else:
-            entry["by"].setdefault(column, {})[category] = value
+    known: dict = {}  # degrees of freedom by domain, shared by the chunks
+    for first in range(0, len(keys), CHUNK):  # chunks of columns: n x CHUNK arrays, not n x (variables x domains)
+        chunk = range(first, min(first + CHUNK, len(keys)))
+        cells = _cells(
+            design,
+            np.column_stack([columns[j] for j in chunk]),
+            np.column_stack([masks[j] for j in chunk]),
+            np.array([keys[j][3] == "proportion" for j in chunk]),
+            known,
+        )
+        for position, j in enumerate(chunk):
+            name, column, category, kind = keys[j]
+            entry = result.setdefault(name, {"overall": None, "by": {}})
+            value = _estimate(cells, position, kind, min_n, level)
+            if column is None:
+                entry["overall"] = value
+            else:
+                entry["by"].setdefault(column, {})[category] = value
     return result
 
 

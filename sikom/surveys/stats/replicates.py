@@ -13,6 +13,8 @@ import numpy as np
 from .design import Design, Replicates, codes_of
 from .errors import DesignError
 
+MAX_REPLICATES = 5000  # n x R weights: 5,000 respondents as their own replicates are 200 MB already
+
 
 def jk1(design: Design, groups: Sequence | None = None) -> Design:
     """The design with JK1 replicate weights: replicate r leaves out group r (by default each respondent is a group
@@ -27,12 +29,18 @@ def jk1(design: Design, groups: Sequence | None = None) -> Design:
             "Replikatgewichte zuerst bilden, dann gewichten: sonst fehlt die Gewichtung in den Replikaten."
         )
     if groups is None:
+        if design.n > MAX_REPLICATES:
+            raise DesignError(
+                f"Mit {design.n} Befragten wären es {design.n} Replikate: bitte Gruppen angeben (z. B. 100 Zufallsgruppen)."
+            )
         codes = np.arange(design.n)
     else:
         if len(groups) != design.n:
             raise DesignError("Für jede befragte Person braucht es eine Gruppe für die Replikate.")
         codes, _ = codes_of(groups)
     count = int(codes.max()) + 1
+    if count > MAX_REPLICATES:
+        raise DesignError(f"Höchstens {MAX_REPLICATES} Gruppen für Replikatgewichte.")
     if count < 2:
         raise DesignError("Für Replikatgewichte braucht es mindestens zwei Gruppen.")
     factor = np.full((design.n, count), count / (count - 1))
