@@ -90,10 +90,13 @@ def column(data: dict, name: str | None, what: str) -> list[str] | None:
     return data[name]
 
 
+MISSING = {"", "NA", "N/A", "NaN", "nan"}  # no answer (R and spreadsheet exports write NA)
+
+
 def variables(data: dict, names: list[str]) -> dict:
     out = {}
     for name in names:
-        values = column(data, name, "Schätzvariable")
+        values = ["" if value in MISSING else value for value in column(data, name, "Schätzvariable")]
         try:
             out[name] = as_values([value.replace(",", ".") for value in values])
         except ValueError:

@@ -132,7 +132,7 @@ def _cells(design: Design, y: np.ndarray, masks: np.ndarray, with_df: np.ndarray
     weights = design.weights[:, None] * valid
     population = weights.sum(axis=0)
     total = (weights * values).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean = total / population
         var_logit = None
         if design.replicates is None:

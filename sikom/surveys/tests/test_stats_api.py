@@ -183,6 +183,19 @@ def test_command_line_with_strata_fpc_and_jk1(tmp_path, capsys):
     assert result["calibration"][0]["method"] == "logit"
 
 
+def test_command_line_reads_na_as_no_answer_and_text_as_categories(tmp_path, capsys):
+    (tmp_path / "r.csv").write_text(
+        "trust,mood\n" + "".join(f"{i % 5},{'gut' if i % 3 else 'NA'}\n" for i in range(30))
+    )
+    (tmp_path / "r.csv").write_text((tmp_path / "r.csv").read_text().replace("0,gut", "NA,gut"))
+    assert cli.main(["--data", str(tmp_path / "r.csv"), "--estimate", "trust", "--estimate", "mood"]) == 0
+    result = json.loads(capsys.readouterr().out)["estimates"]
+    assert result["trust"]["overall"]["kind"] == "mean"
+    assert result["trust"]["overall"]["n"] < 30
+    assert result["mood=gut"]["overall"]["n"] == 20
+    assert result["mood=gut"]["overall"]["mean"]["estimate"] == 1.0
+
+
 def test_command_line_errors_are_german_with_status_2(tmp_path, capsys):
     data = sample()
     write_responses(tmp_path / "r.csv", data)
