@@ -187,7 +187,11 @@ class Design:
             rows = self.replicates.weights[mask & (self.weights != 0)]
             if rows.size == 0:
                 return 0.0
-            return float(np.linalg.matrix_rank(rows, tol=None) - 1)
+            if rows.shape[0] > 4 * rows.shape[1]:  # many respondents, few replicates: the rank of the R x R Gram
+                gram = rows.T @ rows
+                eigenvalues = np.linalg.eigvalsh(gram)
+                return float((eigenvalues > eigenvalues.max() * 1e-10).sum() - 1)
+            return float(np.linalg.matrix_rank(rows) - 1)
         inset = mask & (self.weights != 0)
         return float(inset.sum() - np.count_nonzero(np.bincount(self.strata[inset], minlength=len(self.stratum_n))))
 
