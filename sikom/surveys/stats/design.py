@@ -10,6 +10,7 @@ the finite-population correction ``(N_h - n_h) / N_h`` and the factor ``n_h / (n
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -187,13 +188,48 @@ class Design:
             rows = self.replicates.weights[mask & (self.weights != 0)]
             if rows.size == 0:
                 return 0.0
-            if rows.shape[0] > 4 * rows.shape[1]:  # many respondents, few replicates: the rank of the R x R Gram
-                gram = rows.T @ rows
-                eigenvalues = np.linalg.eigvalsh(gram)
+            if rows.size > 2_000_000:  # too large for the column loop: the rank of the R x R Gram matrix
+                eigenvalues = np.linalg.eigvalsh(rows.T @ rows)
                 return float((eigenvalues > eigenvalues.max() * 1e-10).sum() - 1)
-            return float(np.linalg.matrix_rank(rows) - 1)
+            return float(qr_rank(rows) - 1)
         inset = mask & (self.weights != 0)
         return float(inset.sum() - np.count_nonzero(np.bincount(self.strata[inset], minlength=len(self.stratum_n))))
+
+
+def qr_rank(matrix: np.ndarray, tol: float = 1e-5) -> int:
+    """The rank R's ``qr(matrix, tol = 1e-5)$rank`` reports (LINPACK ``dqrdc2``: Householder QR with limited
+    pivoting; a column counts as dependent, and is moved to the end, once its norm orthogonal to the columns before
+    it has fallen below ``tol`` times its original norm). R's ``degf()`` of a replicate design is this rank minus 1;
+    raked replicate weights are nearly dependent, so a plain SVD rank would differ."""
+    x = np.array(matrix, dtype=float)
+    n, p = x.shape
+    norms = np.linalg.norm(x, axis=0)
+    original = np.where(norms == 0, 1.0, norms)
+    k = p
+    for col in range(min(n, p)):
+        while col < k and norms[col] < original[col] * tol:  # move the negligible column to the end
+            x[:, col:] = np.roll(x[:, col:], -1, axis=1)
+            norms[col:] = np.roll(norms[col:], -1)
+            original[col:] = np.roll(original[col:], -1)
+            k -= 1
+        if col == n - 1:
+            break
+        head = np.linalg.norm(x[col:, col])
+        if head == 0:
+            continue
+        if x[col, col] != 0:
+            head = math.copysign(head, x[col, col])
+        x[col:, col] *= 1.0 / head
+        x[col, col] += 1.0
+        rest = x[col:, col + 1 :]
+        t = -(x[col:, col] @ rest) / x[col, col]
+        rest += np.outer(x[col:, col], t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.maximum(1.0 - (np.abs(rest[0]) / norms[col + 1 :]) ** 2, 0.0)
+        recompute = shrink < 1e-6
+        updated = np.where(recompute, np.linalg.norm(rest[1:], axis=0), norms[col + 1 :] * np.sqrt(shrink))
+        norms[col + 1 :] = np.where(norms[col + 1 :] == 0, 0.0, updated)
+    return min(k, n)
 
 
 def make_design(

@@ -65,7 +65,7 @@ one_estimate <- function(des, variable, domain_column, category) {
     total = unname(coef(t)), total_se = unname(as.vector(SE(t))), total_ci = unname(as.vector(confint(t)))
   )
   if (all(y[!is.na(y)] %in% c(0, 1))) {
-    p <- svyciprop(f, sub, method = "logit")
+    p <- svyciprop(f, sub, method = "logit", na.rm = TRUE)
     rec$prop_ci <- unname(as.vector(confint(p)))
   }
   rec
@@ -270,12 +270,20 @@ d5 <- make_data(240, 20265)
 d5$everyone <- rep(1, 240)                      # all-equal answers
 d5$nobody_sued <- ifelse(d5$region == "Sued", 0, d5$threatened)  # a proportion of zero in one domain
 d5$small <- ifelse(seq_len(240) <= 12, "klein", "gross")  # a domain just above the threshold
+d5$threatened_na <- ifelse(seq_len(240) %% 7 == 0, NA, d5$threatened)  # a yes/no question some did not answer
 c_edge <- base_case("all-equal answers, a domain with proportion zero", d5)
-c_edge$estimate <- c("everyone", "nobody_sued")
+c_edge$estimate <- c("everyone", "nobody_sued", "threatened_na")
 c_edge$by <- c("region", "small")
 c_edge$steps <- list(rake_step())
-c_edge$contrasts <- list(list(variable = "nobody_sued", column = "region", a = "Nord", b = "Sued"))
-write_cases("edge", list(c_edge))
+c_edge$contrasts <- list(list(variable = "nobody_sued", column = "region", a = "Nord", b = "Sued"),
+                         list(variable = "threatened_na", column = "region", a = "Nord", b = "Mitte"))
+c_edge_jk <- c_edge
+c_edge_jk$name <- "JK1: all-equal answers, proportion zero, missing answers"
+c_edge_jk$replicates <- "jk1"
+c_edge_plain <- c_edge
+c_edge_plain$name <- "design weights only: missing answers in a yes/no question"
+c_edge_plain$steps <- list()
+write_cases("edge", list(c_edge, c_edge_jk, c_edge_plain))
 
 # ---- two waves (independent samples) --------------------------------------------------------------------------
 
