@@ -7,8 +7,9 @@ the application's own cost without network or server overhead. At the end, bench
 over real HTTP on gunicorn (2 workers), with its own server and database, bench/inbox.py the inbox over 200,000
 cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters), bench/programme.py the
 programme figures page at 100 times the demo volume, bench/consultations_export.py the CSV/XLSX export of
-100,000 consultations (time and peak memory against 10,000) and bench/events_registration.py the event registration
-rush and the event list over HTTP on gunicorn.
+100,000 consultations (time and peak memory against 10,000), bench/events_registration.py the event registration
+rush and the event list over HTTP on gunicorn and bench/survey_stats.py the survey statistics (raking and 30
+estimates on 100,000 responses, against R's survey package when R is installed).
 """
 
 import contextlib
@@ -31,6 +32,7 @@ import events_registration  # noqa: E402 -- bench/events_registration.py, found 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
+import survey_stats  # noqa: E402 -- bench/survey_stats.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 
 
@@ -112,7 +114,17 @@ def in_process() -> int:
     export_status = consultations_export.main()
     # Event registration rush and the event list over HTTP (bench/events_registration.py): own server and database.
     events_status = events_registration.main()
-    statuses = (intake_status, inbox_status, documents_status, programme_status, export_status, events_status)
+    # Raking and 30 estimates on 100,000 survey responses, sikom against R (bench/survey_stats.py): no database.
+    survey_status = survey_stats.main()
+    statuses = (
+        intake_status,
+        inbox_status,
+        documents_status,
+        programme_status,
+        export_status,
+        events_status,
+        survey_status,
+    )
     return 0 if all(results) and not any(statuses) else 1
 
 
