@@ -78,6 +78,9 @@ class IndicatorValue(models.Model):
         ]
         indexes = [models.Index(fields=["indicator", "year", "category"])]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.municipality_id}/{self.year}/{self.category}: {self.value}"
+
 
 class PendingImport(models.Model):
     """A readable upload waiting for its column mapping and confirmation: the parsed cells (never the file), kept
@@ -90,3 +93,6 @@ class PendingImport(models.Model):
     header = models.JSONField()
     rows = models.JSONField()
     mapping = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.file_name

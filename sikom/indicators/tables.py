@@ -141,7 +141,7 @@ def _split(rows: list[list[str]]) -> Table:
     if not rows:
         raise TableRejected(_("Die Datei ist leer."))
     width = max(max((i + 1 for i, cell in enumerate(row) if cell), default=0) for row in rows)
-    header = [cell for cell in rows[0][:width]]
+    header = list(rows[0][:width])
     header += [""] * (width - len(header))
     body = [(row + [""] * width)[:width] for row in rows[1:]]
     return Table(header=header, rows=body)
