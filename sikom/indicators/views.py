@@ -69,7 +69,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     indicator = selectors.get_indicator_for(request.user, pk) if pk is not None else None
-    form = IndicatorForm(request.POST or None, instance=indicator)
+    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         indicator = services.save_indicator(indicator=indicator, by=request.user, data=form.cleaned_data)
         messages.success(request, _("Die Kennzahl ist gespeichert."))
@@ -113,7 +113,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("kennzahl", "")
     if chosen.isdigit() and indicators.filter(pk=chosen).exists():
         initial["indicator"] = chosen
-    form = UploadForm(request.POST or None, request.FILES or None, indicators=indicators, initial=initial)
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None, request.FILES if posted else None, indicators=indicators, initial=initial
+    )
     scope = selectors.import_scope(request.user)
     report = None
     if request.method == "POST" and form.is_valid():
