@@ -15,8 +15,8 @@ DEMO_SOURCE = "Demo-Werte, keine amtliche Statistik"
 # Pirna and neighbours in its district, plus Dresden and Görlitz for contrast.
 AGS = ["14628270", "14628110", "14628060", "14628010", "14628050", "14612000", "14626110"]
 YEARS = range(2019, 2025)
-# Offence groups with invented cases per 100,000 inhabitants (a base level for the generator).
-CRIME = {"Straftaten insgesamt": 5500, "Körperverletzung": 650, "Sachbeschädigung": 700, "Diebstahl": 1600}
+# Offence groups ("": all offences) with invented cases per 100,000 inhabitants (a base level for the generator).
+CRIME = {"": 5500, "Körperverletzung": 650, "Sachbeschädigung": 700, "Diebstahl": 1600}
 
 
 def load() -> list[str]:
