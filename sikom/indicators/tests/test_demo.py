@@ -15,7 +15,9 @@ def test_demo_is_labelled_idempotent_and_shown(client, asskomm):
     assert demo.load()
     assert demo.load() == []
     assert Indicator.objects.count() == 3
-    assert all(i.source == "Demo-Werte, keine amtliche Statistik" and "(Demo)" in i.name for i in Indicator.objects.all())
+    assert all(
+        i.source == "Demo-Werte, keine amtliche Statistik" and "(Demo)" in i.name for i in Indicator.objects.all()
+    )
     assert IndicatorValue.objects.filter(municipality__ags=PIRNA).values("year").distinct().count() >= 5
     assert not IndicatorValue.objects.filter(value__lt=0).exists()
     testing.login(client, asskomm)
