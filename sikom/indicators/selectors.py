@@ -195,7 +195,7 @@ def municipality_profile(
     """Per indicator with values for the municipality (in `years` if given): per category a row per year with the
     value, the rate per 100,000 (indicators with `per_capita`), the change from the previous year, the district's
     and Saxony's figures; the trend from the first to the last year; the note on the population used.
-    Three queries whatever the number of indicators and years. Visibility is the caller's: pass
+    Four queries whatever the number of indicators and years. Visibility is the caller's: pass
     `indicators_visible_to(user)` as `indicators` when a person asks."""
     values = IndicatorValue.objects.filter(municipality=municipality)
     if indicators is not None:
