@@ -18,6 +18,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 50
 MAX_CELL = 300
+# A workbook is a ZIP: its unpacked size is checked before openpyxl reads it (a small file may unpack to gigabytes).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 CSV_TYPES = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "application/octet-stream", ""}
 XLSX_TYPES = {
@@ -113,6 +115,13 @@ def _xlsx_text(value) -> str:
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise TableRejected(_("Die Excel-Arbeitsmappe lässt sich nicht lesen. Ist sie beschädigt?")) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TableRejected(_("Die Excel-Arbeitsmappe ist entpackt zu groß. Bitte teilen Sie sie auf."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:

@@ -80,6 +80,9 @@ def test_too_large_and_too_long_files_are_refused(monkeypatch):
         tables.read_upload(csv_upload(standard_csv(*[(PIRNA, 2023, "", 1)] * 5)))
     with pytest.raises(tables.TableRejected, match="mehr als 3 Zeilen"):
         tables.read_upload(xlsx_upload([["ags", "jahr", "fälle"]] + [[PIRNA, 2023, 1]] * 5))
+    monkeypatch.setattr(tables, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(tables.TableRejected, match="entpackt zu groß"):
+        tables.read_upload(xlsx_upload([["ags", "jahr", "fälle"], [PIRNA, 2023, 1]]))
 
 
 # Mapping -------------------------------------------------------------------------------------------------------
