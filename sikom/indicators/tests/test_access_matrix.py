@@ -3,7 +3,7 @@ members, defining indicators for ASSKomm only, a waiting upload for its uploader
 everyone else 403 (decision 0028)."""
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, resolve, reverse
 
 from sikom import testing
 from sikom.indicators import services, tables
@@ -102,3 +102,10 @@ def test_navigation_entry(client, asskomm, municipality_user, zastex):
         testing.login(client, user)
         header = client.get(reverse("portal:home")).content.decode().split("<main")[0]
         assert (reverse("indicators:list") in header) is shown
+
+
+def test_every_indicators_url_is_in_the_matrix(world):
+    """A new URL of the app fails here until it has its rows in the matrix."""
+    patterns = {pattern.name for pattern in get_resolver().namespace_dict["indicators"][1].url_patterns}
+    tested = {resolve(url.split("?")[0]).url_name for _method, url, _expected in expectations(world, "asskomm")}
+    assert patterns == tested, patterns ^ tested
