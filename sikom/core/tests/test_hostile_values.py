@@ -122,7 +122,6 @@ def world(settings, tmp_path, pd_dresden_supervisor, operator, asskomm):
         "measures:detail": {"pk": str(measure.pk)},
         "assessments:detail": {"pk": "1"},
         "intake:step": {"slug": "online"},
-        "indicators:profile": {"ags": "14628270"},
     }
     return {
         "personas": {
@@ -162,7 +161,7 @@ def _personas_for(name: str) -> list[str]:
         return ["operator"]
     if name.startswith(("casefile:", "assessments:", "measures:")):
         return ["supervisor"]
-    if name in {"offers:manage", "offers:create", "offers:edit", "offers:history"} or name.startswith("indicators:"):
+    if name in {"offers:manage", "offers:create", "offers:edit", "offers:history"}:
         return ["asskomm"]
     if name.startswith("accounts:"):
         return ["reporter", "supervisor"]
