@@ -288,7 +288,7 @@ def hold_upload(*, indicator: Indicator, by, file_name: str, table: Table) -> Pe
     return PendingImport.objects.create(
         indicator=indicator,
         by=by,
-        file_name=file_name[:255],
+        file_name=re.sub(r"[\x00-\x1f\x7f]", "", file_name)[:255],
         header=table.header,
         rows=table.rows,
         mapping=standard_mapping(table.header),

@@ -165,4 +165,7 @@ def _checked(table: Table) -> Table:
         _too_many_rows()
     if any(len(cell) > MAX_CELL for row in [table.header, *table.rows] for cell in row):
         raise TableRejected(_("Eine Zelle ist länger als %(chars)d Zeichen.") % {"chars": MAX_CELL})
+    # The database cannot store NUL characters (PostgreSQL refuses them in text and JSON).
+    if any("\x00" in cell for row in [table.header, *table.rows] for cell in row):
+        raise TableRejected(_("Die Datei enthält Steuerzeichen (NUL) und ist wohl keine Tabelle."))
     return table

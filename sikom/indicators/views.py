@@ -1,6 +1,8 @@
 """Staff pages of the objective factors: indicator list, indicator page with its import history, the import steps
 and the municipality profile. Thin: parse, call a service or selector, render."""
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,7 @@ from sikom.indicators import charts, selectors, services, tables
 from sikom.indicators.forms import IndicatorForm, MappingForm, UploadForm, YearsForm
 from sikom.indicators.models import IndicatorValue
 
+AGS = re.compile(r"\d{8}")
 read_required = staff_required(selectors.can_read)
 manage_required = staff_required(selectors.can_manage_indicators)
 
@@ -31,7 +34,7 @@ def _municipality_choices():
 def indicator_list(request: HttpRequest) -> HttpResponse:
     ags = request.GET.get("gemeinde")
     if ags:
-        if Municipality.objects.filter(ags=ags).exists():
+        if AGS.fullmatch(ags) and Municipality.objects.filter(ags=ags).exists():
             return redirect("indicators:profile", ags=ags)
         messages.error(request, _("Diese Gemeinde gibt es nicht. Bitte wählen Sie eine aus der Liste."))
     indicators = selectors.indicator_list()
@@ -207,6 +210,8 @@ def pending(request: HttpRequest, pk: int) -> HttpResponse:
 @read_required
 @require_GET
 def profile(request: HttpRequest, ags: str) -> HttpResponse:
+    if not AGS.fullmatch(ags):
+        raise Http404
     municipality = (
         without_boundaries(Municipality.objects.select_related("district"), "", "district").filter(ags=ags).first()
     )

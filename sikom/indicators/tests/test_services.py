@@ -61,6 +61,7 @@ def test_xlsx_is_read_with_numbers_as_text():
         (SimpleUploadedFile("a.csv", xlsx_bytes([["a"], [1]]), content_type="text/csv"), "keine Textdatei"),
         (SimpleUploadedFile("a.csv", b"ags;jahr\n1;2\n", content_type="image/png"), "keine Textdatei"),
         (SimpleUploadedFile("a.csv", "ags;jahr\n1;2\n".encode("utf-16"), content_type="text/csv"), "UTF-16"),
+        (SimpleUploadedFile("a.csv", b"a;b\n" + b"1;2\n" * 2000 + b"3;\x00\n", content_type="text/csv"), "NUL"),
         (SimpleUploadedFile("a.xlsx", b"PK\x03\x04kaputt" * 10, content_type="application/zip"), "nicht lesen"),
     ],
 )
