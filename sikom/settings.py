@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sikom.casefile",
     "sikom.alliance",
     "sikom.events",
+    "sikom.indicators",
     "sikom.consultations",
     "sikom.councils",
     "sikom.coaching",

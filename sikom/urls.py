@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sikom.measures.urls")),
     path("", include("sikom.alliance.urls")),
     path("", include("sikom.events.urls")),
+    path("", include("sikom.indicators.urls")),
     path("", include("sikom.consultations.urls")),
     path("", include("sikom.councils.urls")),
     path("", include("sikom.coaching.urls")),

@@ -16,6 +16,7 @@ from sikom.consultations import demo as consultations_demo
 from sikom.councils import demo as councils_demo
 from sikom.events import demo as events_demo
 from sikom.geo.models import District, Municipality
+from sikom.indicators import demo as indicators_demo
 from sikom.portal.demo import record_case
 
 DEMO_PASSWORD = "sikom-demo-2026"  # noqa: S105 - printed for local trials; the command refuses to run in production
@@ -57,6 +58,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("councils", councils_demo.load),
     ("coaching", coaching_demo.load),
     ("events", events_demo.load),
+    ("indicators", indicators_demo.load),
 ]
 
 DEMO_CASES = [
