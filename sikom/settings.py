@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sikom.consultations",
     "sikom.councils",
     "sikom.coaching",
+    "sikom.surveys",
     "sikom.programme",
     "sikom.portal",
     "django_tasks",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    """Safety analyses with citizen survey: plan, team, questionnaire, access codes, online questionnaire and the
+    anonymous answers."""
+
+    name = "sikom.surveys"
+    label = "surveys"
+    verbose_name = _("Sicherheitsanalysen")
