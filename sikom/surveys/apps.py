@@ -9,3 +9,12 @@ class SurveysConfig(AppConfig):
     name = "sikom.surveys"
     label = "surveys"
     verbose_name = _("Sicherheitsanalysen")
+
+    def ready(self) -> None:
+        from sikom.core import housekeeping, navigation
+        from sikom.surveys import selectors, services
+
+        navigation.register(
+            order=125, url_name="surveys:list", label=_("Sicherheitsanalysen"), shown=selectors.keeps_analyses
+        )
+        housekeeping.register("survey_response_order", services.shuffle_responses)

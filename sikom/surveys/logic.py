@@ -350,6 +350,23 @@ def _parse_point(spec: Spec, lat_raw: str, lon_raw: str, m) -> tuple[dict | None
     return {"lat": lat, "lon": lon}, None
 
 
+def _one(data, name: str) -> str:
+    return data.get(name, "")
+
+
+def _sent_twice(data, q: QuestionSpec) -> str | None:
+    """A field of a one-value question sent more than once (a forged form): the field to put the message at."""
+    if q.type == QuestionType.MULTIPLE or not hasattr(data, "getlist"):
+        return None
+    names = [field_name(q, row.code) for row in q.rows] or [field_name(q)]
+    if q.type == QuestionType.PLACE:
+        names += [field_name(q, "lat"), field_name(q, "lon")]
+    for name in names:
+        if len(data.getlist(name)) > 1:
+            return names[0]
+    return None
+
+
 def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageResult:
     """Read one page's answers from POST data (a QueryDict): every value checked against the question, messages
     keyed by the field they belong to. Only the questions of the page that are shown are read."""
@@ -360,8 +377,12 @@ def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageRe
         if q.code not in visible:
             continue
         name = field_name(q)
+        twice = _sent_twice(data, q)
+        if twice:
+            result.errors[twice] = m["invalid_choice"]
+            continue
         if q.type == QuestionType.SINGLE:
-            value = data.get(name, "")
+            value = _one(data, name)
             result.raw[name] = value
             if value == "":
                 result.cleared.add(q.code)
@@ -393,7 +414,7 @@ def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageRe
             chosen = {}
             for row in q.rows:
                 row_name = field_name(q, row.code)
-                value = data.get(row_name, "")
+                value = _one(data, row_name)
                 result.raw[row_name] = value
                 if value == "":
                     if q.required:
@@ -407,7 +428,7 @@ def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageRe
             else:
                 result.cleared.add(q.code)
         elif q.type == QuestionType.NUMBER:
-            value = data.get(name, "").strip()
+            value = _one(data, name).strip()
             result.raw[name] = value[:20]
             if value == "":
                 result.cleared.add(q.code)
@@ -422,7 +443,7 @@ def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageRe
                 else:
                     result.answers[q.code] = int(value)
         elif q.type == QuestionType.TEXT:
-            value = _clean_text(data.get(name, ""))
+            value = _clean_text(_one(data, name))
             result.raw[name] = value[:TEXT_LIMIT]
             if value == "":
                 result.cleared.add(q.code)
@@ -435,9 +456,9 @@ def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageRe
                 else:
                     result.texts[q.code] = value
         elif q.type == QuestionType.PLACE:
-            place = data.get(name, "")
-            lat_raw = data.get(field_name(q, "lat"), "").strip()
-            lon_raw = data.get(field_name(q, "lon"), "").strip()
+            place = _one(data, name)
+            lat_raw = _one(data, field_name(q, "lat")).strip()
+            lon_raw = _one(data, field_name(q, "lon")).strip()
             result.raw[name] = place
             result.raw[field_name(q, "lat")] = lat_raw[:20]
             result.raw[field_name(q, "lon")] = lon_raw[:20]

@@ -534,17 +534,19 @@ def save_rows(*, question: Question, rows: list[dict], by: User) -> None:
         audit.log("surveys.rows_saved", actor=by, obj=question.questionnaire.analysis, data={"code": question.code})
 
 
+def _order_key(question: Question) -> tuple:
+    return (question.section.position, question.section_id, question.position, question.pk)
+
+
 def _check_conditions_order(questionnaire: Questionnaire) -> None:
-    """A condition's source must be on an earlier page: skip logic is applied on the server when a page is shown,
-    so it can only depend on answers already sent."""
+    """A condition's source must come before the question (in questionnaire order): the skip logic is applied on the
+    server with the answers already sent. A follow-up on the same page appears when the page is sent (decision
+    0030)."""
     for condition in Condition.objects.filter(question__questionnaire=questionnaire).select_related(
         "question__section", "source__section"
     ):
-        source, target = condition.source.section, condition.question.section
-        if (source.position, source.pk) >= (target.position, target.pk):
-            raise Refused(
-                _("Eine Bedingung kann sich nur auf eine Frage auf einer früheren Seite beziehen."), "condition"
-            )
+        if _order_key(condition.source) >= _order_key(condition.question):
+            raise Refused(_("Eine Bedingung kann sich nur auf eine frühere Frage beziehen."), "condition")
 
 
 def set_condition(*, question: Question, source: Question | None, option_codes: list[str], by: User) -> None:
@@ -592,10 +594,13 @@ def move_question(*, question: Question, direction: int, by: User) -> None:
             if not 0 <= s_index + direction < len(sections):
                 return
             other = sections[s_index + direction]
-            positions = list(other.questions.values_list("position", flat=True))
+            others = list(other.questions.order_by("position", "pk"))
             question.section = other
-            question.position = (min(positions, default=0) - 1) if direction > 0 else (max(positions, default=0) + 1)
-            question.save(update_fields=["section", "position"])
+            question.save(update_fields=["section"])
+            ordered = [question, *others] if direction > 0 else [*others, question]
+            for i, item in enumerate(ordered):
+                item.position = i
+            Question.objects.bulk_update(ordered, ["position"])
         _check_conditions_order(questionnaire)
         _bump(questionnaire)
         audit.log("surveys.question_moved", actor=by, obj=questionnaire.analysis, data={"code": question.code})

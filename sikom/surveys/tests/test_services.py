@@ -142,10 +142,15 @@ def test_custom_question_of_every_type_with_options_rows_and_condition(asskomm):
     for kind in ("single", "multiple", "matrix", "place"):
         services.save_options(question=made[kind], options=options, by=asskomm)
     services.save_rows(question=made["matrix"], rows=[{"code": "a", "label": {"de": "Zeile"}}], by=asskomm)
-    # A condition on a question of the same page is refused; on an earlier page it is kept.
+    # A condition on a later question is refused; on an earlier one (same page or before) it is kept, and moving
+    # the question above its source is refused.
     with pytest.raises(services.Refused):
-        services.set_condition(question=made["text"], source=made["single"], option_codes=["1"], by=asskomm)
-    services.move_question(question=made["text"], direction=+1, by=asskomm)  # still on page 1
+        services.set_condition(question=made["single"], source=made["place"], option_codes=["1"], by=asskomm)
+    services.set_condition(question=made["multiple"], source=made["single"], option_codes=["1"], by=asskomm)
+    with pytest.raises(services.Refused):
+        services.move_question(question=made["multiple"], direction=-1, by=asskomm)
+    services.move_question(question=made["text"], direction=+1, by=asskomm)  # the last one: onto page 2
+    assert Question.objects.get(pk=made["text"].pk).section == second
     late = services.save_question(
         questionnaire=questionnaire,
         data=base | {"section": second, "code": "q_late", "type": "text", "text": {"de": "Später"}},
