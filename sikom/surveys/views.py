@@ -511,8 +511,13 @@ OPEN_COOKIE_DAYS = 180
 
 
 def _language(request: HttpRequest, analysis: SafetyAnalysis) -> str:
-    chosen = request.session.get(LANGUAGE_KEY) or translation.get_language() or "de"
-    return chosen if chosen in analysis.languages else "de"
+    """The questionnaire's language: the page's language (header switch or the questionnaire's own), or a further
+    language of the questionnaire chosen on its page; German when the questionnaire does not offer it."""
+    extra = request.session.get(LANGUAGE_KEY)
+    if extra and extra in analysis.languages and extra not in dict(settings.LANGUAGES):
+        return extra
+    active = translation.get_language() or "de"
+    return active if active in analysis.languages else "de"
 
 
 def _ui_language(language: str) -> str:
@@ -750,9 +755,7 @@ def start(request: HttpRequest) -> HttpResponse:
             else:
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = {"invitation": invitation.pk}
-                if invitation.draft_language:
-                    request.session[LANGUAGE_KEY] = invitation.draft_language
-                return redirect("surveys:page")
+                return _with_language(redirect("surveys:page"), request, invitation.draft_language)
     return render(request, "surveys/start.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -824,23 +827,26 @@ def page(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:page")
 
 
-@require_POST
-def language(request: HttpRequest) -> HttpResponse:
-    """Switch the questionnaire's language (and the page's); back to where the person was."""
-    chosen = request.POST.get("language", "")
-    if chosen in services.LANGUAGES_OFFERED:
-        request.session[LANGUAGE_KEY] = chosen
-        if chosen in dict(settings.LANGUAGES):
-            translation.activate(chosen)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/"):
-        target = reverse("surveys:page")
-    response = redirect(target)
+def _with_language(response: HttpResponse, request: HttpRequest, chosen: str) -> HttpResponse:
+    """Remember the chosen language: a page language in Django's language cookie, a further questionnaire language
+    in the session."""
     if chosen in dict(settings.LANGUAGES):
+        request.session.pop(LANGUAGE_KEY, None)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
         )
+    elif chosen in services.LANGUAGES_OFFERED:
+        request.session[LANGUAGE_KEY] = chosen
     return response
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the questionnaire's language (and the page's); back to where the person was."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/"):
+        target = reverse("surveys:page")
+    return _with_language(redirect(target), request, request.POST.get("language", ""))
 
 
 @require_GET

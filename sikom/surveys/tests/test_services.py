@@ -149,8 +149,10 @@ def test_custom_question_of_every_type_with_options_rows_and_condition(asskomm):
     services.set_condition(question=made["multiple"], source=made["single"], option_codes=["1"], by=asskomm)
     with pytest.raises(services.Refused):
         services.move_question(question=made["multiple"], direction=-1, by=asskomm)
-    services.move_question(question=made["text"], direction=+1, by=asskomm)  # the last one: onto page 2
-    assert Question.objects.get(pk=made["text"].pk).section == second
+    services.move_question(question=made["place"], direction=+1, by=asskomm)  # the last one: onto page 2
+    assert Question.objects.get(pk=made["place"].pk).section == second
+    services.move_question(question=made["text"], direction=+1, by=asskomm)  # now the last of page 1 too
+    assert list(second.questions.order_by("position").values_list("code", flat=True))[:2] == ["q_text", "q_place"]
     late = services.save_question(
         questionnaire=questionnaire,
         data=base | {"section": second, "code": "q_late", "type": "text", "text": {"de": "Später"}},
