@@ -648,7 +648,7 @@ def _render_page(
         "is_first": pages.index(page) == 0,
         "is_last": pages.index(page) == len(pages) - 1,
         "language": language,
-        "languages": [entry for entry in languages if entry[0] != language],
+        "survey_languages": [entry for entry in languages if entry[0] != language],
         "preview": preview,
         "more": more,
         "intro": text_in(analysis.questionnaire.intro, language),

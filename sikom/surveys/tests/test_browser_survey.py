@@ -68,7 +68,7 @@ def test_respondent_answers_on_a_phone_with_a_code(phone_page, live_server):
     page.get_by_role("button", name="Fragebogen in dieser Sprache: English").click()
     expect(page.get_by_role("heading", name="Experiences of crime")).to_be_visible()
     page.get_by_role("group", name=re.compile("Why did you not report")).get_by_label("too much effort").check()
-    for _ in range(3):
+    for _ in range(4):
         page.get_by_role("button", name=re.compile("^(Weiter|Next)$")).click()
     expect(page.get_by_role("heading", name="About you")).to_be_visible()
     _fits(page)
