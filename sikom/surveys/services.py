@@ -715,7 +715,7 @@ def start_open_invitation(*, analysis: SafetyAnalysis) -> tuple[Invitation, str]
 
 
 def find_open_invitation(analysis: SafetyAnalysis, token: str) -> Invitation | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not re.match(r"^[A-Za-z0-9_-]+$", token):
         return None
     return analysis.invitations.filter(kind=InvitationKind.OPEN, code_hash__in=code_hashes(token)).first()
 

@@ -2,6 +2,8 @@
 Thin: objects come from `selectors` (outside them: 404), writes go through `services`, the questionnaire pages are
 read and checked by `logic`."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -507,6 +509,7 @@ CODE_WINDOW = 60 * 60
 CODE_FAILURES_PER_CODE = 5
 CODE_FAILURES_PER_CLIENT = 20
 OPEN_COOKIE_SALT = "sikom.surveys.open"
+OPEN_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 OPEN_COOKIE_DAYS = 180
 
 
@@ -870,7 +873,7 @@ def _open_cookie(analysis: SafetyAnalysis) -> str:
 def open_start(request: HttpRequest, token: str) -> HttpResponse:
     """The open link: one browser, one questionnaire. A signed cookie carries the browser's own token (its invitation);
     a browser that has submitted sees a thank-you instead of a second questionnaire (decision 0029, limits there)."""
-    if not token or len(token) > 64:
+    if not OPEN_TOKEN.match(token):
         return render(request, "surveys/open_unknown.html", status=404)
     analysis = SafetyAnalysis.objects.select_related("municipality").filter(open_token=token).first()
     if analysis is None:
