@@ -90,6 +90,7 @@ class Spec:
     sections: list[SectionSpec]
     # (south, west, north, east) of the municipality, for points on the map.
     bounds: tuple[float, float, float, float] | None = None
+    municipality_pk: int | None = None
     by_code: dict[str, QuestionSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -168,6 +169,7 @@ def load_spec(questionnaire: Questionnaire) -> Spec:
     return Spec(
         sections=[SectionSpec(s.pk, s.title or {}, tuple(by_section[s.pk])) for s in sections],
         bounds=municipality_bounds(analysis.municipality),
+        municipality_pk=analysis.municipality_id,
     )
 
 
@@ -339,6 +341,23 @@ class PageResult:
     cleared: set[str]  # questions on the page left empty (their earlier answers are removed)
     errors: dict[str, str]  # field name → German message
     raw: dict  # what was typed, to show it again
+    map_clicked: bool = False  # a click on a map: show the page again with the point
+
+
+def _map_click(spec: Spec, q: QuestionSpec, data) -> tuple[float, float] | None:
+    """The point a click on the question's map stands for; None without a click. A keyboard activation of the
+    image button (and the browser's implicit submission by Enter) sends 0,0: no point."""
+    from sikom.surveys import maps
+
+    if not q.allow_point or spec.bounds is None:
+        return None
+    x_raw, y_raw = data.get(field_name(q, "map") + ".x", ""), data.get(field_name(q, "map") + ".y", "")
+    if not (x_raw.isdigit() and y_raw.isdigit() and len(x_raw) < 5 and len(y_raw) < 5):
+        return None
+    x, y = int(x_raw), int(y_raw)
+    if (x, y) == (0, 0) or not (0 < x <= maps.MAP_SIZE and 0 < y <= maps.MAP_SIZE):
+        return None
+    return maps.frame(spec.bounds).to_point(x, y)
 
 
 def _parse_point(spec: Spec, lat_raw: str, lon_raw: str, m) -> tuple[dict | None, str | None]:
@@ -459,6 +478,10 @@ def read_page(spec: Spec, section_index: int, data, visible: set[str]) -> PageRe
             place = _one(data, name)
             lat_raw = _one(data, field_name(q, "lat")).strip()
             lon_raw = _one(data, field_name(q, "lon")).strip()
+            clicked = _map_click(spec, q, data)
+            if clicked is not None:
+                result.map_clicked = True
+                place, lat_raw, lon_raw = "", *(f"{v:.5f}".replace(".", ",") for v in clicked)
             result.raw[name] = place
             result.raw[field_name(q, "lat")] = lat_raw[:20]
             result.raw[field_name(q, "lon")] = lon_raw[:20]

@@ -22,7 +22,7 @@ from sikom.core.exports import csv_response
 from sikom.core.versions import EDIT_CONFLICT, EditConflict
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils.selectors import municipalities_editable_by
-from sikom.surveys import bank, logic, selectors, services
+from sikom.surveys import bank, logic, maps, selectors, services
 from sikom.surveys.forms import (
     AnalysisForm,
     BankItemForm,
@@ -553,6 +553,10 @@ def _question_view(spec: logic.Spec, q: logic.QuestionSpec, language: str, raw: 
         item["point_error"] = errors.get(item["lat"]["name"], "")
         if item["point_error"] and not item["error"]:
             item["first_id"] = item["lat"]["name"]
+        if spec.bounds and q.allow_point:
+            stored = raw.get("__point__", {}).get(q.code)
+            item["map_src"] = maps.map_src(spec.municipality_pk, spec.bounds, stored)
+            item["map_size"] = maps.MAP_SIZE
         if spec.bounds:
             south, west, north, east = spec.bounds
             item["example"] = (
@@ -626,13 +630,30 @@ def _current_page(spec: logic.Spec, state: _State) -> tuple[int, list[int]]:
 
 
 def _render_page(
-    request, *, analysis, spec, state, language, errors=None, raw=None, preview=False, status=200, more=False
+    request,
+    *,
+    analysis,
+    spec,
+    state,
+    language,
+    errors=None,
+    raw=None,
+    preview=False,
+    status=200,
+    more=False,
+    point_set=False,
 ):
     page, pages = _current_page(spec, state)
     visible = logic.shown(spec, state.answers)
     section = spec.sections[page] if spec.sections else None
     if raw is None:
         raw = logic.raw_from_answers(spec, page, state.answers, state.texts) if section else {}
+    raw = {
+        **raw,
+        "__point__": {
+            code: value for code, value in state.answers.items() if isinstance(value, dict) and "lat" in value
+        },
+    }
     items = [
         _question_view(spec, q, language, raw, errors or {})
         for q in (section.questions if section else ())
@@ -654,6 +675,7 @@ def _render_page(
         "survey_languages": [entry for entry in languages if entry[0] != language],
         "preview": preview,
         "more": more,
+        "point_set": point_set,
         "intro": text_in(analysis.questionnaire.intro, language),
         "action": reverse("surveys:preview", args=[analysis.pk]) if preview else reverse("surveys:page"),
     }
@@ -688,6 +710,9 @@ def _handle_post(request, *, spec, state) -> tuple[str, dict, dict]:
         return action, {}, None
     if result.errors:
         return "invalid", result.errors, result.raw
+    if result.map_clicked:
+        # A click on a map: show the page again with the point marked.
+        return "point", {}, None
     on_page = {q.code for q in spec.sections[page].questions}
     if action in ("next", "submit") and (logic.shown(spec, state.answers) - before) & on_page:
         # An answer on this page opened follow-up questions on it: show the page again with them.
@@ -803,8 +828,16 @@ def page(request: HttpRequest) -> HttpResponse:
         _end_session(request)
         messages.error(request, str(error.message))
         return redirect("surveys:start")
-    if action == "more":
-        return _render_page(request, analysis=analysis, spec=spec, state=state, language=language, more=True)
+    if action in ("more", "point"):
+        return _render_page(
+            request,
+            analysis=analysis,
+            spec=spec,
+            state=state,
+            language=language,
+            more=action == "more",
+            point_set=action == "point",
+        )
     if action == "save":
         _end_session(request)
         return redirect("surveys:saved")
@@ -950,9 +983,16 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
                 action = "invalid"
     store[str(analysis.pk)] = state.as_draft()
     request.session[PREVIEW_KEY] = store
-    if action == "more":
+    if action in ("more", "point"):
         return _render_page(
-            request, analysis=analysis, spec=spec, state=state, language=language, preview=True, more=True
+            request,
+            analysis=analysis,
+            spec=spec,
+            state=state,
+            language=language,
+            preview=True,
+            more=action == "more",
+            point_set=action == "point",
         )
     if action in ("invalid", "stale"):
         return _render_page(

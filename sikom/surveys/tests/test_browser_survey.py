@@ -68,8 +68,15 @@ def test_respondent_answers_on_a_phone_with_a_code(phone_page, live_server):
     page.get_by_role("button", name="Fragebogen in dieser Sprache: English").click()
     expect(page.get_by_role("heading", name="Experiences of crime")).to_be_visible()
     page.get_by_role("group", name=re.compile("Why did you not report")).get_by_label("too much effort").check()
-    for _ in range(4):
+    for _ in range(3):
         page.get_by_role("button", name=re.compile("^(Weiter|Next)$")).click()
+    # Places of fear: »yes« opens the question; a click on the municipality's map sets the point.
+    page.get_by_role("group", name=re.compile("^Are there places")).get_by_label("yes").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name=re.compile("^Map of the municipality")).click(position={"x": 160, "y": 160})
+    expect(page.get_by_label("Latitude")).not_to_have_value("")
+    _fits(page)
+    page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="About you")).to_be_visible()
     _fits(page)
     page.get_by_label("45 to 64 years").check()
@@ -80,6 +87,7 @@ def test_respondent_answers_on_a_phone_with_a_code(phone_page, live_server):
     assert response.language == "en"
     assert response.answers["sicher_orte"] == {"tag_wohngegend": "1", "oepnv_nacht": "4"}
     assert response.answers["anzeige_nicht"] == ["aufwand"] and response.answers["alter"] == "45-64"
+    assert set(response.answers["angstort"]) == {"lat", "lon"}
 
 
 def test_staff_edit_the_questionnaire_and_walk_the_preview(page, live_server, municipality_user):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sikom import testing
-from sikom.surveys import services
+from sikom.surveys import logic, services
 from sikom.surveys.models import AnalysisState, Invitation, InvitationStatus, Question, Response, SafetyAnalysis
 from sikom.surveys.tests.factories import make_analysis, one_code, pirna, running_analysis
 
@@ -266,3 +266,29 @@ def test_editor_walk_custom_question_with_options_condition_and_preview(asskomm)
         analysis.questionnaire.sections.filter(title__de="Zusatz").exists()
         or analysis.questionnaire.sections.count() == 9
     )
+
+
+def test_a_click_on_the_map_becomes_a_point_in_the_municipality():
+    analysis = running_analysis()
+    invitation_code = one_code(analysis)
+    client = Client()
+    _enter(client, invitation_code)
+    invitation = Invitation.objects.get(analysis=analysis)
+    services.save_draft(
+        invitation=invitation, answers={"sicher_dunkel": "1", "angstort_gibt": "1"}, texts={}, page=6, language="de"
+    )
+    html = client.get(PAGE).content.decode()
+    assert 'type="image" name="q-angstort-map" src="data:image/svg+xml;base64,' in html
+    answer = client.post(
+        PAGE, {"page": 6, "q-angstort_gibt": "1", "q-angstort-map.x": "160", "q-angstort-map.y": "160"}
+    )
+    assert answer.status_code == 200 and "Der Punkt ist auf der Karte markiert" in answer.content.decode()
+    invitation.refresh_from_db()
+    point = invitation.draft["answers"]["angstort"]
+    spec = logic.load_spec(analysis.questionnaire)
+    assert logic.check_value(spec, spec.by_code["angstort"], point) is None
+    south, west, north, east = spec.bounds
+    assert abs(point["lat"] - (south + north) / 2) < 0.01 and abs(point["lon"] - (west + east) / 2) < 0.01
+    # Enter in a field (implicit submission: the image button with 0,0) moves on as »Weiter« would.
+    answer = client.post(PAGE, {"page": 6, "q-angstort_gibt": "1", "q-angstort-map.x": "0", "q-angstort-map.y": "0"})
+    assert answer.status_code == 302
