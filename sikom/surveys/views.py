@@ -44,7 +44,7 @@ from sikom.surveys.models import (
     TeamMember,
     text_in,
 )
-from sikom.surveys.workflow import INVITATIONS_OPEN, QUESTIONNAIRE_EDITABLE
+from sikom.surveys.workflow import ANALYSIS, INVITATIONS_OPEN, QUESTIONNAIRE_EDITABLE
 
 keeps = staff_required(selectors.keeps_analyses)
 
@@ -193,7 +193,8 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 analysis=analysis, to=form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"]
             )
         except (services.Refused, TransitionNotAllowed) as error:
-            form.add_error("reason" if "Grund" in str(error) else "to", str(getattr(error, "message", error)))
+            reason_missing = str(error) == str(ANALYSIS.reason_missing)
+            form.add_error("reason" if reason_missing else "to", str(getattr(error, "message", error)))
         else:
             messages.success(request, _("Der Stand ist geändert."))
             return redirect("surveys:detail", pk=analysis.pk)
@@ -689,6 +690,8 @@ def _handle_post(request, *, spec, state) -> tuple[str, dict, dict]:
     action = request.POST.get("action", "next")
     if action not in ("next", "back", "save", "submit"):
         action = "next"
+    if not spec.sections:
+        return "stale", {}, None
     page, pages = _current_page(spec, state)
     try:
         posted_page = int(request.POST.get("page", page))

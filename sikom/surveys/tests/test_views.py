@@ -292,3 +292,11 @@ def test_a_click_on_the_map_becomes_a_point_in_the_municipality():
     # Enter in a field (implicit submission: the image button with 0,0) moves on as »Weiter« would.
     answer = client.post(PAGE, {"page": 6, "q-angstort_gibt": "1", "q-angstort-map.x": "0", "q-angstort-map.y": "0"})
     assert answer.status_code == 302
+
+
+def test_preview_of_an_empty_questionnaire_answers_without_error(asskomm):
+    analysis = make_analysis(by=asskomm, standard=False)
+    client = testing.login(Client(), asskomm)
+    url = reverse("surveys:preview", args=[analysis.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"page": 0, "action": "submit"}).status_code == 400
