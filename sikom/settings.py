@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sikom.consultations",
     "sikom.councils",
     "sikom.coaching",
+    "sikom.surveys",
     "sikom.programme",
     "sikom.portal",
     "django_tasks",
@@ -260,6 +261,8 @@ RATE_LIMITS_PER_HOUR = {
     "registration": env.integer("REGISTRATIONS_PER_HOUR", 5, minimum=1),
     "password_reset": env.integer("PASSWORD_RESETS_PER_HOUR", 5, minimum=1),
     "event_registration": env.integer("EVENT_REGISTRATIONS_PER_HOUR", 10, minimum=1),
+    # Questionnaires begun through a survey's open link from one address (a library or school shares one).
+    "survey_open": env.integer("SURVEY_OPEN_STARTS_PER_HOUR", 30, minimum=1),
 }
 
 # Events: a public registration holds no seat until the link in its e-mail is opened, within this many hours; a seat

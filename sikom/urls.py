@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sikom.consultations.urls")),
     path("", include("sikom.councils.urls")),
     path("", include("sikom.coaching.urls")),
+    path("", include("sikom.surveys.urls")),
     path("", include("sikom.programme.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),

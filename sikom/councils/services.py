@@ -278,6 +278,23 @@ def record_analysis_status(
     return current
 
 
+def withdraw_analysis_status(*, analysis: SafetyAnalysisStatus, by: User | None) -> None:
+    """Remove a row the survey app drives when its analysis is cancelled before it was done (the councils have no
+    »cancelled« status, and an open row would block the municipality's next analysis). Rows entered by hand and
+    done rows stay."""
+    with transaction.atomic():
+        current = SafetyAnalysisStatus.objects.select_for_update().get(pk=analysis.pk)
+        if current.source != AnalysisSource.SURVEY or current.status == AnalysisStatus.DONE:
+            raise Refused(_("Dieser Stand der Sicherheitsanalyse kann nicht entfernt werden."), "status")
+        audit.log(
+            "councils.analysis_withdrawn",
+            actor=by,
+            obj=current,
+            data={"status": current.status, "year": current.year},
+        )
+        current.delete()
+
+
 # Participation formats --------------------------------------------------------------------------------------------
 
 

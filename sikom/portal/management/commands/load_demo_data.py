@@ -18,6 +18,7 @@ from sikom.events import demo as events_demo
 from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
 from sikom.portal.demo import record_case
+from sikom.surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "sikom-demo-2026"  # noqa: S105 - printed for local trials; the command refuses to run in production
 DEMO_DOMAIN = "demo.sikom.invalid"
@@ -59,6 +60,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("coaching", coaching_demo.load),
     ("events", events_demo.load),
     ("indicators", indicators_demo.load),
+    ("surveys", surveys_demo.load),
 ]
 
 DEMO_CASES = [
