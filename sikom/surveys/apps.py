@@ -9,3 +9,10 @@ class SurveysConfig(AppConfig):
     name = "sikom.surveys"
     label = "surveys"
     verbose_name = _("Sicherheitsanalysen")
+
+    def ready(self) -> None:
+        from sikom.core import housekeeping, jobs
+        from sikom.surveys import fieldwork
+
+        jobs.register(fieldwork.LETTER_KIND, fieldwork.make_letters)
+        housekeeping.register("survey_registers", fieldwork.delete_registers)
