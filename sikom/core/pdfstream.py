@@ -124,8 +124,12 @@ class PdfStream:
 
     def _stream(self, dictionary: bytes, data: bytes) -> bytes:
         packed = zlib.compress(data, 6)
-        return b"<< " + dictionary + b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed) + packed + (
-            b"\nendstream"
+        return (
+            b"<< "
+            + dictionary
+            + b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+            + packed
+            + (b"\nendstream")
         )
 
     # Copying objects of another PDF

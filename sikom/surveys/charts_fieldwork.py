@@ -19,7 +19,9 @@ def daily_chart(days: list[tuple[date, int, int]]) -> dict:
     for index, (day, count, running) in enumerate(days):
         height = round(plot_h * count / most, 1)
         x = round(LEFT + index * slot + slot * 0.15, 1)
-        bars.append({"x": x, "y": round(TOP + plot_h - height, 1), "width": round(max(slot * 0.7, 1), 1), "height": height})
+        bars.append(
+            {"x": x, "y": round(TOP + plot_h - height, 1), "width": round(max(slot * 0.7, 1), 1), "height": height}
+        )
         points.append(f"{round(LEFT + index * slot + slot / 2, 1)},{round(TOP + plot_h - plot_h * running / total, 1)}")
         if index % step == 0:
             labels.append({"x": round(LEFT + index * slot + slot / 2, 1), "text": day.strftime("%d.%m.")})

@@ -170,7 +170,7 @@ def _xlsx_rows(raw: bytes, check: RegisterCheck) -> Iterator[list[str]] | None:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-    except Exception:  # noqa: BLE001 -- a forged or broken workbook fails in many ways; each is »not readable«
+    except Exception:
         check.add(None, "", _("Die Excel-Datei lässt sich nicht lesen."))
         return None
     return ([_cell(value) for value in row] for row in sheet.iter_rows(values_only=True))
@@ -613,7 +613,9 @@ def save_letter_settings(
 ) -> LetterSettings:
     for name in ("text", "reminder_text", "text_en"):
         if len(data.get(name, "")) > TEXT_MAX_CHARS:
-            raise Refused(_("Höchstens %(n)s Zeichen, damit der Text auf eine Seite passt.") % {"n": TEXT_MAX_CHARS}, name)
+            raise Refused(
+                _("Höchstens %(n)s Zeichen, damit der Text auf eine Seite passt.") % {"n": TEXT_MAX_CHARS}, name
+            )
     with transaction.atomic():
         current = SafetyAnalysis.objects.select_for_update().get(pk=analysis.pk)
         row = letter_settings_for(current)
@@ -624,9 +626,7 @@ def save_letter_settings(
         elif remove_crest:
             row.crest, row.crest_type = None, ""
         row.save()
-        audit.log(
-            "surveys.letter_settings_saved", actor=by, obj=current, data={"crest": row.crest_type or "none"}
-        )
+        audit.log("surveys.letter_settings_saved", actor=by, obj=current, data={"crest": row.crest_type or "none"})
     return row
 
 
@@ -716,8 +716,7 @@ def delete_register(*, analysis: SafetyAnalysis, by: User | None, reason: str = 
 def registers_due(today: date | None = None):
     today = today or timezone.localdate()
     return RegisterExtract.objects.filter(deleted_at__isnull=True).filter(
-        Q(analysis__field_end__lt=today)
-        | Q(analysis__status__in=[AnalysisState.DONE, AnalysisState.CANCELLED])
+        Q(analysis__field_end__lt=today) | Q(analysis__status__in=[AnalysisState.DONE, AnalysisState.CANCELLED])
     )
 
 
@@ -794,7 +793,5 @@ def monitoring(analysis: SafetyAnalysis) -> dict:
         "by_stratum": by_stratum,
         "by_variable": by_variable,
         "days": days,
-        "open_link": analysis.invitations.filter(
-            kind=InvitationKind.OPEN, status=InvitationStatus.SUBMITTED
-        ).count(),
+        "open_link": analysis.invitations.filter(kind=InvitationKind.OPEN, status=InvitationStatus.SUBMITTED).count(),
     }

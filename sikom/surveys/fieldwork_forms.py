@@ -68,7 +68,9 @@ class SampleForm(forms.Form):
         required=False,
         min_value=0,
         max_value=2**62 - 1,
-        help_text=_("Leer lassen für einen zufälligen Startwert. Gleicher Auszug, Startwert und Umfänge ergeben dieselbe Stichprobe."),
+        help_text=_(
+            "Leer lassen für einen zufälligen Startwert. Gleicher Auszug, Startwert und Umfänge ergeben dieselbe Stichprobe."
+        ),
         error_messages={
             "invalid": _("Bitte geben Sie eine ganze Zahl ein."),
             "min_value": _("Der Startwert darf nicht negativ sein."),
@@ -97,32 +99,35 @@ class SampleForm(forms.Form):
         return [self[f"size_{index}"] for index in range(len(self.strata))]
 
     def sizes(self) -> dict[str, int]:
-        return {
-            label: self.cleaned_data.get(f"size_{index}") or 0 for index, label in enumerate(self.strata)
-        }
+        return {label: self.cleaned_data.get(f"size_{index}") or 0 for index, label in enumerate(self.strata)}
 
 
 class LetterSettingsForm(forms.Form):
-    sender = forms.CharField(
-        label=_("Absenderzeile"), max_length=200, error_messages={"required": REQUIRED}
-    )
+    sender = forms.CharField(label=_("Absenderzeile"), max_length=200, error_messages={"required": REQUIRED})
     signature = forms.CharField(
         label=_("Unterschrift"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     text = forms.CharField(
-        label=_("Text des Anschreibens"), max_length=1500, widget=forms.Textarea(attrs={"rows": 10}),
+        label=_("Text des Anschreibens"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={"required": REQUIRED},
     )
     reminder_text = forms.CharField(
-        label=_("Text der Erinnerung"), max_length=1500, widget=forms.Textarea(attrs={"rows": 8}),
+        label=_("Text der Erinnerung"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": REQUIRED},
     )
     text_en = forms.CharField(
-        label=_("Absatz auf Englisch (freiwillig)"), max_length=1500, required=False,
+        label=_("Absatz auf Englisch (freiwillig)"),
+        max_length=1500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     crest = forms.FileField(
-        label=_("Wappen der Gemeinde (PNG, JPEG oder SVG)"), required=False,
+        label=_("Wappen der Gemeinde (PNG, JPEG oder SVG)"),
+        required=False,
         error_messages={"empty": _("Die Datei ist leer.")},
     )
     remove_crest = forms.BooleanField(label=_("Wappen entfernen"), required=False)

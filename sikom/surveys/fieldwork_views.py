@@ -235,8 +235,12 @@ def monitoring(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = export_format(request)
     if fmt:
         audit.log("surveys.monitoring_exported", actor=request.user, obj=analysis, data={"format": fmt})
-        rows = [[_("insgesamt"), "", figures["overall"].invited, figures["overall"].submitted, figures["overall"].percent]]
-        rows += [[_("Schicht"), rate.label, rate.invited, rate.submitted, rate.percent] for rate in figures["by_stratum"]]
+        rows = [
+            [_("insgesamt"), "", figures["overall"].invited, figures["overall"].submitted, figures["overall"].percent]
+        ]
+        rows += [
+            [_("Schicht"), rate.label, rate.invited, rate.submitted, rate.percent] for rate in figures["by_stratum"]
+        ]
         for variable, rates in figures["by_variable"].items():
             rows += [[variable, rate.label, rate.invited, rate.submitted, rate.percent] for rate in rates]
         rows += [

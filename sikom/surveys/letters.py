@@ -112,14 +112,13 @@ def write_letters(
     )
     stream = PdfStream(out)
     form = stream.form_from_page(common)
-    done = 0
-    for personal, code in people:
+    for done, (personal, code) in enumerate(people, start=1):
         lines = address_lines(personal)
         if all(Canvas.fits(line) for line in lines):
             stream.add_page(_overlay(lines, code), forms={"Letter": form})
         else:
             qr = qr_code(code).svg_inline(scale=1, border=0, omitsize=True)
-            letter = {"overlay": False, "lines": lines, "code": code, "qr": mark_safe(qr)}  # noqa: S308 -- segno's SVG
+            letter = {"overlay": False, "lines": lines, "code": code, "qr": mark_safe(qr)}
             pdf = render_pdf(
                 TEMPLATE,
                 _context(letter_settings, reminder=reminder, letters=[letter], when=when),
@@ -127,7 +126,6 @@ def write_letters(
                 created_at=when,
             )
             stream.copy_pages(pdf)
-        done += 1
         progress(done)
     stream.close(title=label)
     return stream.page_count

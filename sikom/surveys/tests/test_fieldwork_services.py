@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from sikom.core import jobs
 from sikom.core.models import AuditEvent, Job
+from sikom.geo.models import Municipality
 from sikom.surveys import fieldwork, services
 from sikom.surveys.models import (
     Invitation,
@@ -20,7 +21,6 @@ from sikom.surveys.models import (
     RegisterPerson,
     StratumCount,
 )
-from sikom.geo.models import Municipality
 from sikom.surveys.tests.factories import running_analysis
 
 
@@ -28,6 +28,7 @@ def elsewhere(index: int = 0, **fields):
     """A running analysis in another municipality (one running analysis per municipality)."""
     municipality = Municipality.objects.exclude(ags="14628270").order_by("ags")[index]
     return running_analysis(municipality=municipality, **fields)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,13 @@ def register_csv(n: int = 40, *, header: str = HEADER, extra: list[str] | None =
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def imported(analysis, raw: bytes | None | str = "default", **kwargs):
+def imported(analysis, raw: bytes | str | None = "default", **kwargs):
     return fieldwork.import_register(
-        analysis=analysis, raw=register_csv() if raw == "default" else raw, file_name="auszug.csv", mapping=kwargs.get("mapping", {}), by=None
+        analysis=analysis,
+        raw=register_csv() if raw == "default" else raw,
+        file_name="auszug.csv",
+        mapping=kwargs.get("mapping", {}),
+        by=None,
     )
 
 
@@ -173,7 +178,8 @@ def _draw(analysis, seed=42, total=12, strata_by=("part_of_town", "sex")):
     sizes = fieldwork.proportional(counts, total)
     fieldwork.draw_sample(analysis=analysis, strata_by=list(strata_by), sizes=sizes, seed=seed, by=None)
     return sorted(
-        p.personal["register_id"] for p in RegisterPerson.objects.filter(extract__analysis=analysis, invitation__isnull=False)
+        p.personal["register_id"]
+        for p in RegisterPerson.objects.filter(extract__analysis=analysis, invitation__isnull=False)
     )
 
 
@@ -223,7 +229,10 @@ def test_bad_sizes_are_refused_and_nothing_drawn(sizes):
 
 def test_unknown_strata_variable_is_refused():
     analysis = running_analysis()
-    imported(analysis, register_csv(4, header=HEADER.replace(";Ortsteil", "")).replace(b";Nord", b"").replace(b";S\xc3\xbcd", b""))
+    imported(
+        analysis,
+        register_csv(4, header=HEADER.replace(";Ortsteil", "")).replace(b";Nord", b"").replace(b";S\xc3\xbcd", b""),
+    )
     with pytest.raises(services.Refused):
         fieldwork.populations(RegisterExtract.objects.get(analysis=analysis), ["part_of_town"])
 
@@ -266,7 +275,7 @@ def test_crest_checks():
     for bad in [
         b"",
         b"GIF89a....",
-        b'<svg><script>alert(1)</script></svg>',
+        b"<svg><script>alert(1)</script></svg>",
         b'<svg><image href="http://example.org/x.png"/></svg>',
         b'<svg onload="x()"></svg>',
         b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "b">]><svg></svg>',

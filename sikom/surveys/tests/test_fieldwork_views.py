@@ -136,9 +136,7 @@ def test_upload_with_mapping_then_sample_then_monitoring(client, municipality_us
     sample_url = reverse("surveys:sample", args=[analysis.pk])
     allocated = client.post(sample_url, {"strata_by": ["sex"], "total": "6", "action": "allocate"})
     assert allocated.status_code == 200 and 'value="3"' in allocated.content.decode()
-    drawn = client.post(
-        sample_url, {"strata_by": ["sex"], "seed": "7", "size_0": "3", "size_1": "3", "action": "draw"}
-    )
+    drawn = client.post(sample_url, {"strata_by": ["sex"], "seed": "7", "size_0": "3", "size_1": "3", "action": "draw"})
     assert drawn.status_code == 302 and analysis.invitations.count() == 6
     monitoring = client.get(reverse("surveys:monitoring", args=[analysis.pk]))
     assert monitoring.status_code == 200 and "0 von 6" in monitoring.content.decode()
@@ -170,7 +168,7 @@ def test_bad_sample_input_draws_nothing(client, municipality_user, data):
     "crest",
     [
         SimpleUploadedFile("c.gif", b"GIF89a...."),
-        SimpleUploadedFile("c.svg", b'<svg><script>alert(1)</script></svg>'),
+        SimpleUploadedFile("c.svg", b"<svg><script>alert(1)</script></svg>"),
         SimpleUploadedFile("c.png", b"\x89PNG\r\n\x1a\n" + b"0" * (600 * 1024)),
     ],
 )
