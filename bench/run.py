@@ -7,8 +7,8 @@ the application's own cost without network or server overhead. At the end, bench
 over real HTTP on gunicorn (2 workers), with its own server and database, bench/inbox.py the inbox over 200,000
 cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters), bench/programme.py the
 programme figures page at 100 times the demo volume, bench/consultations_export.py the CSV/XLSX export of
-100,000 consultations (time and peak memory against 10,000) and bench/events_registration.py the event registration
-rush and the event list over HTTP on gunicorn.
+100,000 consultations (time and peak memory against 10,000), bench/events_registration.py the event registration
+rush and the event list over HTTP on gunicorn and bench/survey_letters.py 10,000 survey letters as one PDF.
 """
 
 import contextlib
@@ -31,6 +31,7 @@ import events_registration  # noqa: E402 -- bench/events_registration.py, found 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
+import survey_letters  # noqa: E402 -- bench/survey_letters.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 
 
@@ -112,7 +113,17 @@ def in_process() -> int:
     export_status = consultations_export.main()
     # Event registration rush and the event list over HTTP (bench/events_registration.py): own server and database.
     events_status = events_registration.main()
-    statuses = (intake_status, inbox_status, documents_status, programme_status, export_status, events_status)
+    # 10,000 survey letters as one PDF (bench/survey_letters.py): time and peak memory, in child processes.
+    letters_status = survey_letters.main()
+    statuses = (
+        intake_status,
+        inbox_status,
+        documents_status,
+        programme_status,
+        export_status,
+        events_status,
+        letters_status,
+    )
     return 0 if all(results) and not any(statuses) else 1
 
 
