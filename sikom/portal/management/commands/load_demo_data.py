@@ -17,6 +17,7 @@ from sikom.councils import demo as councils_demo
 from sikom.events import demo as events_demo
 from sikom.geo.models import District, Municipality
 from sikom.portal.demo import record_case
+from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
 
 DEMO_PASSWORD = "sikom-demo-2026"  # noqa: S105 - printed for local trials; the command refuses to run in production
 DEMO_DOMAIN = "demo.sikom.invalid"
@@ -57,6 +58,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("councils", councils_demo.load),
     ("coaching", coaching_demo.load),
     ("events", events_demo.load),
+    ("surveys_fieldwork", surveys_fieldwork_demo.load),
 ]
 
 DEMO_CASES = [
