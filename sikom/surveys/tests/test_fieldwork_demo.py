@@ -18,6 +18,6 @@ def test_demo_fieldwork_loads_once_with_fictitious_persons():
     assert all(name.startswith("Demo Person ") for name in names) and len(names) == fieldwork_demo.PERSONS
     assert sum(StratumCount.objects.values_list("sample", flat=True)) == fieldwork_demo.SAMPLE
     figures = fieldwork.monitoring(extract.analysis)
-    assert figures["overall"].invited == fieldwork_demo.SAMPLE and 0 < figures["overall"].submitted
+    assert figures["overall"].invited == fieldwork_demo.SAMPLE and figures["overall"].submitted > 0
     assert figures["days"]
     assert fieldwork_demo.load() == []
