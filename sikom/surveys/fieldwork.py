@@ -411,6 +411,7 @@ def import_register(
 # Strata and sample -------------------------------------------------------------------------------------------------
 
 SEPARATOR = " / "
+ALL = "alle"  # the one stratum when the sample is not stratified (a stored label, so not translated)
 
 
 def _check_strata_by(extract: RegisterExtract, strata_by: list[str]) -> list[str]:
@@ -430,7 +431,7 @@ def populations(extract: RegisterExtract, strata_by: list[str]) -> dict[str, int
             *keys, n = values
             counts[SEPARATOR.join(keys)] += n
     else:
-        counts[_("alle")] = extract.persons.count()
+        counts[ALL] = extract.persons.count()
     return dict(sorted(counts.items()))
 
 
@@ -490,7 +491,7 @@ def draw_sample(
         members: dict[str, list[int]] = defaultdict(list)
         fields = ["pk", *strata_by]
         for row in extract.persons.order_by("position").values_list(*fields):
-            members[SEPARATOR.join(row[1:]) if strata_by else _("alle")].append(row[0])
+            members[SEPARATOR.join(row[1:]) if strata_by else ALL].append(row[0])
         rng = random.Random(seed)  # noqa: S311 -- reproducible by design; the codes come from `secrets`
         chosen: dict[str, list[int]] = {}
         for label in sorted(counts):
@@ -511,7 +512,7 @@ def draw_sample(
         sample_persons = {person_id: label for label, ids in chosen.items() for person_id in ids}
         first_of = {}
         for row in extract.persons.order_by("position").values("pk", "part_of_town", "age_group", "sex"):
-            label = SEPARATOR.join(row[variable] for variable in strata_by) if strata_by else _("alle")
+            label = SEPARATOR.join(row[variable] for variable in strata_by) if strata_by else ALL
             first_of.setdefault(label, row)
         StratumCount.objects.bulk_create(
             StratumCount(

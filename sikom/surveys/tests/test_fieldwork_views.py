@@ -215,3 +215,28 @@ def test_manual_delete_needs_confirmation(client, municipality_user):
     client.post(url, {"confirm": "on"})
     assert not RegisterPerson.objects.exists()
     assert RegisterExtract.objects.get().deleted_at is not None
+
+
+def test_monitoring_chart_table_and_export(client, municipality_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sikom.surveys.models import Invitation, InvitationStatus
+
+    analysis = running_analysis()
+    imported(analysis)
+    fieldwork.draw_sample(analysis=analysis, strata_by=["sex"], sizes={"m": 4, "w": 4}, seed=3, by=None)
+    today = timezone.localdate()
+    for offset, pk in enumerate(analysis.invitations.order_by("pk").values_list("pk", flat=True)[:3]):
+        Invitation.objects.filter(pk=pk).update(
+            status=InvitationStatus.SUBMITTED, used_on=today - timedelta(days=offset), draft=None
+        )
+    testing.login(client, municipality_user)
+    url = reverse("surveys:monitoring", args=[analysis.pk])
+    page = client.get(url).content.decode()
+    assert "<svg" in page and "<polyline" in page and "3 von 8" in page
+    assert page.count('scope="row"') >= 3 + 2 + 2  # days, strata, sexes
+    csv = b"".join(client.get(url + "?format=csv").streaming_content).decode("utf-8-sig")
+    assert "Geschlecht" in csv and "37.5" in csv
+    assert client.get(url + "?format=pdf").status_code == 404
