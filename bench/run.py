@@ -8,8 +8,9 @@ over real HTTP on gunicorn (2 workers), with its own server and database, bench/
 cases, bench/documents.py the PDF documents (the dossier and 10,000 serial letters), bench/programme.py the
 programme figures page at 100 times the demo volume, bench/consultations_export.py the CSV/XLSX export of
 100,000 consultations (time and peak memory against 10,000), bench/events_registration.py the event registration
-rush and the event list over HTTP on gunicorn and bench/survey_stats.py the survey statistics (raking and 30
-estimates on 100,000 responses, against R's survey package when R is installed).
+rush and the event list over HTTP on gunicorn, bench/survey_stats.py the survey statistics (raking and 30
+estimates on 100,000 responses, against R's survey package when R is installed) and bench/survey_letters.py 10,000
+survey letters as one PDF.
 """
 
 import contextlib
@@ -32,6 +33,7 @@ import events_registration  # noqa: E402 -- bench/events_registration.py, found 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
+import survey_letters  # noqa: E402 -- bench/survey_letters.py, found through the path set above
 import survey_stats  # noqa: E402 -- bench/survey_stats.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 
@@ -116,6 +118,8 @@ def in_process() -> int:
     events_status = events_registration.main()
     # Raking and 30 estimates on 100,000 survey responses, sikom against R (bench/survey_stats.py): no database.
     survey_status = survey_stats.main()
+    # 10,000 survey letters as one PDF (bench/survey_letters.py): time and peak memory, in child processes.
+    letters_status = survey_letters.main()
     statuses = (
         intake_status,
         inbox_status,
@@ -124,6 +128,7 @@ def in_process() -> int:
         export_status,
         events_status,
         survey_status,
+        letters_status,
     )
     return 0 if all(results) and not any(statuses) else 1
 

@@ -294,6 +294,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Largest document of a coaching step (PDF, ODT, DOCX, PNG, JPEG), in bytes.
 COACHING_DOCUMENT_MAX_BYTES = env.integer("COACHING_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Result files of long jobs (`core.jobs`: letters, reports) are deleted this many days after they were made.
+JOB_RESULT_DAYS = env.integer("JOB_RESULT_DAYS", 7, minimum=1, maximum=90)
+# A population-register extract for a survey sample (CSV or XLSX): largest file in bytes and most rows.
+SURVEY_REGISTER_MAX_BYTES = env.integer("SURVEY_REGISTER_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+SURVEY_REGISTER_MAX_ROWS = env.integer("SURVEY_REGISTER_MAX_ROWS", 200_000, minimum=10)
+# The municipality's crest on the survey letters (PNG, JPEG or SVG), in bytes.
+SURVEY_CREST_MAX_BYTES = env.integer("SURVEY_CREST_MAX_BYTES", 512 * 1024, minimum=1024)
 
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.string("EMAIL_HOST", "localhost")

@@ -9,10 +9,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from sikom.core import housekeeping, throttle
+        from sikom.core import housekeeping, jobs, throttle
         from sikom.core.crypto import check_keys
 
         housekeeping.register("throttle", lambda: {"throttle_counters": throttle.purge()})
+        housekeeping.register("jobs", jobs.purge)
 
         @checks.register(checks.Tags.security, deploy=False)
         def encryption_keys_usable(app_configs, **kwargs):

@@ -27,6 +27,8 @@ The metadata names no person: no author, creator and producer »sikom«.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
 import logging
@@ -163,6 +165,9 @@ class StaticFilesOnly(URLFetcher):
         super().__init__(fail_on_errors=True)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        inline = _data_image(url)
+        if inline is not None:
+            return URLFetcherResponse(url[:64], body=inline[1], headers={"Content-Type": inline[0]})
         if not url.startswith(STATIC_BASE):
             raise DocumentResourceRefused(f"documents may only load static files, not {url[:200]!r}")
         name = unquote(urlsplit(url).path).lstrip("/")
@@ -171,6 +176,23 @@ class StaticFilesOnly(URLFetcher):
             raise DocumentResourceRefused(f"no static file {name[:200]!r}")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+# Images a document carries itself (a municipality's crest, a QR code), as base64 »data:« URLs; an SVG among them can
+# still only load static files, so whoever accepts an SVG upload must refuse external references (or the document
+# fails to render rather than fetch anything).
+DATA_IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+_DATA_IMAGE = re.compile(r"^data:(image/(?:png|jpeg|svg\+xml));base64,([A-Za-z0-9+/=\s]*)$")
+
+
+def _data_image(url: str) -> tuple[str, bytes] | None:
+    match = _DATA_IMAGE.match(url)
+    if match is None:
+        return None
+    try:
+        return match.group(1), base64.b64decode(match.group(2), validate=False)
+    except binascii.Error:
+        return None
 
 
 def _static_path(name: str) -> Path | None:

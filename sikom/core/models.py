@@ -75,3 +75,47 @@ class OperatorDetails(models.Model):
     @classmethod
     def current(cls) -> "OperatorDetails":
         return cls.objects.order_by("pk").first() or cls()
+
+
+class Job(models.Model):
+    """A long job run as a background task (`core.jobs`, decision 0031): who started it, how far it is, and its
+    result file (encrypted at rest, deleted after `JOB_RESULT_DAYS`). Apps register what a kind does."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("fertig")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60, db_index=True)
+    label = models.CharField(_("Auftrag"), max_length=200)
+    # What the handler needs (ids, flags): never personal data, the task queue's row holds only the job's id.
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    result_name = models.CharField(max_length=200, blank=True)  # the storage name of the encrypted file
+    result_filename = models.CharField(max_length=200, blank=True)
+    result_type = models.CharField(max_length=100, blank=True)
+    result_size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

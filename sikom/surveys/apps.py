@@ -11,10 +11,12 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Sicherheitsanalysen")
 
     def ready(self) -> None:
-        from sikom.core import housekeeping, navigation
-        from sikom.surveys import selectors, services
+        from sikom.core import housekeeping, jobs, navigation
+        from sikom.surveys import fieldwork, selectors, services
 
         navigation.register(
             order=125, url_name="surveys:list", label=_("Sicherheitsanalysen"), shown=selectors.keeps_analyses
         )
         housekeeping.register("survey_response_order", services.shuffle_responses)
+        jobs.register(fieldwork.LETTER_KIND, fieldwork.make_letters)
+        housekeeping.register("survey_registers", fieldwork.delete_registers)

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sikom.core.crypto import EncryptedJSONField
+from sikom.core.crypto import EncryptedJSONField, EncryptedTextField
 
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
 DEFAULT_LANGUAGES = ["de", "en"]
@@ -410,3 +410,109 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+# Fieldwork: register extract, sample, letters (decision 0032) ------------------------------------------------------
+
+
+class Sex(models.TextChoices):
+    FEMALE = "w", _("weiblich")
+    MALE = "m", _("männlich")
+    DIVERSE = "d", _("divers")
+    UNSTATED = "x", _("ohne Angabe")
+
+
+AGE_GROUPS = ["16-29", "30-44", "45-64", "65-74", "75+"]  # the codes of the standard item »alter«
+
+
+class StrataVariable(models.TextChoices):
+    PART_OF_TOWN = "part_of_town", _("Ortsteil")
+    AGE_GROUP = "age_group", _("Altersgruppe")
+    SEX = "sex", _("Geschlecht")
+
+
+class RegisterExtract(models.Model):
+    """The population-register extract of an analysis: who was imported, how the sample was drawn. Its person rows
+    are deleted when the field period has ended (`deleted_at`); this row and the `StratumCount`s stay."""
+
+    analysis = models.OneToOneField(SafetyAnalysis, on_delete=models.CASCADE, related_name="register")
+    file_name = models.CharField(_("Datei"), max_length=200)
+    row_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Which strata variables the file carries (part of town is optional).
+    variables = models.JSONField(default=list)
+    # How the sample was drawn: the strata variables, the seed of random.Random and when.
+    strata_by = models.JSONField(default=list)
+    seed = models.BigIntegerField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class RegisterPerson(models.Model):
+    """One person of the extract. Names and addresses (and the register id) are encrypted; only the strata variables
+    are in clear. `position` is the rank by register id: the sample draws in that order, so the same extract, seed
+    and sizes give the same sample. `code` keeps the access code (encrypted) for the reminder letter until the
+    register is deleted; the invitation it belongs to is never linked to an answer."""
+
+    extract = models.ForeignKey(RegisterExtract, on_delete=models.CASCADE, related_name="persons")
+    position = models.PositiveIntegerField()
+    personal = EncryptedJSONField()
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_group = models.CharField(max_length=10, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    part_of_town = models.CharField(max_length=60, blank=True)
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    code = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["extract", "position"], name="survey_register_position_once")]
+
+    def __str__(self) -> str:
+        return f"{self.extract_id}/{self.position}"
+
+
+class StratumCount(models.Model):
+    """Population N_h and sample size n_h of a stratum: what the statistics need (fpc, design weights N_h/n_h).
+    Survives the deletion of the register."""
+
+    analysis = models.ForeignKey(SafetyAnalysis, on_delete=models.CASCADE, related_name="stratum_counts")
+    stratum = models.CharField(_("Schicht"), max_length=100)
+    part_of_town = models.CharField(max_length=60, blank=True)
+    age_group = models.CharField(max_length=10, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    population = models.PositiveIntegerField(_("Grundgesamtheit"))
+    sample = models.PositiveIntegerField(_("Stichprobe"), default=0)
+
+    class Meta:
+        ordering = ["stratum"]
+        constraints = [models.UniqueConstraint(fields=["analysis", "stratum"], name="survey_stratum_count_once")]
+
+    def __str__(self) -> str:
+        return self.stratum
+
+
+class LetterSettings(models.Model):
+    """What the letters say and show: sender, texts (German, an optional English paragraph), the crest."""
+
+    analysis = models.OneToOneField(SafetyAnalysis, on_delete=models.CASCADE, related_name="letter_settings")
+    sender = models.CharField(_("Absender"), max_length=200)
+    signature = models.CharField(_("Unterschrift"), max_length=200, blank=True)
+    text = models.TextField(_("Text des Anschreibens"))
+    reminder_text = models.TextField(_("Text der Erinnerung"))
+    text_en = models.TextField(_("Englischer Absatz"), blank=True)
+    crest = models.BinaryField(null=True, blank=True)
+    crest_type = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.sender

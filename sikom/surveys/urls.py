@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sikom.surveys import views
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("umfrage/gespeichert/", views.saved, name="saved"),
     path("umfrage/danke/", views.thanks, name="thanks"),
     path("umfrage/offen/<str:token>/", views.open_start, name="open"),
+    # Register extract, sample, letters, field monitoring
+    path("", include("sikom.surveys.fieldwork_urls")),
 ]

@@ -19,6 +19,7 @@ from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
 from sikom.portal.demo import record_case
 from sikom.surveys import demo as surveys_demo
+from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
 
 DEMO_PASSWORD = "sikom-demo-2026"  # noqa: S105 - printed for local trials; the command refuses to run in production
 DEMO_DOMAIN = "demo.sikom.invalid"
@@ -61,6 +62,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("events", events_demo.load),
     ("indicators", indicators_demo.load),
     ("surveys", surveys_demo.load),
+    ("surveys_fieldwork", surveys_fieldwork_demo.load),
 ]
 
 DEMO_CASES = [
