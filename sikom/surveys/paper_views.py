@@ -211,8 +211,6 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
                     request.session, analysis=analysis, check=check, channel=data["channel"], source=data["source"]
                 )
                 return redirect("surveys:import_confirm", pk=analysis.pk)
-    elif request.method == "POST" and not is_open:
-        form.add_error(None, str(paper.ENTRY_CLOSED))
     context = {
         "analysis": analysis,
         "is_open": is_open,
@@ -294,9 +292,8 @@ def structure_upload(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_analysis_for(request.user, pk)
     refusal = _structure_refusal(analysis)
     form = StructureImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and refusal:
-        form.add_error(None, refusal)
-    elif request.method == "POST" and form.is_valid():
+    # Refused (running, or answers exist): the page says why and shows no form; a POST changes nothing.
+    if request.method == "POST" and not refusal and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             if not (upload.name or "").lower().endswith(".lss"):

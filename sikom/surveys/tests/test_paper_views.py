@@ -215,5 +215,5 @@ def test_a_running_analysis_refuses_a_structure(staff, analysis):
     url = reverse("surveys:structure", args=[analysis.pk])
     page = staff.get(url)
     assert "festgelegt" in page.content.decode()
-    staff.post(url, {"file": SimpleUploadedFile("survey.lss", LSS)})
+    assert staff.post(url, {"file": SimpleUploadedFile("survey.lss", LSS)}).status_code == 200
     assert analysis.questionnaire.questions.filter(code="sicher_dunkel").exists()
