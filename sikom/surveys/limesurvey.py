@@ -67,9 +67,7 @@ def parse_xml(data: bytes) -> Element:
     """The element tree of `data`; StructureRejected for a DOCTYPE (and so any entity), malformed XML or a file
     that is too large."""
     if len(data) > MAX_LSS_BYTES:
-        raise StructureRejected(
-            _("Die Datei ist größer als %(mb)d MB.") % {"mb": MAX_LSS_BYTES // (1024 * 1024)}
-        )
+        raise StructureRejected(_("Die Datei ist größer als %(mb)d MB.") % {"mb": MAX_LSS_BYTES // (1024 * 1024)})
     parser = xml.parsers.expat.ParserCreate()
     builder = TreeBuilder()
     parser.buffer_text = True
@@ -87,7 +85,9 @@ def parse_xml(data: bytes) -> Element:
         return builder.close()
     except _Forbidden as error:
         raise StructureRejected(
-            _("Die Datei enthält eine Dokumenttyp- oder Entitätsdeklaration. Aus Sicherheitsgründen wird sie nicht gelesen.")
+            _(
+                "Die Datei enthält eine Dokumenttyp- oder Entitätsdeklaration. Aus Sicherheitsgründen wird sie nicht gelesen."
+            )
         ) from error
     except (xml.parsers.expat.ExpatError, AssertionError, IndexError) as error:
         raise StructureRejected(_("Die Datei ist kein gültiges XML (beschädigt oder unvollständig).")) from error
@@ -230,7 +230,9 @@ def read_survey(root: Element) -> _Survey:
         kind = (root.findtext("LimeSurveyDocType") or "").strip()
         if kind in ("Question", "Group"):
             raise StructureRejected(
-                _("Das ist der Export einer einzelnen Frage oder Fragengruppe. Bitte exportieren Sie die ganze Umfrage (.lss).")
+                _(
+                    "Das ist der Export einer einzelnen Frage oder Fragengruppe. Bitte exportieren Sie die ganze Umfrage (.lss)."
+                )
             )
         raise StructureRejected(_("Die Datei ist keine LimeSurvey-Umfragestruktur (.lss)."))
     languages = [(lang.text or "").strip() for lang in root.findall("languages/language") if (lang.text or "").strip()]
@@ -244,7 +246,10 @@ def read_survey(root: Element) -> _Survey:
     for row in _table(root, "questions") + _table(root, "subquestions"):
         qid = row.get("qid", "")
         if "language" in row and ("question" in row):  # layout up to LimeSurvey 3
-            texts.setdefault(qid, {})[row["language"]] = {"question": row.get("question", ""), "help": row.get("help", "")}
+            texts.setdefault(qid, {})[row["language"]] = {
+                "question": row.get("question", ""),
+                "help": row.get("help", ""),
+            }
             if row["language"] != base and any(q.get("qid") == qid for q in questions):
                 continue
         parent = row.get("parent_qid", "0") or "0"
@@ -363,16 +368,22 @@ def build_plan(survey: _Survey) -> Plan:
     questions = sorted(survey.questions, key=lambda q: _order(q, "question_order"))
     for g_index, group in enumerate(groups):
         gid = group.get("gid", "")
-        section = {"title": texts.pick(survey.group_texts.get(gid, {})) or {"de": _("Seite %(n)d") % {"n": g_index + 1}}, "questions": []}
+        section = {
+            "title": texts.pick(survey.group_texts.get(gid, {})) or {"de": _("Seite %(n)d") % {"n": g_index + 1}},
+            "questions": [],
+        }
         if (group.get("grelevance") or "1").strip() not in ("", "1"):
             plan.notes.append(
-                _("Die Bedingung der Fragengruppe »%(name)s« wird nicht übernommen.") % {"name": section["title"].get("de", gid)}
+                _("Die Bedingung der Fragengruppe »%(name)s« wird nicht übernommen.")
+                % {"name": section["title"].get("de", gid)}
             )
         for row in questions:
             if row.get("gid") != gid:
                 continue
             if plan.question_count >= MAX_QUESTIONS:
-                plan.refused.append(_("Mehr als %(n)d Fragen: die übrigen werden nicht übernommen.") % {"n": MAX_QUESTIONS})
+                plan.refused.append(
+                    _("Mehr als %(n)d Fragen: die übrigen werden nicht übernommen.") % {"n": MAX_QUESTIONS}
+                )
                 break
             question = _question(survey, row, texts, plan, taken)
             if question is None:
@@ -441,7 +452,9 @@ def _question(survey: _Survey, row: dict, texts: _Texts, plan: Plan, taken: set[
     subs = [
         {
             "code": s.get("title", ""),
-            "label": texts.pick({lang: t.get("question", "") for lang, t in survey.texts.get(s.get("qid", ""), {}).items()})
+            "label": texts.pick(
+                {lang: t.get("question", "") for lang, t in survey.texts.get(s.get("qid", ""), {}).items()}
+            )
             or {"de": s.get("title", "")},
         }
         for s in sorted(survey.subquestions.get(qid, []), key=lambda s: _order(s, "question_order"))
@@ -453,7 +466,9 @@ def _question(survey: _Survey, row: dict, texts: _Texts, plan: Plan, taken: set[
         question["options"] = fixed or answer_options
         if row.get("other") == "Y" and kind in ("L", "!"):
             question["options"].append(other)
-            plan.notes.append(_("Frage »%(code)s«: die Freitextangabe zu »Sonstiges« wird nicht übernommen.") % {"code": name})
+            plan.notes.append(
+                _("Frage »%(code)s«: die Freitextangabe zu »Sonstiges« wird nicht übernommen.") % {"code": name}
+            )
         if kind == "O":
             plan.notes.append(_("Frage »%(code)s«: das Kommentarfeld wird nicht übernommen.") % {"code": name})
     elif kind in MULTIPLE_TYPES:
@@ -461,9 +476,13 @@ def _question(survey: _Survey, row: dict, texts: _Texts, plan: Plan, taken: set[
         question["options"] = subs
         if row.get("other") == "Y":
             question["options"].append(other)
-            plan.notes.append(_("Frage »%(code)s«: die Freitextangabe zu »Sonstiges« wird nicht übernommen.") % {"code": name})
+            plan.notes.append(
+                _("Frage »%(code)s«: die Freitextangabe zu »Sonstiges« wird nicht übernommen.") % {"code": name}
+            )
         if kind == "P":
-            plan.notes.append(_("Frage »%(code)s«: die Kommentare zu den Antworten werden nicht übernommen.") % {"code": name})
+            plan.notes.append(
+                _("Frage »%(code)s«: die Kommentare zu den Antworten werden nicht übernommen.") % {"code": name}
+            )
     elif kind in MATRIX_TYPES:
         question["type"] = QuestionType.MATRIX
         question["options"] = fixed or answer_options
@@ -536,10 +555,10 @@ def _split_top(text: str, words: tuple[str, ...]) -> list[str]:
     pattern = "|".join(re.escape(w) for w in words)
     parts, depth, start = [], 0, 0
     for match in re.finditer(rf"\(|\)|\s+(?:{pattern})\s+", text, flags=re.IGNORECASE):
-        token = match.group(0)
-        if token == "(":
+        found = match.group(0)
+        if found == "(":
             depth += 1
-        elif token == ")":
+        elif found == ")":
             depth -= 1
         elif depth == 0:
             parts.append(text[start : match.start()])
@@ -598,7 +617,9 @@ def import_structure(*, analysis: SafetyAnalysis, plan: dict, by) -> int:
         questionnaire = current.questionnaire
         if Response.objects.filter(questionnaire=questionnaire).exists():
             raise services.Refused(
-                _("Der Fragebogen hat schon Antworten. Eine LimeSurvey-Struktur kann nur ohne Antworten übernommen werden.")
+                _(
+                    "Der Fragebogen hat schon Antworten. Eine LimeSurvey-Struktur kann nur ohne Antworten übernommen werden."
+                )
             )
         Condition.objects.filter(question__questionnaire=questionnaire).delete()
         questionnaire.questions.all().delete()
@@ -714,11 +735,17 @@ def check_response_export(spec: logic.Spec, table: paper.Table, *, include_incom
         column = _column_for(q, part)
         if column is None:
             check.errors.append(
-                paper.Problem(1, f"{name} ({paper.column_letter(index)})", _("Diese Spalte passt zu keiner Antwort der Frage »%(code)s«.") % {"code": q.code})
+                paper.Problem(
+                    1,
+                    f"{name} ({paper.column_letter(index)})",
+                    _("Diese Spalte passt zu keiner Antwort der Frage »%(code)s«.") % {"code": q.code},
+                )
             )
             continue
         if (column.question, column.part) in seen:
-            check.errors.append(paper.Problem(1, f"{name} ({paper.column_letter(index)})", _("Diese Spalte kommt doppelt vor.")))
+            check.errors.append(
+                paper.Problem(1, f"{name} ({paper.column_letter(index)})", _("Diese Spalte kommt doppelt vor."))
+            )
             continue
         seen.add((column.question, column.part))
         columns.append((index, name, column))
@@ -731,7 +758,11 @@ def check_response_export(spec: logic.Spec, table: paper.Table, *, include_incom
         check.errors.insert(
             0,
             paper.Problem(
-                None, "", _("Keine Spalte passt zu diesem Fragebogen. Ist es der Antwortexport dieser Umfrage (Überschriften als Fragecode)?")
+                None,
+                "",
+                _(
+                    "Keine Spalte passt zu diesem Fragebogen. Ist es der Antwortexport dieser Umfrage (Überschriften als Fragecode)?"
+                ),
             ),
         )
         return check
@@ -758,9 +789,11 @@ def check_response_export(spec: logic.Spec, table: paper.Table, *, include_incom
             }
         )
     check.errors.extend(reader.problems)
-    check.notes.extend(paper._dropped_notes(spec, reader.dropped))
+    check.notes.extend(paper.dropped_notes(spec, reader.dropped))
     if not check.rows and not check.errors:
-        check.errors.append(paper.Problem(None, "", _("Die Datei enthält keinen Antwortbogen, der übernommen werden kann.")))
+        check.errors.append(
+            paper.Problem(None, "", _("Die Datei enthält keinen Antwortbogen, der übernommen werden kann."))
+        )
     return check
 
 

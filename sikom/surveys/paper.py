@@ -27,7 +27,7 @@ import random
 import re
 import secrets
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import transaction
@@ -62,11 +62,11 @@ MAX_UNPACKED = 100 * 1024 * 1024
 MAX_LISTED_PROBLEMS = 200
 XLSX_MAGIC = b"PK\x03\x04"
 
-FORM_TOKEN_SALT = "sikom.surveys.paper-form"
+FORM_TOKEN_SALT = "sikom.surveys.paper-form"  # noqa: S105 -- a signing salt, not a secret
 FORM_TOKEN_MAX_AGE = 12 * 60 * 60
 # The ledger of used one-time tokens: the shared database counters of core.throttle (scope, keyed hash of the
 # token). The first use counts 1; a second use (reload, double click, another worker) sees 2 and stores nothing.
-TOKEN_SCOPE = "survey_paper_token"
+TOKEN_SCOPE = "survey_paper_token"  # noqa: S105 -- a counter scope, not a secret
 TOKEN_WINDOW = 24 * 60 * 60
 
 PENDING_SESSION_KEY = "surveys_pending_import"
@@ -253,7 +253,9 @@ def _read_place(spec: logic.Spec, q: logic.QuestionSpec, data, sheet: Sheet) -> 
 
 def parse_point(spec: logic.Spec, q: logic.QuestionSpec, lat: str, lon: str) -> tuple[dict | None, str | None]:
     if not _DECIMAL.match(lat) or not _DECIMAL.match(lon):
-        return None, _("Bitte geben Sie Breiten- und Längengrad als Dezimalzahlen an, zum Beispiel 50,9628 und 13,9410.")
+        return None, _(
+            "Bitte geben Sie Breiten- und Längengrad als Dezimalzahlen an, zum Beispiel 50,9628 und 13,9410."
+        )
     point = {"lat": float(lat.replace(",", ".")), "lon": float(lon.replace(",", "."))}
     problem = logic.check_value(spec, q, point)
     return (None, problem) if problem else (point, None)
@@ -466,9 +468,7 @@ def _split(rows: list[list[str]], encoding: str) -> Table:
         raise TableRejected(_("Die Datei enthält nur die Kopfzeile und keine Antwortbögen."))
     for number, row in enumerate(rows[1:], start=2):
         if any(cell.strip() for cell in row[width:]):
-            raise TableRejected(
-                _("Zeile %(row)d hat mehr Werte als die Kopfzeile Spalten.") % {"row": number}
-            )
+            raise TableRejected(_("Zeile %(row)d hat mehr Werte als die Kopfzeile Spalten.") % {"row": number})
     return Table(header=header, rows=body, encoding=encoding)
 
 
@@ -507,26 +507,6 @@ def template_columns(spec: logic.Spec) -> dict[str, Column]:
                 columns[f"{q.code}_lat"] = Column(q.code, "lat")
                 columns[f"{q.code}_lon"] = Column(q.code, "lon")
     return columns
-
-
-def template_example(spec: logic.Spec) -> list[str]:
-    """A second header-like row explaining each column (for the template's XLSX only)."""
-    hints = []
-    for name, column in template_columns(spec).items():
-        q = spec.by_code[column.question]
-        if q.type == QuestionType.MULTIPLE:
-            hints.append("1 = " + _("gewählt") + ", 0 = " + _("nicht gewählt"))
-        elif q.type in (QuestionType.NUMBER,):
-            low, high = logic._bounds(q)
-            hints.append(f"{low} … {high}")
-        elif q.type == QuestionType.TEXT:
-            hints.append(_("Text"))
-        elif column.part in ("lat", "lon"):
-            hints.append(_("Dezimalgrad"))
-        else:
-            hints.append(" / ".join(option.code for option in q.options))
-        del name
-    return hints
 
 
 @dataclass
@@ -628,7 +608,9 @@ class RowReader:
         for code, point in points.items():
             q = self.spec.by_code[code]
             if code in answers:
-                self._problem(number, *where[code], _("Bitte entweder einen Ort aus der Liste oder einen Punkt angeben."))
+                self._problem(
+                    number, *where[code], _("Bitte entweder einen Ort aus der Liste oder einen Punkt angeben.")
+                )
                 continue
             value, problem = parse_point(self.spec, q, point.get("lat", ""), point.get("lon", ""))
             if problem:
@@ -677,7 +659,7 @@ class ImportCheck:
         return max(0, len(self.errors) - MAX_LISTED_PROBLEMS)
 
 
-def _dropped_notes(spec: logic.Spec, dropped: dict[str, int]) -> list[str]:
+def dropped_notes(spec: logic.Spec, dropped: dict[str, int]) -> list[str]:
     return [
         _(
             "Frage »%(code)s«: in %(count)d Bögen beantwortet, obwohl sie nach der Filterfrage zu überspringen war. "
@@ -703,13 +685,17 @@ def check_template_table(spec: logic.Spec, table: Table) -> ImportCheck:
             check.errors.append(Problem(1, label, _("Diese Spalte kommt doppelt vor.")))
         elif header not in expected:
             check.errors.append(
-                Problem(1, label, _("Diese Spalte gehört zu keiner Frage des Fragebogens. Bitte nutzen Sie die Vorlage."))
+                Problem(
+                    1, label, _("Diese Spalte gehört zu keiner Frage des Fragebogens. Bitte nutzen Sie die Vorlage.")
+                )
             )
         else:
             columns.append((index, header, expected[header]))
         seen.add(header)
     if not columns:
-        check.errors.insert(0, Problem(None, "", _("Keine Spalte passt zu diesem Fragebogen. Bitte nutzen Sie die Vorlage.")))
+        check.errors.insert(
+            0, Problem(None, "", _("Keine Spalte passt zu diesem Fragebogen. Bitte nutzen Sie die Vorlage."))
+        )
         return check
     missing = [name for name in expected if name not in seen]
     if missing:
@@ -733,7 +719,7 @@ def check_template_table(spec: logic.Spec, table: Table) -> ImportCheck:
             }
         )
     check.errors.extend(reader.problems)
-    check.notes.extend(_dropped_notes(spec, reader.dropped))
+    check.notes.extend(dropped_notes(spec, reader.dropped))
     if not check.rows and not check.errors:
         check.errors.append(Problem(None, "", _("Die Datei enthält keinen ausgefüllten Antwortbogen.")))
     return check
@@ -831,7 +817,3 @@ def pending(session, analysis: SafetyAnalysis, token: str) -> dict | None:
 
 def drop_pending(session) -> None:
     session.pop(PENDING_SESSION_KEY, None)
-
-
-def problems_as_dicts(problems: list[Problem]) -> list[dict]:
-    return [asdict(problem) for problem in problems]

@@ -281,7 +281,9 @@ def _structure_refusal(analysis) -> str:
     if analysis.status not in QUESTIONNAIRE_EDITABLE:
         return str(services.QUESTIONNAIRE_FIXED)
     if Response.objects.filter(questionnaire=analysis.questionnaire).exists():
-        return _("Der Fragebogen hat schon Antworten. Eine LimeSurvey-Struktur kann nur ohne Antworten übernommen werden.")
+        return _(
+            "Der Fragebogen hat schon Antworten. Eine LimeSurvey-Struktur kann nur ohne Antworten übernommen werden."
+        )
     return ""
 
 
@@ -338,7 +340,9 @@ def structure_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             message = error.message if isinstance(error, services.Refused) else _("Die Umfragestruktur ist ungültig.")
             messages.error(request, str(message))
             return redirect("surveys:structure", pk=analysis.pk)
-        messages.success(request, _("Der Fragebogen ist aus LimeSurvey übernommen: %(count)d Fragen.") % {"count": count})
+        messages.success(
+            request, _("Der Fragebogen ist aus LimeSurvey übernommen: %(count)d Fragen.") % {"count": count}
+        )
         return redirect("surveys:structure", pk=analysis.pk)
     questions = [
         {**q, "text_de": text_in(q.get("text"), "de"), "section": text_in(s.get("title"), "de")}

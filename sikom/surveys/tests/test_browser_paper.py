@@ -14,7 +14,9 @@ from sikom.surveys.tests.factories import running_analysis
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_keyboard_entry_of_a_paper_questionnaire_and_an_import_with_its_report(page, live_server, client, municipality_user):
+def test_keyboard_entry_of_a_paper_questionnaire_and_an_import_with_its_report(
+    page, live_server, client, municipality_user
+):
     analysis = running_analysis(by=municipality_user)
     login_browser(page, live_server, client, municipality_user)
     page.goto(f"{live_server.url}/sicherheitsanalysen/{analysis.pk}/papier/")
@@ -49,7 +51,7 @@ def test_keyboard_entry_of_a_paper_questionnaire_and_an_import_with_its_report(p
     # A table with a wrong value: the report names row and column, nothing is imported.
     page.get_by_role("link", name="Viele Bögen auf einmal: als Tabelle importieren").click()
     page.get_by_label("Datei", exact=True).set_input_files(
-        files=[{"name": "boegen.csv", "mimeType": "text/csv", "buffer": "sicher_dunkel;haushalt\n1;2\n6;3\n".encode()}]
+        files=[{"name": "boegen.csv", "mimeType": "text/csv", "buffer": b"sicher_dunkel;haushalt\n1;2\n6;3\n"}]
     )
     page.get_by_role("button", name="Datei prüfen").click()
     expect(page.get_by_text("Die Datei hat 1 Fehler. Es wurde nichts importiert.")).to_be_visible()
@@ -58,7 +60,7 @@ def test_keyboard_entry_of_a_paper_questionnaire_and_an_import_with_its_report(p
     assert Response.objects.count() == 1
 
     page.get_by_label("Datei", exact=True).set_input_files(
-        files=[{"name": "boegen.csv", "mimeType": "text/csv", "buffer": "sicher_dunkel;haushalt\n1;2\n4;3\n".encode()}]
+        files=[{"name": "boegen.csv", "mimeType": "text/csv", "buffer": b"sicher_dunkel;haushalt\n1;2\n4;3\n"}]
     )
     page.get_by_role("button", name="Datei prüfen").click()
     expect(page.get_by_role("heading", name="Import bestätigen")).to_be_visible()

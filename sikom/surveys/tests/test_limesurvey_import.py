@@ -115,7 +115,7 @@ def test_a_survey_without_german_takes_the_base_language_and_says_so():
         ('Q1 == "A9"', None),
         ('Q1 == "A1" or Q3_SQ001 == "Y"', None),
         ("Q1 > 2", None),
-        ('!is_empty(Q1)', None),
+        ("!is_empty(Q1)", None),
         ('Q7 == "x"', None),
     ],
 )
@@ -203,20 +203,27 @@ def lime_analysis(asskomm):
 
 
 def read(text: str) -> paper.Table:
-    return paper.read_table(SimpleUploadedFile("survey_742315.csv", text.encode(), content_type="text/csv"), allow_xlsx=False)
+    return paper.read_table(
+        SimpleUploadedFile("survey_742315.csv", text.encode(), content_type="text/csv"), allow_xlsx=False
+    )
 
 
 @pytest.mark.django_db
 def test_a_response_export_is_mapped_and_identifying_columns_are_dropped(lime_analysis, asskomm):
     spec = logic.load_spec(lime_analysis.questionnaire)
-    text = "\n".join(
-        [
-            EXPORT_HEADER,
-            export_row(id_=1, Q1="A3", Q2_SQ001="1", Q2_SQ002="3", Q3_SQ002="Y", Q4="Y", Q6="35.0000000000", Q8="4"),
-            export_row(id_=2, language="en", Q1="A1", Q3_SQ001="Y", Q7="Mehr Licht", Q6="12"),
-            export_row(id_=3, submitted=False, Q1="A2"),
-        ]
-    ) + "\n"
+    text = (
+        "\n".join(
+            [
+                EXPORT_HEADER,
+                export_row(
+                    id_=1, Q1="A3", Q2_SQ001="1", Q2_SQ002="3", Q3_SQ002="Y", Q4="Y", Q6="35.0000000000", Q8="4"
+                ),
+                export_row(id_=2, language="en", Q1="A1", Q3_SQ001="Y", Q7="Mehr Licht", Q6="12"),
+                export_row(id_=3, submitted=False, Q1="A2"),
+            ]
+        )
+        + "\n"
+    )
     check = limesurvey.check_response_export(spec, read(text), include_incomplete=False)
     assert check.clean, check.errors
     assert check.skipped_incomplete == 1 and len(check.rows) == 2
@@ -252,9 +259,12 @@ def test_incomplete_responses_are_imported_when_chosen(lime_analysis):
 @pytest.mark.django_db
 def test_values_outside_the_scale_are_reported_with_row_and_column(lime_analysis):
     spec = logic.load_spec(lime_analysis.questionnaire)
-    text = "\n".join(
-        [EXPORT_HEADER, export_row(id_=1, Q1="A1"), export_row(id_=2, Q1="A7", Q6="100", Q3_SQ001="vielleicht")]
-    ) + "\n"
+    text = (
+        "\n".join(
+            [EXPORT_HEADER, export_row(id_=1, Q1="A1"), export_row(id_=2, Q1="A7", Q6="100", Q3_SQ001="vielleicht")]
+        )
+        + "\n"
+    )
     check = limesurvey.check_response_export(spec, read(text), include_incomplete=False)
     assert not check.clean
     found = {(p.row, p.column.split(" ")[0]) for p in check.errors}
@@ -264,5 +274,7 @@ def test_values_outside_the_scale_are_reported_with_row_and_column(lime_analysis
 @pytest.mark.django_db
 def test_an_export_of_another_survey_is_refused(lime_analysis):
     spec = logic.load_spec(lime_analysis.questionnaire)
-    check = limesurvey.check_response_export(spec, read('"id","token","X1","X2"\n"1","a","b","c"\n'), include_incomplete=False)
+    check = limesurvey.check_response_export(
+        spec, read('"id","token","X1","X2"\n"1","a","b","c"\n'), include_incomplete=False
+    )
     assert not check.clean and "Keine Spalte passt" in check.errors[0].message

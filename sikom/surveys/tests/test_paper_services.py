@@ -58,13 +58,15 @@ def test_numeric_codes_are_typed_as_they_are_other_codes_by_position(spec):
 def test_a_full_sheet_is_read_into_answers(spec):
     sheet = paper.read_sheet(
         spec,
-        post(**{
-            "q__sicher_dunkel": "3",
-            "q__sicher_orte__tag_wohngegend": "1",
-            "q__sicher_orte__nacht_zentrum": "4",
-            "q__haushalt": "3",
-            "q__angstort_grund": "  Schlecht beleuchtet.  ",
-        }),
+        post(
+            **{
+                "q__sicher_dunkel": "3",
+                "q__sicher_orte__tag_wohngegend": "1",
+                "q__sicher_orte__nacht_zentrum": "4",
+                "q__haushalt": "3",
+                "q__angstort_grund": "  Schlecht beleuchtet.  ",
+            }
+        ),
     )
     assert sheet.errors == {}
     assert sheet.answers["sicher_dunkel"] == "3"
@@ -76,7 +78,7 @@ def test_values_outside_the_scale_and_unknown_codes_get_a_german_message_at_thei
     sheet = paper.read_sheet(
         spec, post(q__sicher_dunkel="7", q__sicher_orte__tag_wohngegend="x", q__haushalt="100000000", q__opfer="1 99")
     )
-    assert "»7« ist hier kein gültiger Wert. Erlaubt: 1, 2, 3, 4, 9." == sheet.errors["q-sicher_dunkel"]
+    assert sheet.errors["q-sicher_dunkel"] == "»7« ist hier kein gültiger Wert. Erlaubt: 1, 2, 3, 4, 9."
     assert "q-sicher_orte-tag_wohngegend" in sheet.errors
     assert "Zahl" in sheet.errors["q-haushalt"]
     assert "»99«" in sheet.errors["q-opfer"]
@@ -110,7 +112,9 @@ def test_a_sheet_is_saved_once_per_form_token(analysis, spec, asskomm):
     assert str(response.pk) not in str(event.data) and event.object_id == str(analysis.pk)
 
 
-def test_a_token_of_another_analysis_or_person_or_a_forged_one_stores_nothing(analysis, spec, asskomm, municipality_user):
+def test_a_token_of_another_analysis_or_person_or_a_forged_one_stores_nothing(
+    analysis, spec, asskomm, municipality_user
+):
     other = running_analysis(title="Andere", by=asskomm, municipality=dresden())
     sheet = paper.read_sheet(spec, post(q__sicher_dunkel="2"))
     for token, user in [
@@ -137,7 +141,11 @@ def test_no_paper_entry_before_the_analysis_runs(asskomm):
 
 def test_utf8_with_bom_and_semicolons_and_windows_1252_with_commas_are_read():
     table = paper.read_table(upload("a.csv", "\ufeffsicher_dunkel;angstort_grund\n3;Straße\n".encode()))
-    assert (table.header, table.rows, table.encoding) == (["sicher_dunkel", "angstort_grund"], [["3", "Straße"]], "UTF-8 (BOM)")
+    assert (table.header, table.rows, table.encoding) == (
+        ["sicher_dunkel", "angstort_grund"],
+        [["3", "Straße"]],
+        "UTF-8 (BOM)",
+    )
     table = paper.read_table(upload("b.csv", "sicher_dunkel,angstort_grund\n3,Straße\n".encode("cp1252")))
     assert (table.rows, table.encoding) == ([["3", "Straße"]], "Windows-1252")
 
@@ -208,10 +216,7 @@ def test_every_problem_is_listed_with_row_and_column_and_nothing_is_imported(spe
     check = paper.check_template_table(
         spec,
         csv_table(
-            "sicher_dunkel;erfunden;sicher_orte_nacht_zentrum;haushalt;opfer_theft\n"
-            "3;;1;2;1\n"
-            "5;;8;-4;ja\n"
-            "2;;;abc;2\n"
+            "sicher_dunkel;erfunden;sicher_orte_nacht_zentrum;haushalt;opfer_theft\n3;;1;2;1\n5;;8;-4;ja\n2;;;abc;2\n"
         ),
     )
     assert not check.clean
@@ -267,7 +272,9 @@ def test_an_import_is_all_or_nothing(analysis, asskomm):
 
 def test_answers_to_skipped_questions_in_a_file_are_dropped_and_noted(spec):
     follow_up = next(
-        q for q in spec.questions if q.conditions and q.type == "single" and spec.by_code[q.conditions[0][0]].type == "single"
+        q
+        for q in spec.questions
+        if q.conditions and q.type == "single" and spec.by_code[q.conditions[0][0]].type == "single"
     )
     source, codes = follow_up.conditions[0]
     other = next(code for code in spec.by_code[source].option_codes if code not in codes)

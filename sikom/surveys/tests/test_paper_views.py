@@ -98,7 +98,9 @@ def test_a_planned_analysis_has_no_entry_form(staff, asskomm):
     planned = make_analysis(by=asskomm)
     url = reverse("surveys:paper_entry", args=[planned.pk])
     page = staff.get(url)
-    assert "solange die Sicherheitsanalyse läuft" in page.content.decode() and 'name="token"' not in page.content.decode()
+    assert (
+        "solange die Sicherheitsanalyse läuft" in page.content.decode() and 'name="token"' not in page.content.decode()
+    )
     assert staff.post(url, {"q-sicher_dunkel": "1"}).status_code == 302
     assert not Response.objects.exists()
 
@@ -192,7 +194,15 @@ def test_a_structure_is_checked_then_taken_over(staff, asskomm):
     assert "Rangfolge" in html and "q1" in html and "Fragebogen ersetzen" in html
     assert Question.objects.filter(questionnaire=planned.questionnaire, code="sicher_dunkel").exists()
     staff.post(response["Location"], {"token": token_of(preview), "uebernehmen": "1"})
-    assert set(planned.questionnaire.questions.values_list("code", flat=True)) == {"q1", "q2", "q3", "q4", "q6", "q7", "q8"}
+    assert set(planned.questionnaire.questions.values_list("code", flat=True)) == {
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "q6",
+        "q7",
+        "q8",
+    }
 
 
 @pytest.mark.parametrize(
