@@ -67,3 +67,24 @@ def test_keyboard_entry_of_a_paper_questionnaire_and_an_import_with_its_report(
     page.get_by_role("button", name="2 Antwortbögen importieren").click()
     expect(page.get_by_text("2 Antwortbögen sind importiert, in zufälliger Reihenfolge.")).to_be_visible()
     assert Response.objects.filter(channel=ResponseChannel.PAPER).count() == 3
+
+
+def test_a_limesurvey_structure_is_checked_and_taken_over(page, live_server, client, asskomm):
+    from pathlib import Path
+
+    from sikom.surveys.tests.factories import make_analysis
+
+    analysis = make_analysis(by=asskomm)
+    login_browser(page, live_server, client, asskomm)
+    page.goto(f"{live_server.url}/sicherheitsanalysen/{analysis.pk}/limesurvey/")
+    lss = (Path(__file__).parent / "fixtures" / "limesurvey_survey_742315.lss").read_bytes()
+    page.get_by_label("LimeSurvey-Umfragestruktur (.lss)").set_input_files(
+        files=[{"name": "survey.lss", "mimeType": "application/xml", "buffer": lss}]
+    )
+    page.get_by_role("button", name="Datei prüfen").click()
+    expect(page.get_by_role("heading", name="Übernahme aus LimeSurvey bestätigen")).to_be_visible()
+    expect(page.get_by_text("Typ R: Rangfolge")).to_be_visible()
+    expect(page.get_by_text("2 Bedingungen (Filterführung) werden übernommen.")).to_be_visible()
+    page.get_by_role("button", name="Fragebogen ersetzen").click()
+    expect(page.get_by_text("Der Fragebogen ist aus LimeSurvey übernommen: 7 Fragen.")).to_be_visible()
+    assert analysis.questionnaire.questions.count() == 7

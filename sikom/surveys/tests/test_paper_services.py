@@ -299,3 +299,11 @@ def test_the_pending_import_is_kept_encrypted_in_the_session(analysis, spec):
 
 def test_column_letters():
     assert [paper.column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_an_import_confirmed_after_the_analysis_closed_stores_nothing(analysis, spec, asskomm):
+    check = paper.check_template_table(spec, csv_table("sicher_dunkel\n1\n2\n"))
+    services.change_status(analysis=analysis, to=AnalysisState.DONE, by=asskomm)
+    with pytest.raises(services.Refused):
+        paper.import_rows(analysis=analysis, rows=check.rows, channel=ResponseChannel.PAPER, by=asskomm, token="t-4")
+    assert not Response.objects.exists()
