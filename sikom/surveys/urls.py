@@ -33,4 +33,6 @@ urlpatterns = [
     path("umfrage/offen/<str:token>/", views.open_start, name="open"),
     # Register extract, sample, letters, field monitoring
     path("", include("sikom.surveys.fieldwork_urls")),
+    # Paper returns, table import, LimeSurvey takeover
+    path("", include("sikom.surveys.paper_urls")),
 ]
