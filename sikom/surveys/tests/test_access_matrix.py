@@ -1,6 +1,8 @@
 """Every URL of the app, for every persona and anonymous: the expected answer (200 page, 302 to the login or the
 code entry, 403 wrong role, 404 an object outside the persona's queryset, 405 wrong method)."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -111,11 +113,26 @@ def clients(request, world):
     return result
 
 
+# The URLs the app includes from its parts, each walked persona by persona in the part's own test module.
+PART_TESTS = {
+    "sikom.surveys.fieldwork_urls": "test_fieldwork_views.py",
+    "sikom.surveys.paper_urls": "test_paper_access_matrix.py",
+}
+
+
 def test_every_url_of_the_app_is_in_the_matrix():
+    from django.urls import URLResolver
+
     from sikom.surveys.urls import urlpatterns
 
-    names = {f"surveys:{pattern.name}" for pattern in urlpatterns}
-    assert names == {name for name, _key, _expected in MATRIX}
+    own = {f"surveys:{pattern.name}" for pattern in urlpatterns if not isinstance(pattern, URLResolver)}
+    assert own == {name for name, _key, _expected in MATRIX}
+    parts = [pattern for pattern in urlpatterns if isinstance(pattern, URLResolver)]
+    assert {part.urlconf_name.__name__ for part in parts} == set(PART_TESTS)
+    for part in parts:
+        source = (Path(__file__).parent / PART_TESTS[part.urlconf_name.__name__]).read_text()
+        missing = [p.name for p in part.url_patterns if f"surveys:{p.name}" not in source]
+        assert not missing, f"{PART_TESTS[part.urlconf_name.__name__]} does not walk {missing}"
 
 
 def test_every_url_answers_each_persona_as_expected(clients, world):
