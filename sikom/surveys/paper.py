@@ -386,7 +386,6 @@ def read_table(upload, *, allow_xlsx: bool = True) -> Table:
 def _read_csv(text: str) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    csv.field_size_limit(MAX_CELL * 4)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     try:

@@ -307,3 +307,13 @@ def test_an_import_confirmed_after_the_analysis_closed_stores_nothing(analysis, 
     with pytest.raises(services.Refused):
         paper.import_rows(analysis=analysis, rows=check.rows, channel=ResponseChannel.PAPER, by=asskomm, token="t-4")
     assert not Response.objects.exists()
+
+
+def test_too_many_columns_and_overlong_cells_are_refused(spec, monkeypatch):
+    monkeypatch.setattr(paper, "MAX_COLUMNS", 5)
+    with pytest.raises(paper.TableRejected) as refused:
+        paper.read_table(upload("a.csv", b"a;b;c;d;e;f\n1;2;3;4;5;6\n"))
+    assert "Spalten" in str(refused.value.message)
+    check = paper.check_template_table(spec, csv_table("anmerkungen;sicher_dunkel\n" + "x" * 2500 + ";1\n"))
+    assert [(p.row, p.column) for p in check.errors] == [(2, "anmerkungen (A)")]
+    assert "länger als 2000 Zeichen" in check.errors[0].message
