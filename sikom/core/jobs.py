@@ -50,6 +50,7 @@ STORAGE_ALIAS = "evidence"
 FOLDER = "jobs"
 SUFFIX = ".skj"
 PROGRESS_INTERVAL = 0.5  # seconds between two writes of `done`
+STALE_AFTER = timedelta(hours=6)  # a job queued or running this long lost its worker (a crash, a restart)
 
 Handler = Callable[[Job, BinaryIO, Callable[[int], None]], tuple[str, str]]
 _handlers: dict[str, Handler] = {}
@@ -174,9 +175,16 @@ def open_result(job: Job) -> Iterator[bytes]:
 
 
 def purge() -> dict[str, int]:
-    """Housekeeping: delete result files past their date, rows twice as old, and files no row knows (a crash
-    between saving the file and writing the row) older than a day."""
+    """Housekeeping: fail jobs whose worker went away, delete result files past their date, rows twice as old, and
+    files no row knows (a crash between saving the file and writing the row) older than a day."""
     now = timezone.now()
+    stale = Job.objects.filter(
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=now - STALE_AFTER
+    ).update(
+        status=Job.Status.FAILED,
+        error=_("Der Auftrag wurde nicht fertig. Bitte starten Sie ihn noch einmal."),
+        finished_at=now,
+    )
     files = 0
     for job in Job.objects.filter(expires_at__lt=now).exclude(result_name=""):
         _storage().delete(_checked(job.result_name))
@@ -198,7 +206,7 @@ def purge() -> dict[str, int]:
                 files += 1
         except FileNotFoundError:
             continue
-    return {"job_files": files, "jobs": rows}
+    return {"job_files": files, "jobs": rows, "jobs_stale": stale}
 
 
 def download_response(job: Job, *, actor) -> StreamingHttpResponse:

@@ -16,6 +16,7 @@ person, the letters and reminders, the deletion of the register and the field mo
 
 import csv
 import io
+import platform
 import random
 import re
 import secrets
@@ -534,7 +535,14 @@ def draw_sample(
             "surveys.sample_drawn",
             actor=by,
             obj=current,
-            data={"strata_by": strata_by, "seed": seed, "sample": len(sample_persons), "strata": len(counts)},
+            data={
+                "strata_by": strata_by,
+                "seed": seed,
+                "sample": len(sample_persons),
+                "strata": len(counts),
+                # random.Random promises the same sequence for a seed across versions only for random() (0032).
+                "python": platform.python_version(),
+            },
         )
     return extract
 

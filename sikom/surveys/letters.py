@@ -29,7 +29,7 @@ TEMPLATE = "surveys/fieldwork/documents/letters.html"
 ADDRESS_X, ADDRESS_Y, LINE_MM = 25, 55, 4.5
 ADDRESS_WIDTH_MM = 85
 CODE_X, CODE_Y = 68, 236
-QR_X, QR_Y, QR_MM = 28, 212, 32
+QR_X, QR_Y, QR_MM = 30, 212, 32
 MAX_ADDRESS_LINES = 6
 
 

@@ -70,7 +70,7 @@ def test_housekeeping_deletes_expired_results_and_old_rows(storage_root):
     job = jobs.start(kind="test.echo", owner=owner, label="Echo", params={}, total=1)
     keep = jobs.start(kind="test.echo", owner=owner, label="Echo", params={}, total=1)
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert jobs.purge() == {"job_files": 1, "jobs": 0}
+    assert jobs.purge() == {"job_files": 1, "jobs": 0, "jobs_stale": 0}
     job.refresh_from_db()
     assert job.result_name == "" and not jobs.has_result(job)
     assert storages["evidence"].exists(keep.result_name)
@@ -89,3 +89,18 @@ def test_pdfstream_writes_a_readable_pdf():
     reader = PdfReader(io.BytesIO(out.getvalue()), strict=True)
     assert len(reader.pages) == 1 and "Grüße (Demo) \\ ok" in reader.pages[0].extract_text()
     assert not Canvas.fits("Łukasz") and Canvas.fits("Jürgen Groß")
+
+
+def test_a_job_whose_worker_went_away_fails_and_a_running_job_is_polled(storage_root, client):
+    from django.template.loader import render_to_string
+
+    owner = testing.make_user()
+    job = Job.objects.create(owner=owner, kind="test.echo", label="L", status=Job.Status.RUNNING, total=10, done=4)
+    html = render_to_string("core/partials/job.html", {"job": job, "poll_url": "/p/", "refresh_url": "/r/"})
+    assert 'hx-get="/p/"' in html and 'value="40"' in html and 'href="/r/"' in html
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    assert jobs.purge()["jobs_stale"] == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.error
+    html = render_to_string("core/partials/job.html", {"job": job, "poll_url": "/p/", "refresh_url": "/r/"})
+    assert "hx-get" not in html and job.error in html

@@ -356,3 +356,35 @@ def test_monitoring_counts_from_invitations():
     assert set(figures["by_variable"]) == {"Altersgruppe", "Geschlecht"}
     assert sum(rate.invited for rate in figures["by_variable"]["Geschlecht"]) == 12
     assert figures["days"][-1][2] == 3 and sum(day[1] for day in figures["days"]) == 3
+
+
+@pytest.mark.parametrize(
+    "crest",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 12"><path d="M0 0h10v7l-5 5-5-5z" fill="#c00"/></svg>',
+        "png",
+    ],
+)
+def test_letters_carry_the_crest(settings, tmp_path, asskomm, crest):
+    import segno
+
+    settings.EVIDENCE_ROOT = str(tmp_path)
+    if crest == "png":
+        buffer = io.BytesIO()
+        segno.make("Wappen").save(buffer, kind="png", scale=4)
+        crest = buffer.getvalue()
+    analysis = running_analysis()
+    imported(analysis, register_csv(2))
+    checked = fieldwork.check_crest(SimpleUploadedFile("wappen", crest))
+    fieldwork.save_letter_settings(
+        analysis=analysis,
+        data={"sender": "Gemeinde Demo", "text": "Guten Tag", "reminder_text": "Erinnerung", "signature": ""},
+        crest=checked,
+        remove_crest=False,
+        by=asskomm,
+    )
+    fieldwork.draw_sample(analysis=analysis, strata_by=[], sizes={"alle": 2}, seed=1, by=None)
+    job = fieldwork.start_letters(analysis=analysis, reminder=False, by=asskomm)
+    assert job.status == Job.Status.DONE, job.error
+    reader = PdfReader(io.BytesIO(b"".join(jobs.open_result(job))))
+    assert len(reader.pages) == 2 and "Gemeinde Demo" in reader.pages[0].extract_text()
