@@ -96,3 +96,8 @@ def field_counts(analysis: SafetyAnalysis) -> dict:
 
 def invitation_by_hashes(hashes: list[str]) -> Invitation | None:
     return Invitation.objects.select_related("analysis").filter(code_hash__in=hashes).first()
+
+
+def invitations_to_remind(analysis: SafetyAnalysis) -> QuerySet[Invitation]:
+    """The code invitations not yet submitted (unused or started): who gets a reminder letter."""
+    return analysis.invitations.filter(kind=InvitationKind.CODE).exclude(status=InvitationStatus.SUBMITTED)

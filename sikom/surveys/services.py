@@ -685,6 +685,25 @@ def create_invitations(
     return [IssuedCode(by_hash[hash_code(code)], label, format_code(code)) for label, code in issued]
 
 
+def record_letters_sent(
+    *, analysis: SafetyAnalysis, invitation_ids: list[int], on: date, by: User | None, reminder: bool = False
+) -> int:
+    """Note the day the letters (or, with `reminder`, the reminder letters) of these invitations went out; returns
+    how many were marked. Only code invitations of this analysis count; for reminders only those not submitted."""
+    rows = analysis.invitations.filter(pk__in=invitation_ids, kind=InvitationKind.CODE)
+    if reminder:
+        rows = rows.exclude(status=InvitationStatus.SUBMITTED)
+    with transaction.atomic():
+        count = rows.update(**{"reminder_sent_on" if reminder else "letter_sent_on": on})
+        audit.log(
+            "surveys.reminders_sent" if reminder else "surveys.letters_sent",
+            actor=by,
+            obj=analysis,
+            data={"count": count, "on": on.isoformat()},
+        )
+    return count
+
+
 def find_invitation(code: str) -> Invitation | None:
     """The invitation of a typed code, or None (unknown). The caller throttles the attempts."""
     plain = normalise_code(code)

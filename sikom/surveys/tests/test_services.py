@@ -376,3 +376,20 @@ def test_shuffle_job_marks_responses_and_keeps_them(asskomm):
     services.shuffle_responses()
     assert set(Response.objects.values_list("id", flat=True)) == ids
     assert not Response.objects.filter(shuffled=False).exists()
+
+
+def test_letters_and_reminders_are_noted_and_reminders_skip_those_who_answered(asskomm):
+    analysis = running_analysis(by=asskomm)
+    issued = services.create_invitations(analysis=analysis, strata={"A": 3}, by=asskomm)
+    ids = [code.invitation_id for code in issued]
+    today = timezone.localdate()
+    assert services.record_letters_sent(analysis=analysis, invitation_ids=ids, on=today, by=asskomm) == 3
+    answered = Invitation.objects.get(pk=ids[0])
+    services.save_draft(invitation=answered, answers=FULL_ANSWERS, texts={}, page=7, language="de")
+    services.submit(invitation=answered)
+    from sikom.surveys import selectors
+
+    assert sorted(selectors.invitations_to_remind(analysis).values_list("pk", flat=True)) == ids[1:]
+    assert services.record_letters_sent(analysis=analysis, invitation_ids=ids, on=today, by=asskomm, reminder=True) == 2
+    assert Invitation.objects.get(pk=ids[0]).reminder_sent_on is None
+    assert set(Invitation.objects.filter(pk__in=ids).values_list("letter_sent_on", flat=True)) == {today}
