@@ -757,7 +757,8 @@ def _end_session(request) -> None:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Enter the access code (throttled: 5 failures per code and 20 per client and hour)."""
-    form = CodeEntryForm(request.POST or None)
+    # The QR code on the letter opens this page with the code filled in; it is checked only when sent.
+    form = CodeEntryForm(request.POST or None, initial={"code": request.GET.get("code", "")[:64]})
     if request.method == "POST" and form.is_valid():
         code = services.normalise_code(form.cleaned_data["code"])
         counters = [

@@ -300,3 +300,19 @@ def test_preview_of_an_empty_questionnaire_answers_without_error(asskomm):
     url = reverse("surveys:preview", args=[analysis.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {"page": 0, "action": "submit"}).status_code == 400
+
+
+def test_the_letters_qr_code_fills_in_the_code_but_only_sending_it_checks_it():
+    running_analysis()
+    page = Client().get(reverse("surveys:start"), {"code": "ABCD-EFGH-JKMN"}).content.decode()
+    assert 'value="ABCD-EFGH-JKMN"' in page
+    assert "kennen wir nicht" not in page
+    hostile = Client().get(reverse("surveys:start"), {"code": '"><script>' + "x" * 500}).content.decode()
+    assert "<script>" not in hostile
+
+
+def test_the_analysis_page_leads_to_fieldwork_monitoring_and_paper_entry(asskomm):
+    analysis = running_analysis(by=asskomm)
+    page = testing.login(Client(), asskomm).get(reverse("surveys:detail", args=[analysis.pk])).content.decode()
+    for name in ("fieldwork", "monitoring", "paper_entry", "import", "structure"):
+        assert reverse(f"surveys:{name}", args=[analysis.pk]) in page
