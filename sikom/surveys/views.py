@@ -107,7 +107,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "codes_form": CodesForm(),
         "counts": counts,
         "invited": sum(row["total"] for row in counts["strata"]),
-        "submitted": counts["by_status"].get(InvitationStatus.SUBMITTED, 0),
+        "submitted": sum(row["submitted"] for row in counts["strata"]),
         "question_count": analysis.questionnaire.questions.count(),
         "can_make_codes": analysis.status in INVITATIONS_OPEN,
         "open_url": request.build_absolute_uri(reverse("surveys:open", args=[analysis.open_token]))
