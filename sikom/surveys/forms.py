@@ -141,6 +141,11 @@ class SectionForm(KernForm):
     title_en = text_field(_("Überschrift (Englisch)"), 200, required=False)
 
 
+class IntroForm(KernForm):
+    intro_de = text_field(_("Einleitung (Deutsch)"), 2000, required=False, rows=4)
+    intro_en = text_field(_("Einleitung (Englisch)"), 2000, required=False, rows=4)
+
+
 class BankItemForm(KernForm):
     key = forms.ChoiceField(label=_("Frage aus dem Fragenkatalog"))
     section = forms.ModelChoiceField(label=_("Auf der Seite"), queryset=None, empty_label=_("Bitte auswählen"))

@@ -357,6 +357,17 @@ def add_bank_item(*, questionnaire: Questionnaire, key: str, section: Section, b
     return question
 
 
+def save_intro(*, questionnaire: Questionnaire, texts: dict[str, str], by: User) -> Questionnaire:
+    """The introduction on the first page, per language."""
+    with transaction.atomic():
+        _editable(questionnaire)
+        questionnaire.intro = {code: text.strip() for code, text in texts.items() if text and text.strip()}
+        questionnaire.save(update_fields=["intro", "updated_at"])
+        _bump(questionnaire)
+        audit.log("surveys.intro_saved", actor=by, obj=questionnaire.analysis)
+    return questionnaire
+
+
 def save_section(*, questionnaire: Questionnaire, titles: dict[str, str], by: User, section: Section | None = None):
     if not titles.get("de", "").strip():
         raise Refused(_("Bitte geben Sie eine Überschrift an."), "title_de")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sicherheitsanalysen/<int:pk>/offener-link/", views.open_link, name="open_link"),
     path("sicherheitsanalysen/<int:pk>/fragebogen/", views.editor, name="editor"),
     path("sicherheitsanalysen/<int:pk>/fragebogen/katalog/", views.bank_add, name="bank_add"),
+    path("sicherheitsanalysen/<int:pk>/fragebogen/einleitung/", views.intro, name="intro"),
     path("sicherheitsanalysen/<int:pk>/fragebogen/seiten/neu/", views.section_create, name="section_create"),
     path("sicherheitsanalysen/<int:pk>/fragebogen/fragen/neu/", views.question_create, name="question_create"),
     path("sicherheitsanalysen/<int:pk>/vorschau/", views.preview, name="preview"),

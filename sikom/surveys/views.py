@@ -28,6 +28,7 @@ from sikom.surveys.forms import (
     BankItemForm,
     CodeEntryForm,
     CodesForm,
+    IntroForm,
     MilestonesForm,
     QuestionForm,
     SectionForm,
@@ -106,7 +107,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "codes_form": CodesForm(),
         "counts": counts,
         "invited": sum(row["total"] for row in counts["strata"]),
-        "submitted": counts["by_status"].get(InvitationStatus.SUBMITTED, 0),
+        "submitted": sum(row["submitted"] for row in counts["strata"]),
         "question_count": analysis.questionnaire.questions.count(),
         "can_make_codes": analysis.status in INVITATIONS_OPEN,
         "open_url": request.build_absolute_uri(reverse("surveys:open", args=[analysis.open_token]))
@@ -285,6 +286,10 @@ def _editor_context(analysis: SafetyAnalysis, **extra) -> dict:
         "sections": [(section, by_section[section.pk]) for section in sections],
         "bank_form": extra.pop("bank_form", None) or BankItemForm(questionnaire=questionnaire),
         "section_form": extra.pop("section_form", None) or SectionForm(),
+        "intro_form": extra.pop("intro_form", None)
+        or IntroForm(
+            initial={"intro_de": questionnaire.intro.get("de", ""), "intro_en": questionnaire.intro.get("en", "")}
+        ),
         "sources": bank.SOURCES,
         **extra,
     }
@@ -317,6 +322,26 @@ def bank_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Die Frage ist hinzugefügt."))
             return redirect("surveys:editor", pk=analysis.pk)
     return render(request, "surveys/editor.html", _editor_context(analysis, bank_form=form), status=400)
+
+
+@keeps
+@require_POST
+def intro(request: HttpRequest, pk: int) -> HttpResponse:
+    analysis = selectors.get_analysis_for(request.user, pk)
+    form = IntroForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_intro(
+                questionnaire=analysis.questionnaire,
+                texts={"de": form.cleaned_data["intro_de"], "en": form.cleaned_data["intro_en"]},
+                by=request.user,
+            )
+        except services.Refused as error:
+            _refusal_to_form(error, form)
+        else:
+            messages.success(request, _("Die Einleitung ist gespeichert."))
+            return redirect("surveys:editor", pk=analysis.pk)
+    return render(request, "surveys/editor.html", _editor_context(analysis, intro_form=form), status=400)
 
 
 @keeps

@@ -85,6 +85,7 @@ MATRIX = [
     ("surveys:editor", "own", OWN),
     ("surveys:editor", "other", OTHER),
     ("surveys:bank_add", "own", POST_ONLY),
+    ("surveys:intro", "own", POST_ONLY),
     ("surveys:section_create", "own", POST_ONLY),
     ("surveys:question_create", "own", OWN),
     ("surveys:question_create", "other", OTHER),
@@ -158,6 +159,7 @@ def test_posts_to_another_municipalitys_analysis_answer_404_and_change_nothing(c
         (reverse("surveys:question_delete", args=[question.pk]), {}),
         (reverse("surveys:question_move", args=[question.pk]), {"direction": "runter"}),
         (reverse("surveys:section_create", args=[other.pk]), {"title_de": "Fremd"}),
+        (reverse("surveys:intro", args=[other.pk]), {"intro_de": "Fremd"}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
@@ -165,6 +167,7 @@ def test_posts_to_another_municipalitys_analysis_answer_404_and_change_nothing(c
     assert (other.title, other.status, other.open_token) == ("Sicherheitsanalyse (Test)", "planned", "")
     assert not other.invitations.exists()
     assert Question.objects.filter(pk=question.pk).exists()
+    assert other.questionnaire.intro == {}
 
 
 def test_posts_of_personas_without_access_change_nothing(clients, world):

@@ -260,6 +260,14 @@ def test_editor_walk_custom_question_with_options_condition_and_preview(asskomm)
     assert answer.status_code == 302
     assert "Warum nicht?" in client.get(reverse("surveys:preview", args=[analysis.pk])).content.decode()
     assert not Response.objects.exists()
+    client.post(
+        reverse("surveys:intro", args=[analysis.pk]),
+        {"intro_de": "Liebe Bürgerinnen und Bürger (Test)", "intro_en": "Dear residents (test)"},
+    )
+    assert (
+        "Liebe Bürgerinnen und Bürger (Test)"
+        in client.get(reverse("surveys:preview", args=[analysis.pk]) + "?neu=1").content.decode()
+    )
     client.post(reverse("surveys:bank_add", args=[analysis.pk]), {"key": "sorge", "section": section.pk})
     client.post(reverse("surveys:section_create", args=[analysis.pk]), {"title_de": "Zusatz", "title_en": "Extra"})
     assert (
