@@ -23,6 +23,22 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
 _numbers = itertools.count(1)
 
 
+# Every persona fixture (conftest.py) and the anonymous visitor: the rows of each app's access-matrix test.
+PERSONAS = (
+    "anonymous",
+    "official",
+    "outsider",
+    "municipality_user",
+    "asskomm",
+    "zastex",
+    "zmi",
+    "pd_dresden",
+    "pd_dresden_supervisor",
+    "expert_network",
+    "operator",
+)
+
+
 def make_user(*, organisation: Organisation | None = None, enrolled: bool = True, **fields) -> User:
     number = next(_numbers)
     fields.setdefault("email", f"person{number}@example.org")

@@ -295,6 +295,20 @@ def _editor_context(analysis: SafetyAnalysis, **extra) -> dict:
     }
 
 
+def _editor_post(request, analysis, form_name: str, form, save, done: str) -> HttpResponse:
+    """A form of the editor page: valid and accepted by `save(cleaned_data)` → the message and back to the editor;
+    otherwise the editor again with the form and its errors at the fields (400)."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.Refused as error:
+            _refusal_to_form(error, form)
+        else:
+            messages.success(request, done)
+            return redirect("surveys:editor", pk=analysis.pk)
+    return render(request, "surveys/editor.html", _editor_context(analysis, **{form_name: form}), status=400)
+
+
 @keeps
 @require_GET
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
@@ -307,61 +321,52 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
 def bank_add(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_analysis_for(request.user, pk)
     questionnaire = analysis.questionnaire
-    form = BankItemForm(request.POST, questionnaire=questionnaire)
-    if form.is_valid():
-        try:
-            services.add_bank_item(
-                questionnaire=questionnaire,
-                key=form.cleaned_data["key"],
-                section=form.cleaned_data["section"],
-                by=request.user,
-            )
-        except services.Refused as error:
-            _refusal_to_form(error, form)
-        else:
-            messages.success(request, _("Die Frage ist hinzugefügt."))
-            return redirect("surveys:editor", pk=analysis.pk)
-    return render(request, "surveys/editor.html", _editor_context(analysis, bank_form=form), status=400)
+    return _editor_post(
+        request,
+        analysis,
+        "bank_form",
+        BankItemForm(request.POST, questionnaire=questionnaire),
+        lambda data: services.add_bank_item(
+            questionnaire=questionnaire, key=data["key"], section=data["section"], by=request.user
+        ),
+        _("Die Frage ist hinzugefügt."),
+    )
 
 
 @keeps
 @require_POST
 def intro(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_analysis_for(request.user, pk)
-    form = IntroForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_intro(
-                questionnaire=analysis.questionnaire,
-                texts={"de": form.cleaned_data["intro_de"], "en": form.cleaned_data["intro_en"]},
-                by=request.user,
-            )
-        except services.Refused as error:
-            _refusal_to_form(error, form)
-        else:
-            messages.success(request, _("Die Einleitung ist gespeichert."))
-            return redirect("surveys:editor", pk=analysis.pk)
-    return render(request, "surveys/editor.html", _editor_context(analysis, intro_form=form), status=400)
+    return _editor_post(
+        request,
+        analysis,
+        "intro_form",
+        IntroForm(request.POST),
+        lambda data: services.save_intro(
+            questionnaire=analysis.questionnaire,
+            texts={"de": data["intro_de"], "en": data["intro_en"]},
+            by=request.user,
+        ),
+        _("Die Einleitung ist gespeichert."),
+    )
 
 
 @keeps
 @require_POST
 def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_analysis_for(request.user, pk)
-    form = SectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_section(
-                questionnaire=analysis.questionnaire,
-                titles={"de": form.cleaned_data["title_de"], "en": form.cleaned_data["title_en"]},
-                by=request.user,
-            )
-        except services.Refused as error:
-            _refusal_to_form(error, form)
-        else:
-            messages.success(request, _("Die Seite ist angelegt."))
-            return redirect("surveys:editor", pk=analysis.pk)
-    return render(request, "surveys/editor.html", _editor_context(analysis, section_form=form), status=400)
+    return _editor_post(
+        request,
+        analysis,
+        "section_form",
+        SectionForm(request.POST),
+        lambda data: services.save_section(
+            questionnaire=analysis.questionnaire,
+            titles={"de": data["title_de"], "en": data["title_en"]},
+            by=request.user,
+        ),
+        _("Die Seite ist angelegt."),
+    )
 
 
 def _section_for(user, pk) -> Section:

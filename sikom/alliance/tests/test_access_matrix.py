@@ -12,18 +12,7 @@ from sikom import testing
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 
 
 def _cases(world):

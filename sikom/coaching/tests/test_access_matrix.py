@@ -13,19 +13,7 @@ from sikom.coaching.tests.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "pd_dresden_supervisor",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 EDITORS = {"asskomm", "municipality_user"}
 READERS = EDITORS | {"expert_network"}  # the coaching is shared with the Expertennetzwerk of its district
 LIST_USERS = READERS | {"pd_dresden", "pd_dresden_supervisor"}

@@ -9,23 +9,14 @@ from sikom import testing
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "expert_network",
-    "operator",
-    "outsider",
-]
+PERSONAS = testing.PERSONAS
 NOBODY = {"anonymous": 302}  # everyone else: 403 unless named
 
 
 def expected(**named):
     """Status per persona: anonymous → 302 (login), named ones as given, every other persona 403."""
+    if "pd_dresden" in named:  # the directorate's supervisor reads what its members read
+        named.setdefault("pd_dresden_supervisor", named["pd_dresden"])
     return {persona: named.get(persona, 302 if persona == "anonymous" else 403) for persona in PERSONAS}
 
 

@@ -12,19 +12,7 @@ from sikom.events.tests.factories import make_event, make_session, member, past_
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "pd_dresden_supervisor",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 LOGIN = "login"
 
 

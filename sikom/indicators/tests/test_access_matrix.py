@@ -12,19 +12,7 @@ from sikom.indicators.tests.factories import PIRNA, csv_upload, import_rows, mak
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "pd_dresden_supervisor",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 LOGIN = "login"
 
 

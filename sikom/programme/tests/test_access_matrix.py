@@ -8,19 +8,7 @@ from sikom import testing
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "pd_dresden_supervisor",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 TEAM_URLS = [
     reverse("programme:dashboard"),
     reverse("programme:dashboard") + "?stichtag=2024-01-01&kennzahl=test_intern",

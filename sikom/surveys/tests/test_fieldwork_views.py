@@ -15,18 +15,7 @@ from sikom.surveys.tests.test_fieldwork_services import elsewhere, imported, reg
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 LOGIN = "login"
 
 
