@@ -12,5 +12,5 @@ class IndicatorsConfig(AppConfig):
         from sikom.core import housekeeping, navigation
         from sikom.indicators import selectors, services
 
-        navigation.register(order=125, url_name="indicators:list", label=_("Kennzahlen"), shown=selectors.can_read)
+        navigation.register(order=127, url_name="indicators:list", label=_("Kennzahlen"), shown=selectors.can_read)
         housekeeping.register("indicator_uploads", services.purge_pending)
