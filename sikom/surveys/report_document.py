@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from sikom.core import audit, jobs
 from sikom.core.documents import render_pdf
 from sikom.core.models import Job
+from sikom.geo.selectors import without_boundaries
 from sikom.indicators.selectors import indicators_visible_to, municipality_profile
 from sikom.surveys import fieldwork, prevention, report, report_charts
 from sikom.surveys.models import Response, SafetyAnalysis, WeightingSetup
@@ -27,8 +28,11 @@ def response_count(analysis: SafetyAnalysis) -> int:
 
 
 def objective_rows(analysis: SafetyAnalysis, user) -> list[dict]:
-    """The municipality's indicators (latest year of each series) with the district's and Saxony's figures."""
-    profiles = municipality_profile(analysis.municipality, indicators=indicators_visible_to(user))
+    """The municipality's indicators (latest year of each series) with the district's and Saxony's figures.
+    ``user`` None: in the PDF job, whose starter was checked by the view (who reaches an analysis reads indicators:
+    both are ASSKomm and municipal staff)."""
+    indicators = indicators_visible_to(user) if user is not None else None
+    profiles = municipality_profile(analysis.municipality, indicators=indicators)
     rows = []
     for profile in profiles:
         for series in profile.series:
@@ -99,13 +103,16 @@ def start_pdf(*, analysis: SafetyAnalysis, by, include_texts: bool) -> Job:
 
 
 def make_pdf(job: Job, out: BinaryIO, progress) -> tuple[str, str]:
-    """The job handler: compute the report and render the PDF from the page's template."""
-    from sikom.surveys import selectors
-
-    analysis = selectors.analyses_visible_to(job.owner).filter(pk=job.params.get("analysis")).first()
+    """The job handler: compute the report and render the PDF from the page's template. Access was decided when
+    the job was started (`report_views.pdf_start`); the result is its owner's alone (`core.jobs`)."""
+    analysis = (
+        without_boundaries(SafetyAnalysis.objects.select_related("municipality"), "municipality")
+        .filter(pk=job.params.get("analysis"))
+        .first()
+    )
     if analysis is None:
-        raise jobs.JobRefused(_("Die Sicherheitsanalyse ist nicht mehr zugänglich."))
-    data = context(analysis, job.owner, include_texts=bool(job.params.get("texts")), progress=progress, document=True)
+        raise jobs.JobRefused(_("Die Sicherheitsanalyse gibt es nicht mehr."))
+    data = context(analysis, None, include_texts=bool(job.params.get("texts")), progress=progress, document=True)
     now = timezone.now()
     pdf = render_pdf(
         "surveys/report/document.html",
