@@ -19,7 +19,7 @@ from sikom.surveys import fieldwork, prevention, report, report_charts
 from sikom.surveys.models import Response, SafetyAnalysis, WeightingSetup
 
 REPORT_KIND = "surveys.report"
-INLINE_MAX = 3000  # the page computes on the fly up to this many responses; above, only the PDF job
+INLINE_MAX = 20000  # the page computes on the fly up to this many responses; above, only the PDF job
 PDF_STEPS = 5
 
 
