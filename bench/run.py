@@ -33,8 +33,8 @@ import events_registration  # noqa: E402 -- bench/events_registration.py, found 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
-import survey_report  # noqa: E402 -- bench/survey_report.py, found through the path set above
 import survey_letters  # noqa: E402 -- bench/survey_letters.py, found through the path set above
+import survey_report  # noqa: E402 -- bench/survey_report.py, found through the path set above
 import survey_stats  # noqa: E402 -- bench/survey_stats.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 

@@ -72,7 +72,7 @@ def generate(count: int):
     RegisterExtract.objects.create(
         analysis=analysis, file_name="bench.csv", variables=["age_group", "sex"], strata_by=["age_group", "sex"]
     )
-    rng = random.Random(2034)  # noqa: S311 - benchmark data
+    rng = random.Random(2034)
     population = {}
     for age in AGE_GROUPS:
         for sex in ("w", "m"):
@@ -121,7 +121,9 @@ def measure() -> int:
     response = client.get(url)
     html_s = time.perf_counter() - began
     ok = response.status_code == 200 and b"konvergiert nach" in response.content
-    job = Job.objects.create(owner=owner, kind=report_document.REPORT_KIND, label="Bench", params={"analysis": analysis.pk})
+    job = Job.objects.create(
+        owner=owner, kind=report_document.REPORT_KIND, label="Bench", params={"analysis": analysis.pk}
+    )
     out = io.BytesIO()
     began = time.perf_counter()
     report_document.make_pdf(job, out, lambda done: None)

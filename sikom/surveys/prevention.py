@@ -180,7 +180,5 @@ def evaluate(report, rules=RULES) -> list[Finding]:
         if not fired:
             continue
         clear = cell.low > rule.threshold if rule.direction == "above" else cell.high < rule.threshold
-        findings.append(
-            Finding(rule, key, row.label, row.measure, cell.estimate, cell.low, cell.high, cell.n, clear)
-        )
+        findings.append(Finding(rule, key, row.label, row.measure, cell.estimate, cell.low, cell.high, cell.n, clear))
     return findings

@@ -202,9 +202,7 @@ def resolve(key: str, bank_codes: dict[str, str]) -> str:
 
 
 def questions_of(analysis: SafetyAnalysis) -> list:
-    return list(
-        analysis.questionnaire.questions.select_related("section").prefetch_related("options", "rows").all()
-    )
+    return list(analysis.questionnaire.questions.select_related("section").prefetch_related("options", "rows").all())
 
 
 def load_answers(analysis: SafetyAnalysis) -> list[dict]:
@@ -256,7 +254,6 @@ def _columns(questions, answers: list[dict]) -> tuple[dict[str, np.ndarray], lis
     """Every reported figure as a column, and the blocks: (question, [(key, label, measure)])."""
     columns: dict[str, np.ndarray] = {}
     layout: list = []
-    n = len(answers)
     for question in questions:
         code = question.code
         values = [a.get(code) for a in answers]
@@ -314,7 +311,6 @@ def _columns(questions, answers: list[dict]) -> tuple[dict[str, np.ndarray], lis
             entries.insert(0, ("reporting", _("Anzeigequote: der Polizei ganz oder teilweise gemeldet"), _("Anteil")))
         if entries:
             layout.append((question, entries))
-    assert all(len(column) == n for column in columns.values())
     return columns, layout
 
 
@@ -360,7 +356,11 @@ def register_margins(analysis: SafetyAnalysis, roles: dict) -> tuple[dict[str, d
                     "%(variable)s: Die Werte %(values)s aus dem Melderegister passen zu keiner Antwort der Frage "
                     "»%(code)s«; bitte die Randverteilung eintragen."
                 )
-                % {"variable": role.label, "values": ", ".join(f"»{v}«" for v in sorted(unmatched)), "code": question.code}
+                % {
+                    "variable": role.label,
+                    "values": ", ".join(f"»{v}«" for v in sorted(unmatched)),
+                    "code": question.code,
+                }
             )
             continue
         margins[role.value] = {code: float(n) for code, n in totals.items()}
@@ -431,25 +431,23 @@ def weigh(analysis: SafetyAnalysis, questions, answers: list[dict]) -> Weighting
     if strata is not None:
         keep &= np.array([label is not None for label in strata[0]], dtype=bool)
     used = np.flatnonzero(keep)
-    result = Weighting(
-        n_responses=n, n_used=int(len(used)), design_weights=strata is not None, margins=infos, notes=notes
-    )
+    result = Weighting(n_responses=n, n_used=len(used), design_weights=strata is not None, margins=infos, notes=notes)
     if len(used) < 2:
         result.used = np.arange(n)
         result.n_used = n
         result.margins, result.design_weights = [], False
         result.weights = np.ones(n)
         if margins or strata is not None:
-            result.error = _("Zu wenige Antworten mit Angaben zu den Gewichtungsmerkmalen; die Ergebnisse sind ungewichtet.")
+            result.error = _(
+                "Zu wenige Antworten mit Angaben zu den Gewichtungsmerkmalen; die Ergebnisse sind ungewichtet."
+            )
         result.deff, result.n_effective = (1.0, float(n))
         if n >= 2:
             result.design = stats.make_design(n)
         return result
     try:
         if strata is not None:
-            design = stats.make_design(
-                strata=[strata[0][i] for i in used], fpc=[strata[1][i] for i in used]
-            )
+            design = stats.make_design(strata=[strata[0][i] for i in used], fpc=[strata[1][i] for i in used])
         else:
             design = stats.make_design(len(used))
     except stats.SurveyStatsError as error:
@@ -631,7 +629,7 @@ def free_texts(analysis: SafetyAnalysis, questions=None) -> list[tuple[str, list
     rng = random.SystemRandom()
     out = []
     for question in questions:
-        if question.code in texts_by_code and texts_by_code[question.code]:
+        if texts_by_code.get(question.code):
             items = texts_by_code[question.code]
             rng.shuffle(items)
             out.append((_label(question.text), items))
@@ -674,9 +672,7 @@ def export_columns(questions) -> list[tuple[str, object, str, str]]:
         elif question.type == QuestionType.NUMBER:
             out.append((code, lambda a, c=code: a.get(c, ""), text, _("Zahl")))
         elif question.type == QuestionType.PLACE:
-            out.append(
-                (code, lambda a, c=code: a.get(c) if isinstance(a.get(c), str) else "", text, values)
-            )
+            out.append((code, lambda a, c=code: a.get(c) if isinstance(a.get(c), str) else "", text, values))
             out.append(
                 (
                     f"{code}_lat",

@@ -36,9 +36,7 @@ def load() -> list[str]:
                 "lat": round(CENTRE[0] + rng.gauss(0, 0.006), 5),
                 "lon": round(CENTRE[1] + rng.gauss(0, 0.009), 5),
             }
-        rows.append(
-            Response(questionnaire=analysis.questionnaire, answers=answers, texts=texts or None, is_demo=True)
-        )
+        rows.append(Response(questionnaire=analysis.questionnaire, answers=answers, texts=texts or None, is_demo=True))
     Response.objects.bulk_create(rows)
     population = sum(StratumCount.objects.filter(analysis=analysis).values_list("population", flat=True))
     if population:
@@ -49,4 +47,6 @@ def load() -> list[str]:
         report_document.save_weighting(
             analysis=analysis, margins={"residence": residence}, use_design_weights=True, by=None
         )
-    return [f"Demo-Bericht: {len(rows)} weitere Demo-Antworten für »{analysis.title}« (/sicherheitsanalysen/{analysis.pk}/bericht/)"]
+    return [
+        f"Demo-Bericht: {len(rows)} weitere Demo-Antworten für »{analysis.title}« (/sicherheitsanalysen/{analysis.pk}/bericht/)"
+    ]

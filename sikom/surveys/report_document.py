@@ -59,7 +59,7 @@ def context(analysis: SafetyAnalysis, user, *, include_texts: bool, progress=Non
     built = report.build(analysis, include_texts=include_texts, progress=progress)
     charts = []
     for block in built.blocks:
-        shown = [row for row in block.rows]
+        shown = list(block.rows)
         if shown:
             charts.append(
                 (block, report_charts.bars(shown, id=f"{'pdf-' if document else ''}{block.code}", title=block.title))
@@ -76,9 +76,7 @@ def context(analysis: SafetyAnalysis, user, *, include_texts: bool, progress=Non
         "threshold_note": prevention.THRESHOLD_NOTE,
         "rules": prevention.RULES,
         "monitoring": monitoring,
-        "place_map": report_charts.places_map(analysis.municipality, built.points, id="places")
-        if built.points
-        else "",
+        "place_map": report_charts.places_map(analysis.municipality, built.points, id="places") if built.points else "",
         "objective": objective_rows(analysis, user),
         "district_name": analysis.municipality.district.name if analysis.municipality.district_id else "",
         "include_texts": include_texts,

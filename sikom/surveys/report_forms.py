@@ -62,7 +62,9 @@ class WeightingForm(forms.Form):
                 if value == "":
                     self.add_error(
                         name,
-                        _("Bitte geben Sie für jede Kategorie von »%(variable)s« einen Wert an (0, wenn es niemanden gibt).")
+                        _(
+                            "Bitte geben Sie für jede Kategorie von »%(variable)s« einen Wert an (0, wenn es niemanden gibt)."
+                        )
                         % {"variable": label},
                     )
                     continue
@@ -80,7 +82,9 @@ class WeightingForm(forms.Form):
                 table[code] = float(number)
             if len(table) == len(names):
                 if sum(table.values()) <= 0:
-                    self.add_error(names[0][1], _("Die Summe der Werte von »%(variable)s« ist 0.") % {"variable": label})
+                    self.add_error(
+                        names[0][1], _("Die Summe der Werte von »%(variable)s« ist 0.") % {"variable": label}
+                    )
                     continue
                 margins[role] = table
                 sums.append((label, names[0][1], sum(table.values())))
@@ -115,7 +119,12 @@ class WeightingForm(forms.Form):
                             "Die Summe bei »%(variable)s« (%(total)s) weicht von der Summe bei »%(first)s« "
                             "(%(first_total)s) ab; alle Randverteilungen müssen dieselbe Bevölkerung beschreiben."
                         )
-                        % {"variable": label, "total": _int(total), "first": first_label, "first_total": _int(first_total)},
+                        % {
+                            "variable": label,
+                            "total": _int(total),
+                            "first": first_label,
+                            "first_total": _int(first_total),
+                        },
                     )
         data["margins"] = margins
         return data

@@ -21,7 +21,11 @@ def test_demo_report_has_meaningful_labelled_figures(client, asskomm):
     assert Response.objects.filter(questionnaire__analysis=analysis).count() == submitted
     built = report.build(analysis)
     weighting = built.weighting
-    assert {m.role: m.source for m in weighting.margins} == {"age_group": "register", "sex": "register", "residence": "entered"}
+    assert {m.role: m.source for m in weighting.margins} == {
+        "age_group": "register",
+        "sex": "register",
+        "residence": "entered",
+    }
     assert weighting.converged and weighting.error == "" and weighting.notes  # part of town: a note, no margin
     row = built.row("sicher_dunkel")
     assert not row.overall.suppressed

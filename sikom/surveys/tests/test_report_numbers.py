@@ -136,7 +136,9 @@ def test_margins_from_the_register_and_design_weights(analysis):
 
 def test_bad_margins_fall_back_with_the_german_message(analysis, asskomm):
     respondents(analysis, 20)
-    WeightingSetup.objects.create(analysis=analysis, margins={"residence": {"0-2": 10, "2-5": 10, "6-10": 10, "10+": 70}})
+    WeightingSetup.objects.create(
+        analysis=analysis, margins={"residence": {"0-2": 10, "2-5": 10, "6-10": 10, "10+": 70}}
+    )
     built = report.build(analysis)
     assert "keine befragte Person" in built.weighting.error
     assert built.row("sicher_dunkel").overall.estimate is not None
@@ -150,5 +152,5 @@ def test_data_export_rows_have_weights_and_no_texts_unless_asked(analysis):
     header, rows = report.data_rows(analysis, include_texts=True)
     assert header[-2:] == ["angstort_grund", "anmerkungen"]
     assert sorted(row[-1] for row in rows) == sorted(f"Text {i}" for i in range(12))
-    book_header, book = report.codebook(analysis)
+    _book_header, book = report.codebook(analysis)
     assert any(line[0] == "sicher_orte_oepnv_nacht" for line in book)

@@ -87,7 +87,9 @@ def test_pdf_job_runs_and_the_download_is_audited(staff_client, analysis):
     assert response.status_code == 302
     job = Job.objects.get(kind="surveys.report")
     assert job.status == Job.Status.DONE, job.error
-    partial = staff_client.get(reverse("surveys:report_job", args=[analysis.pk, job.pk]), headers={"HX-Request": "true"})
+    partial = staff_client.get(
+        reverse("surveys:report_job", args=[analysis.pk, job.pk]), headers={"HX-Request": "true"}
+    )
     assert "herunterladen" in partial.content.decode()
     download = staff_client.get(reverse("surveys:report_download", args=[analysis.pk, job.pk]))
     assert download.status_code == 200
@@ -98,12 +100,16 @@ def test_pdf_job_runs_and_the_download_is_audited(staff_client, analysis):
 
 def test_exports(staff_client, analysis):
     for fmt in ("csv", "xlsx"):
-        assert staff_client.get(reverse("surveys:report_data", args=[analysis.pk]) + f"?format={fmt}").status_code == 200
+        assert (
+            staff_client.get(reverse("surveys:report_data", args=[analysis.pk]) + f"?format={fmt}").status_code == 200
+        )
         assert (
             staff_client.get(reverse("surveys:report_codebook", args=[analysis.pk]) + f"?format={fmt}").status_code
             == 200
         )
-    csv = b"".join(staff_client.get(reverse("surveys:report_data", args=[analysis.pk]) + "?format=csv").streaming_content)
+    csv = b"".join(
+        staff_client.get(reverse("surveys:report_data", args=[analysis.pk]) + "?format=csv").streaming_content
+    )
     assert b"Text 1" not in csv
     with_texts = staff_client.get(reverse("surveys:report_data", args=[analysis.pk]) + "?format=csv&freitexte=1")
     assert b"Text 1" in b"".join(with_texts.streaming_content)
@@ -120,7 +126,9 @@ def test_hostile_export_formats_are_404(staff_client, analysis, suffix):
 
 
 def test_foreign_or_unknown_jobs_are_404(staff_client, analysis, municipality_user):
-    letters = Job.objects.create(owner=municipality_user, kind="surveys.letters", label="x", params={"analysis": analysis.pk})
+    letters = Job.objects.create(
+        owner=municipality_user, kind="surveys.letters", label="x", params={"analysis": analysis.pk}
+    )
     for job_pk in (letters.pk, 999999):
         assert staff_client.get(reverse("surveys:report_job", args=[analysis.pk, job_pk])).status_code == 404
         assert staff_client.get(reverse("surveys:report_download", args=[analysis.pk, job_pk])).status_code == 404
@@ -136,4 +144,7 @@ def test_hostile_weighting_posts_never_500(staff_client, analysis):
     ):
         response = staff_client.post(url, data)
         assert response.status_code in (200, 302)
-    assert staff_client.post(reverse("surveys:report_pdf", args=[analysis.pk]), {"include_texts": "\x00" * 10}).status_code == 302
+    assert (
+        staff_client.post(reverse("surveys:report_pdf", args=[analysis.pk]), {"include_texts": "\x00" * 10}).status_code
+        == 302
+    )
