@@ -67,13 +67,15 @@ class Cell:
     high: float | None
 
     @classmethod
-    def of(cls, value: stats.Estimate) -> Cell:
-        scale = 100.0 if value.kind == "proportion" else 1.0
+    def of(cls, value: stats.Estimate, kind: str) -> Cell:
+        """``kind`` is the figure's (a share or a mean), not the package's guess from the values: a share column
+        nobody answered would otherwise count as a mean."""
+        scale = 100.0 if kind == "proportion" else 1.0
         if value.suppressed or value.mean.estimate is None:
-            return cls(value.kind, value.n, True, None, None, None, None)
+            return cls(kind, value.n, True, None, None, None, None)
         low, high = value.mean.ci
         return cls(
-            value.kind,
+            kind,
             value.n,
             False,
             value.mean.estimate * scale,
@@ -524,11 +526,12 @@ def build(
         block_rows = []
         for key, label, measure in entries:
             result = results.get(key)
+            kind = "mean" if question.type == QuestionType.NUMBER and key == question.code else "proportion"
             if result is None:
-                overall = Cell("proportion", 0, True, None, None, None, None)
+                overall = Cell(kind, 0, True, None, None, None, None)
                 domains = {}
             else:
-                overall = Cell.of(result["overall"])
+                overall = Cell.of(result["overall"], kind)
                 domains = {}
                 for role, role_label, _categories in domain_labels:
                     question_for_role = roles[role]
@@ -536,7 +539,7 @@ def build(
                     found = result["by"].get(role, {})
                     labels = {o.code: _label(o.label) for o in question_for_role.options.all()}
                     domains[role] = [
-                        (labels[c], Cell.of(found[c]) if c in found else Cell(overall.kind, 0, True, *[None] * 4))
+                        (labels[c], Cell.of(found[c], kind) if c in found else Cell(kind, 0, True, *[None] * 4))
                         for c in codes
                     ]
                     del role_label

@@ -102,6 +102,9 @@ def test_cells_below_ten_are_suppressed(analysis):
     row = built.row("sicher_dunkel")
     assert not row.overall.suppressed
     assert all(cell.suppressed and cell.estimate is None for _label, cell in row.domains["age_group"])
+    # A matrix row nobody answered is still a share (suppressed), not a mean.
+    empty = built.row("sicher_orte.haltestelle_nacht").overall
+    assert empty.kind == "proportion" and empty.suppressed and empty.n == 0
     sexes = dict(row.domains["sex"])
     assert not sexes["weiblich"].suppressed  # 15 women, 14 with a valid answer
     # Victims: 6 of 30; the reporting rate among them rests on 6 answers and is suppressed.
