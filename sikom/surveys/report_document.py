@@ -78,6 +78,8 @@ def context(analysis: SafetyAnalysis, user, *, include_texts: bool, progress=Non
         "monitoring": monitoring,
         "place_map": report_charts.places_map(analysis.municipality, built.points, id="places") if built.points else "",
         "objective": objective_rows(analysis, user),
+        "victimisation": built.row("victimisation"),
+        "reporting": built.row("reporting"),
         "district_name": analysis.municipality.district.name if analysis.municipality.district_id else "",
         "include_texts": include_texts,
         "document": document,

@@ -24,6 +24,9 @@ def test_staff_open_the_report_and_download_the_pdf(page, live_server, client, m
     expect(page.get_by_role("heading", name=re.compile("^Bericht:"))).to_be_visible()
     expect(page.get_by_role("heading", name="Präventionspotenziale")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Wie sicher fühlen Sie sich"))).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Gewichtung einrichten").click()
     page.get_by_label("weiblich").fill("-3")
