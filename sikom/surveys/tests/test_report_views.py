@@ -148,3 +148,17 @@ def test_hostile_weighting_posts_never_500(staff_client, analysis):
         staff_client.post(reverse("surveys:report_pdf", args=[analysis.pk]), {"include_texts": "\x00" * 10}).status_code
         == 302
     )
+
+
+def test_entered_margins_must_agree_with_the_register(staff_client, analysis):
+    from sikom.surveys.models import StratumCount
+
+    StratumCount.objects.create(analysis=analysis, stratum="w", sex="w", population=600, sample=50)
+    StratumCount.objects.create(analysis=analysis, stratum="m", sex="m", population=400, sample=50)
+    data = {field_name("age_group", code): "100" for code in ("16-29", "30-44", "45-64", "65-74", "75+")}
+    response = staff_client.post(reverse("surveys:report_weighting", args=[analysis.pk]), data)
+    errors = response.context["form"].errors
+    assert "Melderegister" in " ".join(errors[field_name("age_group", "16-29")])
+    assert not WeightingSetup.objects.filter(analysis=analysis).exists()
+    page = staff_client.get(reverse("surveys:report_weighting", args=[analysis.pk])).content.decode()
+    assert "aus dem Melderegister: 600" in page
