@@ -9,8 +9,8 @@ cases, bench/documents.py the PDF documents (the dossier and 10,000 serial lette
 programme figures page at 100 times the demo volume, bench/consultations_export.py the CSV/XLSX export of
 100,000 consultations (time and peak memory against 10,000), bench/events_registration.py the event registration
 rush and the event list over HTTP on gunicorn, bench/survey_stats.py the survey statistics (raking and 30
-estimates on 100,000 responses, against R's survey package when R is installed) and bench/survey_letters.py 10,000
-survey letters as one PDF.
+estimates on 100,000 responses, against R's survey package when R is installed), bench/survey_letters.py 10,000
+survey letters as one PDF and bench/survey_report.py the survey report for 5,000 responses (HTML and PDF).
 """
 
 import contextlib
@@ -34,6 +34,7 @@ import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
 import survey_letters  # noqa: E402 -- bench/survey_letters.py, found through the path set above
+import survey_report  # noqa: E402 -- bench/survey_report.py, found through the path set above
 import survey_stats  # noqa: E402 -- bench/survey_stats.py, found through the path set above
 from common import report, throwaway_database  # noqa: E402 -- bench/common.py, found through the path set above
 
@@ -120,6 +121,8 @@ def in_process() -> int:
     survey_status = survey_stats.main()
     # 10,000 survey letters as one PDF (bench/survey_letters.py): time and peak memory, in child processes.
     letters_status = survey_letters.main()
+    # The survey report for 5,000 responses, HTML page and PDF (bench/survey_report.py): its own child and database.
+    report_status = survey_report.main()
     statuses = (
         intake_status,
         inbox_status,
@@ -129,6 +132,7 @@ def in_process() -> int:
         events_status,
         survey_status,
         letters_status,
+        report_status,
     )
     return 0 if all(results) and not any(statuses) else 1
 

@@ -516,3 +516,24 @@ class LetterSettings(models.Model):
 
     def __str__(self) -> str:
         return self.sender
+
+
+# The report (decision 0034) ----------------------------------------------------------------------------------------
+
+
+class WeightingSetup(models.Model):
+    """Population margins the staff entered for the report's weighting: ``margins`` maps a weighting role
+    (»age_group«, »sex«, »part_of_town«, »residence«) to {option code: population}. A role without an entry takes
+    its margin from the register's stratum counts where the strata carry it; ``use_design_weights`` switches the
+    design weights N_h/n_h of a stratified sample on or off."""
+
+    analysis = models.OneToOneField(SafetyAnalysis, on_delete=models.CASCADE, related_name="weighting")
+    margins = models.JSONField(default=dict, blank=True)
+    use_design_weights = models.BooleanField(_("Designgewichte der geschichteten Stichprobe verwenden"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.analysis)

@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("sikom.surveys.fieldwork_urls")),
     # Paper returns, table import, LimeSurvey takeover
     path("", include("sikom.surveys.paper_urls")),
+    path("", include("sikom.surveys.report_urls")),
 ]

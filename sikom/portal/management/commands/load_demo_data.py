@@ -20,6 +20,7 @@ from sikom.indicators import demo as indicators_demo
 from sikom.portal.demo import record_case
 from sikom.surveys import demo as surveys_demo
 from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
+from sikom.surveys import report_demo as surveys_report_demo
 
 DEMO_PASSWORD = "sikom-demo-2026"  # noqa: S105 - printed for local trials; the command refuses to run in production
 DEMO_DOMAIN = "demo.sikom.invalid"
@@ -63,6 +64,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("indicators", indicators_demo.load),
     ("surveys", surveys_demo.load),
     ("surveys_fieldwork", surveys_fieldwork_demo.load),
+    ("surveys_report", surveys_report_demo.load),
 ]
 
 DEMO_CASES = [
