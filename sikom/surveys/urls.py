@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("sikom.surveys.fieldwork_urls")),
     # Paper returns, table import, LimeSurvey takeover
     path("", include("sikom.surveys.paper_urls")),
+    # Weighting, report page and PDF, data export and codebook
     path("", include("sikom.surveys.report_urls")),
 ]

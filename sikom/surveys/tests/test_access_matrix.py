@@ -118,6 +118,7 @@ def clients(request, world):
 PART_TESTS = {
     "sikom.surveys.fieldwork_urls": "test_fieldwork_views.py",
     "sikom.surveys.paper_urls": "test_paper_access_matrix.py",
+    "sikom.surveys.report_urls": "test_report_access_matrix.py",
 }
 
 

@@ -12,19 +12,7 @@ from sikom.surveys.tests.factories import dresden, make_analysis, running_analys
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "anonymous",
-    "official",
-    "outsider",
-    "municipality_user",
-    "asskomm",
-    "zastex",
-    "zmi",
-    "pd_dresden",
-    "pd_dresden_supervisor",
-    "expert_network",
-    "operator",
-]
+PERSONAS = testing.PERSONAS
 LOGIN = "login"
 KEEPERS = ("asskomm", "municipality_user")
 
