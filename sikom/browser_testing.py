@@ -8,6 +8,10 @@ opened menu). JavaScript-free contexts are not checked: axe needs scripts.
 
 Locally, without /usr/bin/chromium, browser tests are skipped with a loud notice; with SIKOM_REQUIRE_BROWSER=true
 (set by CI) a missing browser fails the run instead.
+
+The browser tests run on SQLite only (decision 0035): what the two databases do differently is covered by the
+test-client, service and concurrency tests, which run on both; on PostgreSQL the browser tests are skipped unless
+SIKOM_BROWSER_ON_POSTGRESQL=true.
 """
 
 import json
@@ -35,6 +39,16 @@ _skipped_for_missing_browser: list[str] = []
 
 def _browser_required() -> bool:
     return os.environ.get("SIKOM_REQUIRE_BROWSER", "false") == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgresql = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if not on_postgresql or os.environ.get("SIKOM_BROWSER_ON_POSTGRESQL", "false") == "true":
+        return
+    skip = pytest.mark.skip(reason="browser tests run on SQLite (decision 0035); SIKOM_BROWSER_ON_POSTGRESQL=true")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,6 @@ def test_staff_open_the_report_and_download_the_pdf(page, live_server, client, m
     expect(page.get_by_text("Der Bericht wird erstellt.")).to_be_visible(timeout=90_000)
     expect(page.get_by_text("Fortschritt: 5 von 5 (100 %)")).to_be_visible(timeout=30_000)
     link = page.get_by_role("link", name=re.compile(r"Bericht-14628270-\d{4}\.pdf herunterladen"))
-    with page.expect_download() as download:
+    with page.expect_download(timeout=60_000) as download:  # decrypting the file takes a while on a loaded machine
         link.click()
     assert download.value.suggested_filename.startswith("Bericht-14628270-")
