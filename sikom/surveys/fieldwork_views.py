@@ -3,21 +3,29 @@ background job, deletion of the register, field monitoring. Thin: the analysis c
 404), every write goes through `fieldwork`."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sikom.accounts.decorators import staff_required
-from sikom.core import audit, jobs
+from sikom.core import audit
 from sikom.core.exports import export_format, table_download
 from sikom.surveys import charts_fieldwork, fieldwork, selectors
 from sikom.surveys.fieldwork_forms import ConfirmDeleteForm, LetterSettingsForm, RegisterUploadForm, SampleForm
+from sikom.surveys.job_views import JobPages
 from sikom.surveys.models import RegisterExtract, StratumCount
 from sikom.surveys.services import Refused
 
 staff = staff_required(selectors.keeps_analyses)
+LETTER_JOBS = JobPages(
+    kind=fieldwork.LETTER_KIND,
+    poll="surveys:letters_job",
+    download="surveys:letters_download",
+    page="surveys:letters",
+    anchor="",
+    downloaded="surveys.letters_downloaded",
+)
 
 
 def _extract(analysis) -> RegisterExtract | None:
@@ -127,14 +135,6 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _job_urls(analysis, job) -> dict:
-    return {
-        "poll_url": reverse("surveys:letters_job", args=[analysis.pk, job.pk]),
-        "download_url": reverse("surveys:letters_download", args=[analysis.pk, job.pk]),
-        "refresh_url": reverse("surveys:letters", args=[analysis.pk]),
-    }
-
-
 @staff
 @require_http_methods(["GET", "POST"])
 def letters(request: HttpRequest, pk: int) -> HttpResponse:
@@ -170,7 +170,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Die Einstellungen der Briefe sind gespeichert."))
                 return redirect("surveys:letters", pk=analysis.pk)
     extract = _extract(analysis)
-    job_list = [(job, _job_urls(analysis, job)) for job in fieldwork.letter_jobs(analysis, request.user)]
+    job_list = [(job, LETTER_JOBS.urls(analysis, job)) for job in fieldwork.letter_jobs(analysis, request.user)]
     return render(
         request,
         "surveys/fieldwork/letters.html",
@@ -185,32 +185,16 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _letters_job(request, pk: int, job_pk: int):
-    analysis = selectors.get_analysis_for(request.user, pk)
-    job = jobs.get_job_for(request.user, job_pk)
-    if job.kind != fieldwork.LETTER_KIND or job.params.get("analysis") != analysis.pk:
-        raise Http404
-    return analysis, job
-
-
 @staff
 @require_GET
 def letters_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
-    """The progress partial (htmx polls it); without htmx the letters page with the bar."""
-    analysis, job = _letters_job(request, pk, job_pk)
-    if request.headers.get("HX-Request") != "true":
-        return redirect("surveys:letters", pk=analysis.pk)
-    return render(request, "core/partials/job.html", {"job": job, **_job_urls(analysis, job)})
+    return LETTER_JOBS.progress(request, pk, job_pk)
 
 
 @staff
 @require_GET
 def letters_download(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
-    analysis, job = _letters_job(request, pk, job_pk)
-    if not jobs.has_result(job):
-        raise Http404
-    audit.log("surveys.letters_downloaded", actor=request.user, obj=analysis, data={"job": job.pk})
-    return jobs.download_response(job, actor=request.user)
+    return LETTER_JOBS.result(request, pk, job_pk)
 
 
 @staff

@@ -10,21 +10,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sikom.accounts.decorators import staff_required
-from sikom.core import audit, jobs
+from sikom.core import audit
 from sikom.core.exports import export_format, table_download
 from sikom.surveys import report, report_document, selectors
+from sikom.surveys.job_views import JobPages
 from sikom.surveys.models import WeightingSetup
 from sikom.surveys.report_forms import PdfForm, WeightingForm
 
 staff = staff_required(selectors.keeps_analyses)
-
-
-def _job_urls(analysis, job) -> dict:
-    return {
-        "poll_url": reverse("surveys:report_job", args=[analysis.pk, job.pk]),
-        "download_url": reverse("surveys:report_download", args=[analysis.pk, job.pk]),
-        "refresh_url": reverse("surveys:report", args=[analysis.pk]) + "#pdf",
-    }
+REPORT_JOBS = JobPages(
+    kind=report_document.REPORT_KIND,
+    poll="surveys:report_job",
+    download="surveys:report_download",
+    page="surveys:report",
+    anchor="#pdf",
+    downloaded="surveys.report_downloaded",
+)
 
 
 @staff
@@ -35,7 +36,9 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     data = {"analysis": analysis, "count": count, "too_large": count > report_document.INLINE_MAX}
     if not data["too_large"]:
         data.update(report_document.context(analysis, request.user, include_texts=True))
-    data["jobs"] = [(job, _job_urls(analysis, job)) for job in report_document.report_jobs(analysis, request.user)]
+    data["jobs"] = [
+        (job, REPORT_JOBS.urls(analysis, job)) for job in report_document.report_jobs(analysis, request.user)
+    ]
     data["pdf_form"] = PdfForm()
     return render(request, "surveys/report/page.html", data)
 
@@ -84,32 +87,16 @@ def pdf_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("surveys:report", args=[analysis.pk]) + "#pdf")
 
 
-def _report_job(request, pk: int, job_pk: int):
-    analysis = selectors.get_analysis_for(request.user, pk)
-    job = jobs.get_job_for(request.user, job_pk)
-    if job.kind != report_document.REPORT_KIND or job.params.get("analysis") != analysis.pk:
-        raise Http404
-    return analysis, job
-
-
 @staff
 @require_GET
 def pdf_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
-    """The progress partial (htmx polls it); without htmx back to the report page with the bar."""
-    analysis, job = _report_job(request, pk, job_pk)
-    if request.headers.get("HX-Request") != "true":
-        return redirect(reverse("surveys:report", args=[analysis.pk]) + "#pdf")
-    return render(request, "core/partials/job.html", {"job": job, **_job_urls(analysis, job)})
+    return REPORT_JOBS.progress(request, pk, job_pk)
 
 
 @staff
 @require_GET
 def pdf_download(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
-    analysis, job = _report_job(request, pk, job_pk)
-    if not jobs.has_result(job):
-        raise Http404
-    audit.log("surveys.report_downloaded", actor=request.user, obj=analysis, data={"job": job.pk})
-    return jobs.download_response(job, actor=request.user)
+    return REPORT_JOBS.result(request, pk, job_pk)
 
 
 @staff
