@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sikom.measures",
     "sikom.intake",
     "sikom.casefile",
+    "sikom.situation",
     "sikom.alliance",
     "sikom.events",
     "sikom.indicators",
