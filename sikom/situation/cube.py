@@ -169,17 +169,15 @@ def changed_months(since: datetime) -> set[date]:
     """Months with a case created or changed, or a statistic written, at or after ``since``."""
     live = Report.objects.filter(case__in=Case.objects.filter(updated_at__gte=since)).dates("submitted_at", "month")
     kept = CaseStatistic.objects.filter(created_at__gte=since).values_list("reported_month", flat=True).distinct()
-    return {month for month in live} | {month.replace(day=1) for month in kept}
+    return set(live) | {month.replace(day=1) for month in kept}
 
 
 def refresh(*, full: bool = False) -> int:
     """Bring the counts up to date; returns how many months were rebuilt."""
     started = timezone.now()
     state = RefreshState.objects.first() or RefreshState.objects.create()
-    if full or state.watermark is None:
-        months = all_months()
-    else:
-        months = sorted(changed_months(state.watermark - MARGIN))
+    full = full or state.watermark is None
+    months = all_months() if full else sorted(changed_months(state.watermark - MARGIN))
     for month in months:
         rebuild_month(month)
     RefreshState.objects.filter(pk=state.pk).update(refreshed_at=timezone.now(), watermark=started)

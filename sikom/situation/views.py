@@ -139,7 +139,7 @@ def public(request: HttpRequest) -> HttpResponse:
             raise Http404
         table = _public_tables(years, komo_year, wanted)[wanted]
         if wanted == "komo":
-            rows, counts = table
+            rows, _counts = table
             header = [
                 _("Art des Vorfalls"),
                 _("Vorfälle"),
