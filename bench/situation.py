@@ -289,7 +289,9 @@ def pages(first: int, last: int) -> list[tuple[str, bool, str]]:
     public = [("/lagebild/zahlen/ (anonymous)", "/lagebild/zahlen/")]
     for table in ("kreise", "vorfallarten", "komo"):
         for fmt in ("csv", "xlsx"):
-            public.append((f"/lagebild/zahlen/ export {table}.{fmt}", f"/lagebild/zahlen/?tabelle={table}&format={fmt}"))
+            public.append(
+                (f"/lagebild/zahlen/ export {table}.{fmt}", f"/lagebild/zahlen/?tabelle={table}&format={fmt}")
+            )
     return (
         [(label, True, url) for label, url in staff]
         + [(label, True, url) for label, url in exports]

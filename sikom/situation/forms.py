@@ -24,9 +24,11 @@ class ReportForm(forms.Form):
     DEFAULTS = {"zeit": d.Granularity.HALF_YEAR, "merkmal": "category", "zeilen": "district", "spalten": "category"}
 
     def __init__(self, *args, years: tuple[int, int] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.first, self.last = years or (this_year, this_year)
+        # The fields show what the page shows when nothing is chosen.
+        kwargs.setdefault("initial", self.DEFAULTS | {"von": max(self.first, self.last - 4), "bis": self.last})
+        super().__init__(*args, **kwargs)
         for name in ("von", "bis"):
             self.fields[name].error_messages |= {"invalid": _("Bitte geben Sie eine Jahreszahl ein, z. B. 2024.")}
             self.fields[name].widget.attrs.update({"min": FIRST_YEAR, "max": this_year})

@@ -2,6 +2,7 @@
 (`public`). Thin: parse the choice, take the tables from the selectors (disclosure control applied there), render
 or export them."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -66,6 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "period": period,
             "refreshed_at": cube.refreshed_at(),
             "threshold": selectors.threshold_for(public=False),
+            "demo": settings.SIKOM_DEMO,
             "time_chart": charts.column_chart(
                 tables["zeit"], element_id="grafik-zeit", description=_("Säulen je Zeitraum; Werte in der Tabelle.")
             ),
@@ -116,7 +118,7 @@ def _public_tables(years: tuple[int, int], komo_year: int, wanted: str | None = 
 @require_GET
 def public(request: HttpRequest) -> HttpResponse:
     years = _public_years()
-    context = {"years": years, "threshold": selectors.threshold_for(public=True)}
+    context = {"years": years, "threshold": selectors.threshold_for(public=True), "demo": settings.SIKOM_DEMO}
     fmt = exports.export_format(request)
     if years is None:
         if fmt:
