@@ -19,6 +19,11 @@ The rules:
   given up) that closes a cycle through each recomputable cell. A table gets ``budget_seconds``; when that runs out
   (or no path exists) every non-zero cell of the table is suppressed, which is always safe: each cell then lies on
   the cycle cell → row total → grand total → column total.
+- Linked tables: the same total is often published twice (a district's incidents in the list of districts and as
+  the row total of a district × channel table). Each table protected alone could hide it in one and show it in the
+  other, and the two together would give the hidden cells away. So a table takes the state of such totals from
+  the table published first (``fixed``: shown there, shown here; suppressed there, suppressed here) and suppresses
+  only its other cells. Should that leave a cell recomputable, the table is withheld entirely (all ».«).
 
 Tables whose categories may overlap (an incident with two categories counts in both) are published with sums of
 mentions as their totals, so that every table here adds up and the check above is exact.
@@ -49,6 +54,7 @@ class ProtectedTable:
     primary: set[Cell] = field(default_factory=set)
     secondary: set[Cell] = field(default_factory=set)
     fell_back: bool = False  # the time budget ran out and every non-zero cell was suppressed
+    withheld: bool = False  # not even that sufficed (totals fixed by other tables): nothing of it is shown
 
     @property
     def suppressed(self) -> set[Cell]:
@@ -56,9 +62,13 @@ class ProtectedTable:
 
     def shown(self, row: int, column: int) -> int | None:
         """The count to publish, or None where it is suppressed."""
-        if (row, column) in self.primary or (row, column) in self.secondary:
+        if self.withheld or (row, column) in self.primary or (row, column) in self.secondary:
             return None
         return self.values[(row, column)]
+
+    def status(self) -> dict[Cell, bool]:
+        """Shown (True) or suppressed (False) for every position: the `fixed` of a table linked to this one."""
+        return {cell: self.shown(*cell) is not None for cell in self.values}
 
     def cell(self, row: int, column: int) -> int | None:
         return self.shown(row, column)
@@ -138,12 +148,19 @@ def find_recomputable(suppressed: set[Cell], *, rows: int, columns: int, with_ro
 
 
 def _closing_path(
-    bridge: Cell, suppressed: set[Cell], values: dict[Cell, int], rows: int, columns: int, with_row_totals: bool
+    bridge: Cell,
+    suppressed: set[Cell],
+    values: dict[Cell, int],
+    rows: int,
+    columns: int,
+    with_row_totals: bool,
+    fixed: frozenset[Cell] = frozenset(),
 ) -> list[Cell] | None:
-    """The cheapest shown non-zero cells that, suppressed, put ``bridge`` on a cycle (None if there are none)."""
+    """The cheapest shown non-zero cells that, suppressed, put ``bridge`` on a cycle (None if there are none);
+    ``fixed`` positions keep their state."""
     adjacency: dict[str, list[tuple[str, Cell, int]]] = defaultdict(list)
     for cell, value in values.items():
-        if cell == bridge or (value == 0 and cell not in suppressed):
+        if cell == bridge or (cell not in suppressed and (value == 0 or cell in fixed)):
             continue
         cost = 0 if cell in suppressed else value
         a, b = _nodes(cell, rows, columns, with_row_totals)
@@ -178,10 +195,13 @@ def protect(
     threshold: int,
     with_row_totals: bool = True,
     budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+    fixed: dict[Cell, bool] | None = None,
 ) -> ProtectedTable:
     """Disclosure control for a table of counts (rows × columns, non-negative) with its totals.
 
-    ``with_row_totals=False`` is a list (one column) with only its total below. Returns what may be shown.
+    ``with_row_totals=False`` is a list (one column) with only its total below. ``fixed``: positions (usually
+    totals) that other published tables show (True) or suppress (False) — this table does the same, so that
+    together they give nothing away that each alone would not. Returns what may be shown.
     """
     rows = len(cells)
     columns = len(cells[0]) if rows else 1
@@ -202,6 +222,9 @@ def protect(
             values[(row, columns)] = sum(values[(row, column)] for column in range(columns))
     table = ProtectedTable(rows=rows, columns=columns, with_row_totals=with_row_totals, values=values)
     table.primary = {cell for cell, value in values.items() if 0 < value < threshold}
+    fixed = {cell: shown for cell, shown in (fixed or {}).items() if cell in values}
+    table.secondary = {cell for cell, shown in fixed.items() if not shown and values[cell] > 0} - table.primary
+    frozen = frozenset(fixed)
     deadline = time.perf_counter() + budget_seconds
     while True:
         suppressed = table.suppressed
@@ -210,20 +233,22 @@ def protect(
             break
         path = None
         if time.perf_counter() < deadline:
-            path = _closing_path(min(recomputable), suppressed, values, rows, columns, with_row_totals)
+            path = _closing_path(min(recomputable), suppressed, values, rows, columns, with_row_totals, frozen)
         if not path:
-            _suppress_everything(table)
+            _suppress_everything(table, frozen)
             break
         table.secondary.update(path)
-    # The exact check, after the fact: whatever the route above, nothing shown gives a suppressed cell away.
+    # The exact check, after the fact: whatever the route above, nothing shown gives a suppressed cell away. A
+    # table whose fixed totals leave a cell open shows nothing at all (the totals are published elsewhere).
     if find_recomputable(table.suppressed, rows=rows, columns=columns, with_row_totals=with_row_totals):
-        _suppress_everything(table)  # pragma: no cover -- cannot happen (see the module's docstring); safe anyway
+        table.withheld = True
     return table
 
 
-def _suppress_everything(table: ProtectedTable) -> None:
+def _suppress_everything(table: ProtectedTable, fixed: frozenset[Cell]) -> None:
     table.fell_back = True
-    table.secondary = {cell for cell, value in table.values.items() if value > 0} - table.primary
+    table.secondary |= {cell for cell, value in table.values.items() if value > 0 and cell not in fixed}
+    table.secondary -= table.primary
 
 
 def display(value: int | None) -> str:

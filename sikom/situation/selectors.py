@@ -2,6 +2,7 @@
 pre-aggregated counts (`models.IncidentCount`, one query per table) and put through `disclosure.protect` here, in
 the one place every page, chart and export takes its numbers from."""
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from sikom.cases.models import CASE_HANDLING_TYPES
 from sikom.geo.models import District
 from sikom.situation import dimensions as d
 from sikom.situation import disclosure
-from sikom.situation.models import IncidentCount, KomoShare
+from sikom.situation.models import IncidentCount, KomoGroup, KomoShare
 
 # The programme's offices that read the staff version: ASSKomm, ZASTEX and the LKA's units.
 READING_TYPES = (
@@ -96,6 +97,7 @@ class Table:
     title: str
     row_heading: str
     column_labels: list[str]
+    column_keys: list[str]
     rows: list[Row]
     totals: list[str]
     total: str
@@ -107,6 +109,10 @@ class Table:
     @property
     def has_suppressed(self) -> bool:
         return bool(self.protected.suppressed)
+
+    def shown_by_key(self) -> dict[str, bool]:
+        """For a list: whether each value's count is shown."""
+        return {row.key: row.values[0] is not None for row in self.rows}
 
     def export(self) -> tuple[list[str], list[list]]:
         """Header and rows for `core.exports.table_download`: the same numbers as the page, ».« included."""
@@ -132,12 +138,32 @@ def _build(
     counts: dict[tuple[str, str], int],
     threshold: int,
     mentions: bool,
+    row_totals: "Table | None" = None,
+    column_totals: "Table | None" = None,
+    grand_total: "Table | None" = None,
+    extra_fixed: dict[tuple[int, int], bool] | None = None,
 ) -> Table:
-    """``rows``/``columns``: (key, label); ``counts``: (row key, column key) → incidents. A single column without a
-    label is a list with its total only."""
+    """``rows``/``columns``: (key, label); ``counts``: (row key, column key) → incidents. A single column is a list
+    with its total only. ``row_totals``/``column_totals``/``grand_total``: lists published with the same numbers as
+    this table's totals — their shown or suppressed state is kept here (`disclosure.protect`'s ``fixed``)."""
     with_row_totals = len(columns) > 1
     matrix = [[counts.get((row, column), 0) for column, _label in columns] for row, _label in rows]
-    protected = disclosure.protect(matrix, threshold=threshold, with_row_totals=with_row_totals)
+    fixed: dict[tuple[int, int], bool] = {}
+    total_column = len(columns) if with_row_totals else 0
+    if row_totals is not None:
+        shown = row_totals.shown_by_key()
+        for index, (key, _label) in enumerate(rows):
+            if key in shown:
+                fixed[(index, total_column)] = shown[key]
+    if column_totals is not None:
+        shown = column_totals.shown_by_key()
+        for index, (key, _label) in enumerate(columns):
+            if key in shown:
+                fixed[(len(rows), index)] = shown[key]
+    if grand_total is not None:
+        fixed[(len(rows), total_column)] = grand_total.protected.total is not None
+    fixed |= extra_fixed or {}
+    protected = disclosure.protect(matrix, threshold=threshold, with_row_totals=with_row_totals, fixed=fixed)
     shaped = []
     for index, (key, label) in enumerate(rows):
         values = [protected.cell(index, column) for column in range(len(columns))]
@@ -155,6 +181,7 @@ def _build(
         title=title,
         row_heading=row_heading,
         column_labels=[label for _key, label in columns],
+        column_keys=[key for key, _label in columns],
         rows=shaped,
         totals=[_format(protected.column_total(column)) for column in range(len(columns))],
         total=_format(protected.total),
@@ -169,113 +196,134 @@ def district_names() -> list[tuple[str, str]]:
     return [(district.key, district.display_name) for district in District.objects.only("key", "short_name", "kind")]
 
 
-def _values(code: str, districts: list[tuple[str, str]], seen: set[str]) -> list[tuple[str, str]]:
-    """The dimension's values in their order; a stored code no longer in the vocabulary is shown as it is."""
-    values = d.values_of(code, districts)
-    known = {key for key, _label in values}
-    return values + [(key, key) for key in sorted(seen - known)]
+def label_of(code: str) -> str:
+    return str(d.PERIOD_LABEL) if code == d.PERIOD else str(d.BY_CODE[code].label)
 
 
-def _month_range(first_year: int, last_year: int) -> tuple[date, date]:
-    return date(first_year, 1, 1), date(last_year, 12, 1)
+def _single_valued(code: str) -> bool:
+    return code == d.PERIOD or not d.BY_CODE[code].multiple
 
 
 COUNT = _("Anzahl")
 
 
-def time_table(*, first_year: int, last_year: int, granularity: str, public: bool = False) -> Table:
-    """Incidents per period."""
-    start, end = _month_range(first_year, last_year)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    rows = IncidentCount.objects.filter(dim_a=d.TOTAL, dim_b="", month__gte=start, month__lte=end)
-    for month, number in rows.values_list("month", "count"):
-        counts[(str(period_of(month, granularity)), "n")] += number
-    return _build(
-        slug="zeit",
-        title=_("Vorfälle je %(period)s") % {"period": dict(d.Granularity.CHOICES)[granularity]},
-        row_heading=str(d.PERIOD_LABEL),
-        rows=[(str(p), period_label(p, granularity)) for p in periods(first_year, last_year, granularity)],
-        columns=[("n", COUNT)],
-        counts=counts,
-        threshold=threshold_for(public=public),
-        mentions=False,
-    )
+class Lagebild:
+    """The tables of one range of years: every count of a single characteristic by month is read in one query
+    (`singles`), a cross table of two characteristics in one more. Lists are protected first (the period list
+    before all: its total is every list's total); a cross table keeps their states for its totals, so that no two
+    outputs of the same range contradict each other (decision 0042)."""
 
+    def __init__(self, *, first_year: int, last_year: int, granularity: str, public: bool = False, districts=None):
+        self.first_year, self.last_year, self.granularity = first_year, last_year, granularity
+        self.threshold = threshold_for(public=public)
+        self.districts = districts
+        self.start, self.end = date(first_year, 1, 1), date(last_year, 12, 1)
+        self._singles: dict[tuple[str, str, date], int] | None = None
+        self._lists: dict[str, Table] = {}
 
-def dimension_table(
-    code: str, *, first_year: int, last_year: int, public: bool = False, districts=None, slug: str = ""
-) -> Table:
-    """Incidents by the values of one dimension."""
-    start, end = _month_range(first_year, last_year)
-    query = IncidentCount.objects.filter(dim_a=code, dim_b="", month__gte=start, month__lte=end)
-    counts = {(value, "n"): number for value, number in query.values_list("value_a").annotate(n=Sum("count"))}
-    dimension = d.BY_CODE[code]
-    return _build(
-        slug=slug or code,
-        title=_("Vorfälle nach %(dimension)s") % {"dimension": dimension.label},
-        row_heading=str(dimension.label),
-        rows=_values(code, districts if districts is not None else district_names(), {v for v, _n in counts}),
-        columns=[("n", COUNT)],
-        counts=counts,
-        threshold=threshold_for(public=public),
-        mentions=dimension.multiple,
-    )
+    @property
+    def singles(self) -> dict[tuple[str, str, date], int]:
+        if self._singles is None:
+            self._singles = defaultdict(int)
+            rows = IncidentCount.objects.filter(dim_b="", month__gte=self.start, month__lte=self.end)
+            for month, code, value, number in rows.values_list("month", "dim_a", "value_a", "count"):
+                self._singles[(code, value, month)] += number
+        return self._singles
 
+    def _district_names(self) -> list[tuple[str, str]]:
+        if self.districts is None:
+            self.districts = district_names()
+        return self.districts
 
-def cross_table(
-    rows_code: str,
-    columns_code: str,
-    *,
-    first_year: int,
-    last_year: int,
-    granularity: str = d.Granularity.YEAR,
-    public: bool = False,
-    districts=None,
-    slug: str = "kreuz",
-) -> Table:
-    """Incidents by two dimensions (either may be the period); sums count mentions where a dimension has several
-    values per incident."""
-    if rows_code == columns_code:
-        raise ValueError("a cross table needs two different dimensions")
-    districts = districts if districts is not None else district_names()
-    start, end = _month_range(first_year, last_year)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-
-    def axis(code: str, seen: set[str]) -> list[tuple[str, str]]:
+    def _axis(self, code: str, seen: set[str]) -> list[tuple[str, str]]:
         if code == d.PERIOD:
-            return [(str(p), period_label(p, granularity)) for p in periods(first_year, last_year, granularity)]
-        return _values(code, districts, seen)
+            return [
+                (str(p), period_label(p, self.granularity))
+                for p in periods(self.first_year, self.last_year, self.granularity)
+            ]
+        districts = self._district_names() if code == "district" else []
+        values = d.values_of(code, districts)
+        known = {key for key, _label in values}
+        # A stored code no longer in the vocabulary is shown as it is (codes only: never free text).
+        return values + [(key, key) for key in sorted(seen - known)]
 
-    if d.PERIOD in (rows_code, columns_code):
-        other = columns_code if rows_code == d.PERIOD else rows_code
-        query = IncidentCount.objects.filter(dim_a=other, dim_b="", month__gte=start, month__lte=end)
-        for month, value, number in query.values_list("month", "value_a", "count"):
-            period = str(period_of(month, granularity))
-            counts[(period, value) if rows_code == d.PERIOD else (value, period)] += number
-    else:
-        swap = d.ORDER[rows_code] > d.ORDER[columns_code]
-        first, second = (columns_code, rows_code) if swap else (rows_code, columns_code)
-        query = IncidentCount.objects.filter(dim_a=first, dim_b=second, month__gte=start, month__lte=end)
-        for value_a, value_b, number in query.values_list("value_a", "value_b").annotate(n=Sum("count")):
-            counts[(value_b, value_a) if swap else (value_a, value_b)] += number
-    row_values = axis(rows_code, {key for key, _c in counts})
-    column_values = axis(columns_code, {key for _r, key in counts})
-    multiple = any(code != d.PERIOD and d.BY_CODE[code].multiple for code in (rows_code, columns_code))
-    return _build(
-        slug=slug,
-        title=_("Vorfälle nach %(rows)s und %(columns)s")
-        % {"rows": label_of(rows_code), "columns": label_of(columns_code)},
-        row_heading=label_of(rows_code),
-        rows=row_values,
-        columns=column_values,
-        counts=counts,
-        threshold=threshold_for(public=public),
-        mentions=multiple,
-    )
+    def _by(self, code: str) -> dict[tuple[str, str], int]:
+        """(value, "n") → incidents (mentions) of the range, for a list; the period: by period."""
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        source = d.TOTAL if code == d.PERIOD else code
+        for (dim, value, month), number in self.singles.items():
+            if dim == source:
+                key = str(period_of(month, self.granularity)) if code == d.PERIOD else value
+                counts[(key, "n")] += number
+        return counts
 
+    def list_of(self, code: str, *, slug: str = "") -> Table:
+        """Incidents by the values of one characteristic (or by period)."""
+        if code not in self._lists:
+            counts = self._by(code)
+            period = code == d.PERIOD
+            if period:
+                title = _("Vorfälle je %(period)s") % {"period": dict(d.Granularity.CHOICES)[self.granularity]}
+            else:
+                title = _("Vorfälle nach %(dimension)s") % {"dimension": label_of(code)}
+            self._lists[code] = _build(
+                slug=slug or code,
+                title=title,
+                row_heading=label_of(code),
+                rows=self._axis(code, {key for key, _n in counts}),
+                columns=[("n", COUNT)],
+                counts=counts,
+                threshold=self.threshold,
+                mentions=not _single_valued(code),
+                # Every list of a single-valued characteristic ends with the number of incidents.
+                grand_total=None if period or not _single_valued(code) else self.list_of(d.PERIOD),
+            )
+        table = self._lists[code]
+        if slug and table.slug != slug:
+            table = dataclasses.replace(table, slug=slug)
+        return table
 
-def label_of(code: str) -> str:
-    return str(d.PERIOD_LABEL) if code == d.PERIOD else str(d.BY_CODE[code].label)
+    def cross(self, rows_code: str, columns_code: str, *, slug: str = "kreuz") -> Table:
+        """Incidents by two characteristics (either may be the period); sums count mentions where a
+        characteristic has several values per incident."""
+        if rows_code == columns_code:
+            raise ValueError("a cross table needs two different dimensions")
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        if d.PERIOD in (rows_code, columns_code):
+            other = columns_code if rows_code == d.PERIOD else rows_code
+            for (dim, value, month), number in self.singles.items():
+                if dim == other:
+                    period = str(period_of(month, self.granularity))
+                    counts[(period, value) if rows_code == d.PERIOD else (value, period)] += number
+        else:
+            swap = d.ORDER[rows_code] > d.ORDER[columns_code]
+            first, second = (columns_code, rows_code) if swap else (rows_code, columns_code)
+            query = IncidentCount.objects.filter(dim_a=first, dim_b=second, month__gte=self.start, month__lte=self.end)
+            for value_a, value_b, number in query.values_list("value_a", "value_b").annotate(n=Sum("count")):
+                counts[(value_b, value_a) if swap else (value_a, value_b)] += number
+        rows_single, columns_single = _single_valued(rows_code), _single_valued(columns_code)
+        # Row totals are the rows' list when each incident has one column value; likewise the columns.
+        row_totals = self.list_of(rows_code) if columns_single else None
+        column_totals = self.list_of(columns_code) if rows_single else None
+        grand = None
+        if rows_single and columns_single:
+            grand = self.list_of(d.PERIOD)
+        elif rows_single or columns_single:
+            grand = self.list_of(columns_code if rows_single else rows_code)
+        return _build(
+            slug=slug,
+            title=_("Vorfälle nach %(rows)s und %(columns)s")
+            % {"rows": label_of(rows_code), "columns": label_of(columns_code)},
+            row_heading=label_of(rows_code),
+            rows=self._axis(rows_code, {key for key, _c in counts}),
+            columns=self._axis(columns_code, {key for _r, key in counts}),
+            counts=counts,
+            threshold=self.threshold,
+            mentions=not (rows_single and columns_single),
+            row_totals=row_totals,
+            column_totals=column_totals,
+            grand_total=grand,
+        )
 
 
 # The public comparison with the KoMo survey
@@ -291,20 +339,47 @@ class KomoRow:
     komo_source: str
 
 
-def komo_comparison(*, year: int) -> tuple[list[KomoRow], Table]:
-    """Our shares of the three groups in ``year`` beside the KoMo values of the nearest earlier (or same) year."""
-    table = dimension_table("form", first_year=year, last_year=year, public=True, districts=[], slug="komo")
+def komo_comparison(lagebild: Lagebild, *, year: int, categories: Table) -> tuple[list[KomoRow], Table]:
+    """Our shares of the three groups in ``year`` beside the KoMo values of the nearest earlier (or same) year.
+
+    ``lagebild`` counts by year; ``categories`` is its category × year table: the physical group is the
+    »physical attack« category, so that cell and the year's total keep the state they have there."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for (dim, value, month), number in lagebild.singles.items():
+        if dim == "form" and month.year == year:
+            counts[(value, "n")] += number
+    rows = lagebild._axis("form", {key for key, _n in counts})
+    year_key = str((year, 1))
+    fixed: dict[tuple[int, int], bool] = {}
+    years = lagebild.list_of(d.PERIOD).shown_by_key()
+    if year_key in years:
+        fixed[(len(rows), 0)] = years[year_key]
+    physical = next((i for i, (key, _l) in enumerate(rows) if key == KomoGroup.PHYSICAL), None)
+    category_row = next((row for row in categories.rows if row.key == "physical_attack"), None)
+    if physical is not None and category_row is not None and year_key in categories.column_keys:
+        fixed[(physical, 0)] = category_row.values[categories.column_keys.index(year_key)] is not None
+    table = _build(
+        slug="komo",
+        title=_("Vorfälle %(year)s nach Art (wie KoMo)") % {"year": year},
+        row_heading=_("Art des Vorfalls"),
+        rows=rows,
+        columns=[("n", COUNT)],
+        counts=counts,
+        threshold=lagebild.threshold,
+        mentions=False,
+        extra_fixed=fixed,
+    )
     komo_year = KomoShare.objects.filter(year__lte=year).aggregate(year=Max("year"))["year"]
     if komo_year is None:
         komo_year = KomoShare.objects.aggregate(year=Min("year"))["year"]
     komo = {share.group: share for share in KomoShare.objects.filter(year=komo_year)} if komo_year else {}
     total = table.protected.total
-    rows = []
+    result = []
     for index, row in enumerate(table.rows):
         count = table.protected.cell(index, 0)
-        share = "." if count is None or not total else number_format(100 * count / total, 1)
+        share = "." if count is None or total is None else ("–" if not total else number_format(100 * count / total, 1))
         stored = komo.get(row.key)
-        rows.append(
+        result.append(
             KomoRow(
                 label=row.label,
                 count=row.cells[0],
@@ -314,4 +389,4 @@ def komo_comparison(*, year: int) -> tuple[list[KomoRow], Table]:
                 komo_source=stored.source if stored else "",
             )
         )
-    return rows, table
+    return result, table

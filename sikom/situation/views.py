@@ -19,19 +19,15 @@ from sikom.situation.forms import EXPORTS, ReportForm
 read_required = staff_required(selectors.can_read)
 
 
-def _staff_tables(choice: dict, wanted: str | None = None) -> dict[str, selectors.Table]:
-    """The tables of the staff page (only ``wanted`` for an export): one query each."""
-    years = {"first_year": choice["von"], "last_year": choice["bis"]}
-    districts = selectors.district_names()
-    builders = {
-        "zeit": lambda: selectors.time_table(granularity=choice["zeit"], **years),
-        "kreis": lambda: selectors.dimension_table("district", districts=districts, slug="kreis", **years),
-        "merkmal": lambda: selectors.dimension_table(choice["merkmal"], districts=districts, slug="merkmal", **years),
-        "kreuz": lambda: selectors.cross_table(
-            choice["zeilen"], choice["spalten"], granularity=choice["zeit"], districts=districts, **years
-        ),
+def _staff_tables(choice: dict) -> dict[str, selectors.Table]:
+    """The tables of the staff page; an export builds them all too, so it carries exactly the page's numbers."""
+    lagebild = selectors.Lagebild(first_year=choice["von"], last_year=choice["bis"], granularity=choice["zeit"])
+    return {
+        "zeit": lagebild.list_of(d.PERIOD, slug="zeit"),
+        "kreis": lagebild.list_of("district", slug="kreis"),
+        "merkmal": lagebild.list_of(choice["merkmal"], slug="merkmal"),
+        "kreuz": lagebild.cross(choice["zeilen"], choice["spalten"]),
     }
-    return {slug: build() for slug, build in builders.items() if wanted in (None, slug)}
 
 
 def _download(request: HttpRequest, fmt: str, table: selectors.Table, stem: str) -> HttpResponse:
@@ -53,7 +49,7 @@ def report(request: HttpRequest) -> HttpResponse:
         wanted = request.GET.get("tabelle", "")
         if wanted not in EXPORTS:
             raise Http404
-        return _download(request, fmt, _staff_tables(choice, wanted)[wanted], "lagebild")
+        return _download(request, fmt, _staff_tables(choice)[wanted], "lagebild")
     tables = _staff_tables(choice)
     query = urlencode({key: choice[key] for key in ("von", "bis", "zeit", "merkmal", "zeilen", "spalten")})
     period = f"{choice['von']}–{choice['bis']}" if choice["von"] != choice["bis"] else str(choice["von"])
@@ -100,19 +96,14 @@ def _public_years() -> tuple[int, int] | None:
     return max(years[0], last - PUBLIC_YEARS + 1), last
 
 
-def _public_tables(years: tuple[int, int], komo_year: int, wanted: str | None = None):
-    first, last = years
-    districts = selectors.district_names() if wanted in (None, "kreise") else []
-    builders = {
-        "kreise": lambda: selectors.cross_table(
-            "district", d.PERIOD, first_year=first, last_year=last, public=True, districts=districts, slug="kreise"
-        ),
-        "vorfallarten": lambda: selectors.cross_table(
-            "category", d.PERIOD, first_year=first, last_year=last, public=True, districts=[], slug="vorfallarten"
-        ),
-        "komo": lambda: selectors.komo_comparison(year=komo_year),
+def _public_tables(years: tuple[int, int], komo_year: int):
+    lagebild = selectors.Lagebild(first_year=years[0], last_year=years[1], granularity=d.Granularity.YEAR, public=True)
+    tables = {
+        "kreise": lagebild.cross("district", d.PERIOD, slug="kreise"),
+        "vorfallarten": lagebild.cross("category", d.PERIOD, slug="vorfallarten"),
     }
-    return {slug: build() for slug, build in builders.items() if wanted in (None, slug)}
+    tables["komo"] = selectors.komo_comparison(lagebild, year=komo_year, categories=tables["vorfallarten"])
+    return tables
 
 
 @require_GET
@@ -139,7 +130,7 @@ def public(request: HttpRequest) -> HttpResponse:
         wanted = request.GET.get("tabelle", "")
         if wanted not in PUBLIC_EXPORTS:
             raise Http404
-        table = _public_tables(years, komo_year, wanted)[wanted]
+        table = _public_tables(years, komo_year)[wanted]
         if wanted == "komo":
             rows, _counts = table
             header = [

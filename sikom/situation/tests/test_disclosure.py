@@ -177,3 +177,40 @@ def test_the_graph_check_agrees_with_linear_algebra_on_every_small_pattern():
                 if np.linalg.matrix_rank(reduced) < rank:
                     fixed.add(cell)
             assert find_recomputable(set(hidden), rows=rows, columns=columns) == fixed, hidden
+
+
+def test_linked_totals_keep_the_state_they_have_in_the_list():
+    """The district list suppresses Dresden (3) and, to protect it, Leipzig (50); a district × channel table must
+    hide both row totals too and show Görlitz's, or the two tables together give the 3 away."""
+    districts = protect([[3], [50], [60]], threshold=STAFF_THRESHOLD, with_row_totals=False)
+    assert districts.cell(0, 0) is None and districts.cell(1, 0) is None and districts.cell(2, 0) == 60
+    fixed = {(row, 2): districts.cell(row, 0) is not None for row in range(3)} | {(3, 2): True}
+    cross = protect([[3, 0], [20, 30], [25, 35]], threshold=STAFF_THRESHOLD, fixed=fixed)
+    assert cross.row_total(0) is None and cross.row_total(1) is None and cross.row_total(2) == 60
+    assert cross.total == 113
+    # The attacker knows both tables: the list adds nothing the cross table does not show already.
+    assert_safe(cross, STAFF_THRESHOLD)
+
+
+def test_a_table_whose_fixed_totals_leave_a_cell_open_is_withheld():
+    # Column 0 holds only the 3; row 0's total, column 1's and the grand total are shown elsewhere: whatever this
+    # table hides, 10 - 7 or the column gives the 3 away.
+    fixed = {(0, 2): True, (1, 2): True, (2, 1): True, (2, 2): True}
+    table = protect([[3, 7], [0, 30]], threshold=STAFF_THRESHOLD, fixed=fixed)
+    assert table.withheld and all(table.shown(*cell) is None for cell in table.values)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_random_linked_tables_are_safe(seed):
+    rng = random.Random(500 + seed)
+    rows, columns = rng.randint(2, 6), rng.randint(2, 5)
+    cells = [[rng.choice([0, 0, 1, 2, 4, 8, 15, 40]) for _ in range(columns)] for _ in range(rows)]
+    listed = protect([[sum(line)] for line in cells], threshold=STAFF_THRESHOLD, with_row_totals=False)
+    fixed = {(row, columns): listed.cell(row, 0) is not None for row in range(rows)}
+    fixed[(rows, columns)] = listed.total is not None
+    table = protect(cells, threshold=STAFF_THRESHOLD, fixed=fixed)
+    if table.withheld:
+        return
+    for row in range(rows):
+        assert (table.row_total(row) is None) == (listed.cell(row, 0) is None)
+    assert_safe(table, STAFF_THRESHOLD)

@@ -178,3 +178,23 @@ def test_the_staff_page_without_data(client, asskomm):
     testing.login(client, asskomm)
     assert client.get(URL).status_code == 200
     assert reverse("situation:report") == URL
+
+
+def test_the_tables_of_a_page_agree_on_the_totals_they_share(client, asskomm):
+    """The district list hides Dresden's 3 and one more district to protect it; the district × channel table hides
+    the same row totals, or the two together would give the 3 away."""
+    statistics(3, district_key="14612", channel="letter")
+    statistics(50, district_key="14713", channel="letter")
+    statistics(10, district_key="14713", channel="email")
+    statistics(60, district_key="14628", channel="email")
+    cube.refresh(full=True)
+    testing.login(client, asskomm)
+    tables = client.get(URL, {"von": 2024, "bis": 2024, "zeilen": "district", "spalten": "channel"}).context["tables"]
+    listed = {row.key: row.cells[0] for row in tables["kreis"].rows}
+    crossed = {row.key: row.total for row in tables["kreuz"].rows}
+    assert listed == crossed and listed["14612"] == "."
+    assert list(listed.values()).count(".") == 2
+    assert tables["kreis"].total == tables["kreuz"].total == tables["zeit"].total == "123"
+    channels = {row.key: row.cells[0] for row in client.get(URL, {"von": 2024, "bis": 2024, "merkmal": "channel"})
+                .context["tables"]["merkmal"].rows}  # fmt: skip
+    assert [channels[key] for key in tables["kreuz"].column_keys] == tables["kreuz"].totals
