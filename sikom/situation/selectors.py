@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -213,8 +213,22 @@ class Lagebild:
     before all: its total is every list's total); a cross table keeps their states for its totals, so that no two
     outputs of the same range contradict each other (decision 0042)."""
 
-    def __init__(self, *, first_year: int, last_year: int, granularity: str, public: bool = False, districts=None):
+    def __init__(
+        self,
+        *,
+        first_year: int,
+        last_year: int,
+        granularity: str,
+        public: bool = False,
+        districts=None,
+        pair: tuple[str, str] | None = None,
+    ):
+        """``pair``: the two characteristics of the cross table to be shown, read in the same query."""
         self.first_year, self.last_year, self.granularity = first_year, last_year, granularity
+        self.pair = None
+        if pair and d.PERIOD not in pair and pair[0] != pair[1]:
+            self.pair = tuple(sorted(pair, key=d.ORDER.__getitem__))
+        self._pairs: dict[tuple[str, str], int] = defaultdict(int)
         self.threshold = threshold_for(public=public)
         self.districts = districts
         self.start, self.end = date(first_year, 1, 1), date(last_year, 12, 1)
@@ -225,9 +239,17 @@ class Lagebild:
     def singles(self) -> dict[tuple[str, str, date], int]:
         if self._singles is None:
             self._singles = defaultdict(int)
-            rows = IncidentCount.objects.filter(dim_b="", month__gte=self.start, month__lte=self.end)
-            for month, code, value, number in rows.values_list("month", "dim_a", "value_a", "count"):
-                self._singles[(code, value, month)] += number
+            wanted = Q(dim_b="")
+            if self.pair:
+                wanted |= Q(dim_a=self.pair[0], dim_b=self.pair[1])
+            rows = IncidentCount.objects.filter(wanted, month__gte=self.start, month__lte=self.end)
+            for month, code, value, other, other_value, number in rows.values_list(
+                "month", "dim_a", "value_a", "dim_b", "value_b", "count"
+            ):
+                if other:
+                    self._pairs[(value, other_value)] += number
+                else:
+                    self._singles[(code, value, month)] += number
         return self._singles
 
     def _district_names(self) -> list[tuple[str, str]]:
@@ -298,8 +320,15 @@ class Lagebild:
         else:
             swap = d.ORDER[rows_code] > d.ORDER[columns_code]
             first, second = (columns_code, rows_code) if swap else (rows_code, columns_code)
-            query = IncidentCount.objects.filter(dim_a=first, dim_b=second, month__gte=self.start, month__lte=self.end)
-            for value_a, value_b, number in query.values_list("value_a", "value_b").annotate(n=Sum("count")):
+            if self.pair == (first, second):
+                self.singles  # noqa: B018 -- reads the pair's counts with the rest, in one query
+                pairs = self._pairs.items()
+            else:
+                query = IncidentCount.objects.filter(
+                    dim_a=first, dim_b=second, month__gte=self.start, month__lte=self.end
+                )
+                pairs = (((a, b), n) for a, b, n in query.values_list("value_a", "value_b").annotate(n=Sum("count")))
+            for (value_a, value_b), number in pairs:
                 counts[(value_b, value_a) if swap else (value_a, value_b)] += number
         rows_single, columns_single = _single_valued(rows_code), _single_valued(columns_code)
         # Row totals are the rows' list when each incident has one column value; likewise the columns.

@@ -21,7 +21,12 @@ read_required = staff_required(selectors.can_read)
 
 def _staff_tables(choice: dict) -> dict[str, selectors.Table]:
     """The tables of the staff page; an export builds them all too, so it carries exactly the page's numbers."""
-    lagebild = selectors.Lagebild(first_year=choice["von"], last_year=choice["bis"], granularity=choice["zeit"])
+    lagebild = selectors.Lagebild(
+        first_year=choice["von"],
+        last_year=choice["bis"],
+        granularity=choice["zeit"],
+        pair=(choice["zeilen"], choice["spalten"]),
+    )
     return {
         "zeit": lagebild.list_of(d.PERIOD, slug="zeit"),
         "kreis": lagebild.list_of("district", slug="kreis"),
