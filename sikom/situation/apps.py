@@ -14,4 +14,5 @@ class SituationConfig(AppConfig):
         from sikom.situation import cube, selectors
 
         navigation.register(order=85, url_name="situation:report", label=_("Lagebild"), shown=selectors.can_read)
+        navigation.register(order=156, url_name="situation:public", label=_("Lagebild in Zahlen"))
         housekeeping.register("situation", lambda: {"situation_months_refreshed": cube.refresh()})
