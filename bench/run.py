@@ -10,7 +10,8 @@ programme figures page at 100 times the demo volume, bench/consultations_export.
 100,000 consultations (time and peak memory against 10,000), bench/events_registration.py the event registration
 rush and the event list over HTTP on gunicorn, bench/survey_stats.py the survey statistics (raking and 30
 estimates on 100,000 responses, against R's survey package when R is installed), bench/survey_letters.py 10,000
-survey letters as one PDF and bench/survey_report.py the survey report for 5,000 responses (HTML and PDF).
+survey letters as one PDF, bench/survey_report.py the survey report for 5,000 responses (HTML and PDF) and
+bench/situation.py the situation report over 1,000,000 incidents.
 """
 
 import contextlib
@@ -33,6 +34,7 @@ import events_registration  # noqa: E402 -- bench/events_registration.py, found 
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
+import situation  # noqa: E402 -- bench/situation.py, found through the path set above
 import survey_letters  # noqa: E402 -- bench/survey_letters.py, found through the path set above
 import survey_report  # noqa: E402 -- bench/survey_report.py, found through the path set above
 import survey_stats  # noqa: E402 -- bench/survey_stats.py, found through the path set above
@@ -123,6 +125,8 @@ def in_process() -> int:
     letters_status = survey_letters.main()
     # The survey report for 5,000 responses, HTML page and PDF (bench/survey_report.py): its own child and database.
     report_status = survey_report.main()
+    # The Lagebild over 1,000,000 incidents (bench/situation.py): its own child process and database.
+    situation_status = situation.main()
     statuses = (
         intake_status,
         inbox_status,
@@ -133,6 +137,7 @@ def in_process() -> int:
         survey_status,
         letters_status,
         report_status,
+        situation_status,
     )
     return 0 if all(results) and not any(statuses) else 1
 
