@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Min, Q, Sum
+from django.db import models
+from django.db.models import Case, F, Max, Min, Q, Sum, Value, When
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -208,8 +209,7 @@ COUNT = _("Anzahl")
 
 
 class Lagebild:
-    """The tables of one range of years: every count of a single characteristic by month is read in one query
-    (`singles`), a cross table of two characteristics in one more. Lists are protected first (the period list
+    """The tables of one range of years, from one query (`_load`). Lists are protected first (the period list
     before all: its total is every list's total); a cross table keeps their states for its totals, so that no two
     outputs of the same range contradict each other (decision 0042)."""
 
@@ -222,35 +222,61 @@ class Lagebild:
         public: bool = False,
         districts=None,
         pair: tuple[str, str] | None = None,
+        monthly: set[str] = frozenset(),
     ):
-        """``pair``: the two characteristics of the cross table to be shown, read in the same query."""
+        """``pair``: the two characteristics of the cross table to be shown; ``monthly``: characteristics whose
+        counts are needed by period (for a cross table with the period). Both are read in the one query."""
         self.first_year, self.last_year, self.granularity = first_year, last_year, granularity
         self.pair = None
-        if pair and d.PERIOD not in pair and pair[0] != pair[1]:
+        if pair and d.PERIOD in pair:
+            monthly = set(monthly) | (set(pair) - {d.PERIOD})
+        elif pair and pair[0] != pair[1]:
             self.pair = tuple(sorted(pair, key=d.ORDER.__getitem__))
-        self._pairs: dict[tuple[str, str], int] = defaultdict(int)
+        self.monthly = {d.TOTAL, *monthly}
         self.threshold = threshold_for(public=public)
         self.districts = districts
         self.start, self.end = date(first_year, 1, 1), date(last_year, 12, 1)
-        self._singles: dict[tuple[str, str, date], int] | None = None
+        self._read = False
+        self._totals: dict[tuple[str, str], int] = defaultdict(int)
+        self._by_month: dict[tuple[str, str, date], int] = defaultdict(int)
+        self._pairs: dict[tuple[str, str], int] = defaultdict(int)
         self._lists: dict[str, Table] = {}
 
-    @property
-    def singles(self) -> dict[tuple[str, str, date], int]:
-        if self._singles is None:
-            self._singles = defaultdict(int)
-            wanted = Q(dim_b="")
-            if self.pair:
-                wanted |= Q(dim_a=self.pair[0], dim_b=self.pair[1])
-            rows = IncidentCount.objects.filter(wanted, month__gte=self.start, month__lte=self.end)
-            for month, code, value, other, other_value, number in rows.values_list(
-                "month", "dim_a", "value_a", "dim_b", "value_b", "count"
-            ):
-                if other:
-                    self._pairs[(value, other_value)] += number
-                else:
-                    self._singles[(code, value, month)] += number
-        return self._singles
+    def _load(self) -> None:
+        """The one query: every characteristic's counts over the range (by month for ``monthly``) and the pair's,
+        summed by the database so that a page reads a few hundred rows, whatever the number of incidents."""
+        if self._read:
+            return
+        self._read = True
+        wanted = Q(dim_a__in=[d.TOTAL, *d.BY_CODE], dim_b="")
+        if self.pair:
+            wanted |= Q(dim_a=self.pair[0], dim_b=self.pair[1])
+        by_month = Case(
+            When(dim_a__in=sorted(self.monthly), dim_b="", then=F("month")),
+            default=Value(None),
+            output_field=models.DateField(),
+        )
+        rows = (
+            IncidentCount.objects.filter(wanted, month__gte=self.start, month__lte=self.end)
+            .values("dim_a", "value_a", "dim_b", "value_b")
+            .annotate(at=by_month, n=Sum("count"))
+            .order_by()
+            .values_list("dim_a", "value_a", "dim_b", "value_b", "at", "n")
+        )
+        for code, value, other, other_value, month, number in rows:
+            if other:
+                self._pairs[(value, other_value)] += number
+                continue
+            self._totals[(code, value)] += number
+            if month is not None:
+                self._by_month[(code, value, month)] += number
+
+    def monthly_counts(self, code: str) -> dict[tuple[str, date], int]:
+        """(value, month) → incidents of a characteristic read by month (the period list: code »total«)."""
+        if code not in self.monthly:
+            raise ValueError(f"{code} was not read by month")
+        self._load()
+        return {(value, month): n for (dim, value, month), n in self._by_month.items() if dim == code}
 
     def _district_names(self) -> list[tuple[str, str]]:
         if self.districts is None:
@@ -271,12 +297,12 @@ class Lagebild:
 
     def _by(self, code: str) -> dict[tuple[str, str], int]:
         """(value, "n") → incidents (mentions) of the range, for a list; the period: by period."""
+        self._load()
+        if code != d.PERIOD:
+            return {(value, "n"): n for (dim, value), n in self._totals.items() if dim == code}
         counts: dict[tuple[str, str], int] = defaultdict(int)
-        source = d.TOTAL if code == d.PERIOD else code
-        for (dim, value, month), number in self.singles.items():
-            if dim == source:
-                key = str(period_of(month, self.granularity)) if code == d.PERIOD else value
-                counts[(key, "n")] += number
+        for (_value, month), number in self.monthly_counts(d.TOTAL).items():
+            counts[(str(period_of(month, self.granularity)), "n")] += number
         return counts
 
     def list_of(self, code: str, *, slug: str = "") -> Table:
@@ -313,15 +339,14 @@ class Lagebild:
         counts: dict[tuple[str, str], int] = defaultdict(int)
         if d.PERIOD in (rows_code, columns_code):
             other = columns_code if rows_code == d.PERIOD else rows_code
-            for (dim, value, month), number in self.singles.items():
-                if dim == other:
-                    period = str(period_of(month, self.granularity))
-                    counts[(period, value) if rows_code == d.PERIOD else (value, period)] += number
+            for (value, month), number in self.monthly_counts(other).items():
+                period = str(period_of(month, self.granularity))
+                counts[(period, value) if rows_code == d.PERIOD else (value, period)] += number
         else:
             swap = d.ORDER[rows_code] > d.ORDER[columns_code]
             first, second = (columns_code, rows_code) if swap else (rows_code, columns_code)
             if self.pair == (first, second):
-                self.singles  # noqa: B018 -- reads the pair's counts with the rest, in one query
+                self._load()
                 pairs = self._pairs.items()
             else:
                 query = IncidentCount.objects.filter(
@@ -374,8 +399,8 @@ def komo_comparison(lagebild: Lagebild, *, year: int, categories: Table) -> tupl
     ``lagebild`` counts by year; ``categories`` is its category × year table: the physical group is the
     »physical attack« category, so that cell and the year's total keep the state they have there."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for (dim, value, month), number in lagebild.singles.items():
-        if dim == "form" and month.year == year:
+    for (value, month), number in lagebild.monthly_counts("form").items():
+        if month.year == year:
             counts[(value, "n")] += number
     rows = lagebild._axis("form", {key for key, _n in counts})
     year_key = str((year, 1))

@@ -102,7 +102,13 @@ def _public_years() -> tuple[int, int] | None:
 
 
 def _public_tables(years: tuple[int, int], komo_year: int):
-    lagebild = selectors.Lagebild(first_year=years[0], last_year=years[1], granularity=d.Granularity.YEAR, public=True)
+    lagebild = selectors.Lagebild(
+        first_year=years[0],
+        last_year=years[1],
+        granularity=d.Granularity.YEAR,
+        public=True,
+        monthly={"district", "category", "form"},
+    )
     tables = {
         "kreise": lagebild.cross("district", d.PERIOD, slug="kreise"),
         "vorfallarten": lagebild.cross("category", d.PERIOD, slug="vorfallarten"),
