@@ -83,7 +83,8 @@ class EncryptedTemporaryFileUploadHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self._key = os.urandom(32)
         self._nonce = int.from_bytes(os.urandom(_BLOCK), "big")
-        self._spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
+        # Kept open past this method: the uploaded file reads from it and closes it.
+        self._spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
         self._encryptor = _cipher(self._key, self._nonce).encryptor()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
