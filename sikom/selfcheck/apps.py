@@ -11,4 +11,4 @@ class SelfcheckConfig(AppConfig):
     def ready(self) -> None:
         from sikom.core import navigation
 
-        navigation.register(order=45, url_name="selfcheck:start", label=_("Sicherheits-Selbstcheck"))
+        navigation.register(order=45, url_name="selfcheck:start", label=_("Selbstcheck"))

@@ -38,8 +38,9 @@ class GuideVersion(models.Model):
         verbose_name_plural = _("Versionen des Selbstchecks")
 
     def __str__(self) -> str:
-        state = _("veröffentlicht") if self.is_published else _("Entwurf")
-        return f"{_('Version')} {self.number} ({state})"
+        if self.is_published:
+            return _("Version %(number)s (veröffentlicht)") % {"number": self.number}
+        return _("Version %(number)s (Entwurf)") % {"number": self.number}
 
     @property
     def is_published(self) -> bool:
@@ -217,4 +218,4 @@ class SavedCheck(models.Model):
         verbose_name_plural = _("Gespeicherte Selbstchecks")
 
     def __str__(self) -> str:
-        return f"{_('Selbstcheck')} {self.pk}"
+        return _("Selbstcheck %(number)s") % {"number": self.pk}
