@@ -18,6 +18,7 @@ from sikom.events import demo as events_demo
 from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
 from sikom.portal.demo import record_case
+from sikom.selfcheck import demo as selfcheck_demo
 from sikom.surveys import demo as surveys_demo
 from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
 from sikom.surveys import report_demo as surveys_report_demo
@@ -65,6 +66,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("surveys", surveys_demo.load),
     ("surveys_fieldwork", surveys_fieldwork_demo.load),
     ("surveys_report", surveys_report_demo.load),
+    ("selfcheck", selfcheck_demo.load),
 ]
 
 DEMO_CASES = [
