@@ -173,3 +173,16 @@ def test_contact_details_are_stored_encrypted():
     assert phone.startswith("enc1:") and "3501" not in phone
     contact.refresh_from_db()
     assert (contact.email, contact.phone) == ("erika.beispiel@example.org", "+49 3501 000000")
+
+
+def test_an_exchange_meeting_is_deleted_with_an_audit_entry():
+    from sikom.alliance.models import ExchangeMeeting
+
+    meeting = services.save_exchange_meeting(
+        by=None,
+        data={"topic": "Austausch Hassrede", "format": "exchange_meeting", "held_on": date(2026, 3, 1), "record": ""},
+        municipalities=[municipality(PIRNA)],
+    )
+    services.delete_exchange_meeting(meeting=meeting, by=None)
+    assert not ExchangeMeeting.objects.exists()
+    assert AuditEvent.objects.get(action="alliance.meeting_deleted").data == {"municipalities": [PIRNA]}
