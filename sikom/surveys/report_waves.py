@@ -50,7 +50,8 @@ def earlier_wave(analysis: SafetyAnalysis, visible=None) -> SafetyAnalysis | Non
     created before). ``visible``: the queryset the reader may see (None in the PDF job, whose starter was checked)."""
     candidates = visible if visible is not None else without_boundaries(SafetyAnalysis.objects.all(), "municipality")
     return (
-        candidates.filter(municipality_id=analysis.municipality_id, status=AnalysisState.DONE)
+        # Demo figures and real ones are never compared.
+        candidates.filter(municipality_id=analysis.municipality_id, status=AnalysisState.DONE, is_demo=analysis.is_demo)
         .exclude(pk=analysis.pk)
         .filter(Q(year__lt=analysis.year) | Q(year=analysis.year, created_at__lt=analysis.created_at))
         .select_related("municipality")

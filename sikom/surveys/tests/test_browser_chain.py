@@ -109,6 +109,8 @@ def test_the_whole_chain_from_the_analysis_to_the_report(
     # 5. A respondent answers on a phone with the first letter's code; the matrix comes one row at a time.
     phone = browser.new_context(viewport=PHONE, locale="de-DE").new_page()
     phone.set_default_timeout(10_000)
+    phone_errors: list[str] = []
+    phone.on("console", lambda message: phone_errors.append(message.text) if message.type == "error" else None)
     phone.goto(live_server.url + "/umfrage/")
     phone.get_by_label("Ihr Zugangscode").fill(codes[0])
     phone.get_by_role("button", name="Zum Fragebogen").click()
@@ -127,6 +129,7 @@ def test_the_whole_chain_from_the_analysis_to_the_report(
     phone.get_by_role("button", name=re.compile("abschicken", re.I)).click()
     expect(phone.get_by_role("heading", name=re.compile("Vielen Dank"))).to_be_visible()
     phone.context.close()
+    assert not [e for e in phone_errors if "Content Security Policy" in e], phone_errors
     assert Response.objects.get(channel=ResponseChannel.ONLINE).answers["sicher_orte"] == {
         "tag_wohngegend": "1",
         "oepnv_nacht": "4",

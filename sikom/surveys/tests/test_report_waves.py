@@ -37,6 +37,9 @@ def test_the_earlier_wave_is_the_latest_done_analysis_of_the_municipality_before
     services.change_status(analysis=cancelled, to=AnalysisState.CANCELLED, by=asskomm, reason="Test")
     current = running_analysis(by=asskomm)
     assert report_waves.earlier_wave(current) == older
+    older.__class__.objects.filter(pk=older.pk).update(is_demo=True)  # demo figures are not compared with real ones
+    assert report_waves.earlier_wave(current) == oldest
+    older.__class__.objects.filter(pk=older.pk).update(is_demo=False)
     assert report_waves.earlier_wave(older) == oldest
     assert report_waves.earlier_wave(oldest) is None
     # A reader who may not see the earlier analysis gets no comparison.
