@@ -33,6 +33,8 @@ urlpatterns = [
     path("umfrage/gespeichert/", views.saved, name="saved"),
     path("umfrage/danke/", views.thanks, name="thanks"),
     path("umfrage/offen/<str:token>/", views.open_start, name="open"),
+    # Further languages of the questionnaire: add, remove, translate (decision 0046)
+    path("", include("sikom.surveys.language_urls")),
     # Register extract, sample, letters, field monitoring
     path("", include("sikom.surveys.fieldwork_urls")),
     # Paper returns, table import, LimeSurvey takeover

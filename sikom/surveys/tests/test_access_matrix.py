@@ -118,6 +118,7 @@ def clients(request, world):
 # The URLs the app includes from its parts, each walked persona by persona in the part's own test module.
 PART_TESTS = {
     "sikom.surveys.fieldwork_urls": "test_fieldwork_views.py",
+    "sikom.surveys.language_urls": "test_language_access_matrix.py",
     "sikom.surveys.paper_urls": "test_paper_access_matrix.py",
     "sikom.surveys.report_urls": "test_report_access_matrix.py",
 }
