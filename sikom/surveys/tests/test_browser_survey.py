@@ -1,7 +1,7 @@
 """In a real browser, with axe-core on every page: a respondent answers the survey on a 390 px phone with an access
 code (each matrix row a group of its own, answered one row at a time, partly by keyboard), sees a message tied to
 its field, resumes in English and submits; a municipality's staff member edits the questionnaire, walks the
-preview and moves a page."""
+preview, moves a page, adds Arabic and previews it right to left."""
 
 import re
 
@@ -127,3 +127,18 @@ def test_staff_edit_the_questionnaire_and_walk_the_preview(page, live_server, mu
     page.get_by_role("button", name=re.compile("^Seite nach unten.*Vorsicht und Schutz$")).click()
     expect(page.get_by_role("heading", name="Seite 4: Vorsicht und Schutz")).to_be_visible()
     expect(page.get_by_role("heading", name="Seite 3: Erfahrungen mit Kriminalität")).to_be_visible()
+
+    # A further language: added from the list, one text translated, the preview in Arabic runs right to left.
+    page.get_by_role("link", name="Sprachen und Übersetzungen").click()
+    page.get_by_label("Sprache", exact=True).select_option("ar")
+    page.get_by_role("button", name="Sprache hinzufügen").click()
+    expect(page.get_by_role("heading", name="Übersetzung: Arabisch")).to_be_visible()
+    question = Question.objects.get(questionnaire=analysis.questionnaire, code="sicher_dunkel")
+    page.locator(f"#id_text-{question.pk}").fill("ما مدى شعورك بالأمان بعد حلول الظلام؟")
+    page.get_by_role("button", name="Übersetzung speichern").click()
+    expect(page.get_by_text("Die Übersetzung ist gespeichert")).to_be_visible()
+    page.goto(live_server.url + f"/sicherheitsanalysen/{analysis.pk}/vorschau/?neu=1")
+    page.locator('button[name="language"][value="ar"]').click()
+    expect(page.locator(".survey__content")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("group", name=re.compile("ما مدى شعورك"))).to_be_visible()
+    expect(page.get_by_text("Vorschau einer unvollständigen Übersetzung")).to_be_visible()

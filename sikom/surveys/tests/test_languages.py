@@ -352,3 +352,24 @@ def test_the_preview_offers_an_incomplete_language_with_a_warning(asskomm):
     client.post(reverse("surveys:language"), {"language": "ru", "next": url})
     html = client.get(url).content.decode()
     assert "unvollständigen Übersetzung" in html and 'lang="ru"' in html
+
+
+# LimeSurvey --------------------------------------------------------------------------------------------------------
+
+
+def test_a_limesurvey_structure_brings_its_further_languages(asskomm):
+    from sikom.surveys import limesurvey
+    from sikom.surveys.tests.test_limesurvey_import import MODERN
+
+    # The test survey with Ukrainian instead of English.
+    ukrainian = MODERN.replace(b"<language>en</language>", b"<language>uk</language>").replace(
+        b"<![CDATA[en]]>", b"<![CDATA[uk]]>"
+    )
+    plan = limesurvey.read_structure(ukrainian)
+    assert plan.languages == ["de", "uk"]
+    assert plan.sections[0]["title"] == {"de": "Sicherheitsgefühl", "uk": "Feeling of safety"}
+    analysis = make_analysis(by=asskomm, languages=["de"])
+    limesurvey.import_structure(analysis=analysis, plan=plan.as_dict(), by=asskomm)
+    analysis.refresh_from_db()
+    assert analysis.languages == ["de", "uk"]
+    assert languages.completeness(analysis.questionnaire, "uk").done > 0
