@@ -373,3 +373,32 @@ def test_a_limesurvey_structure_brings_its_further_languages(asskomm):
     analysis.refresh_from_db()
     assert analysis.languages == ["de", "uk"]
     assert languages.completeness(analysis.questionnaire, "uk").done > 0
+
+
+# Paper and report ---------------------------------------------------------------------------------------------------
+
+
+def test_the_report_exports_and_paper_entry_do_not_depend_on_the_language(municipality_user):
+    from sikom.surveys.tests.test_report_numbers import respondents
+
+    analysis = make_analysis(by=municipality_user)
+    languages.add_language(analysis=analysis, code="uk", by=None)
+    languages.add_language(analysis=analysis, code="ar", by=None)
+    analysis.refresh_from_db()
+    translate_all(analysis, "uk", "УКР")
+    translate_all(analysis, "ar", "عربي")
+    services.change_status(analysis=analysis, to=AnalysisState.RUNNING, by=None)
+    respondents(analysis, 40)
+    client = testing.login(Client(), municipality_user)
+    data_url = reverse("surveys:report_data", args=[analysis.pk]) + "?format=csv"
+    before = sorted(b"".join(client.get(data_url).streaming_content).splitlines())
+    ids = sorted(Response.objects.values_list("id", flat=True))
+    Response.objects.filter(id__in=ids[::2]).update(language="uk")
+    Response.objects.filter(id__in=ids[1::4]).update(language="ar")
+    # The answers are codes: the data, and with it every estimate, is the same whatever language was used (the
+    # export's row order is its own).
+    assert sorted(b"".join(client.get(data_url).streaming_content).splitlines()) == before
+    page = client.get(reverse("surveys:report", args=[analysis.pk]))
+    assert page.status_code == 200 and "УКР" not in page.content.decode()
+    entry = client.get(reverse("surveys:paper_entry", args=[analysis.pk]))
+    assert entry.status_code == 200 and "Wie sicher" in entry.content.decode()
