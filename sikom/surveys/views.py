@@ -109,7 +109,8 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invited": sum(row["total"] for row in counts["strata"]),
         "submitted": sum(row["submitted"] for row in counts["strata"]),
         "question_count": analysis.questionnaire.questions.count(),
-        "language_names": [languages.name(code) for code in analysis.languages],
+        "language_names": [languages.name(code) for code in languages.offered(analysis)],
+        "hidden_languages": [state for state in languages.overview(analysis) if not state.complete],
         "can_make_codes": analysis.status in INVITATIONS_OPEN,
         "open_url": request.build_absolute_uri(reverse("surveys:open", args=[analysis.open_token]))
         if analysis.open_token

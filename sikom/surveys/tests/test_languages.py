@@ -237,8 +237,10 @@ def test_bad_translation_posts_save_nothing(asskomm, municipality_user):
     # Without the CSRF token: refused with a German page.
     guarded = testing.login(Client(enforce_csrf_checks=True), asskomm)
     answer = guarded.post(url, {"version": version, f"text-{question.pk}": "csrf"})
-    assert (answer.status_code == 403 and "Sicherheitsgründen" in answer.content.decode()) or answer.status_code == 403
+    assert answer.status_code == 403 and "Ihre Angaben wurden nicht gespeichert." in answer.content.decode()
     answer = guarded.post(reverse("surveys:languages", args=[analysis.pk]), {"language": "pl"})
+    assert answer.status_code == 403 and "Sitzung abgelaufen" in answer.content.decode()
+    answer = guarded.post(reverse("surveys:language_remove", args=[analysis.pk, "tr"]))
     assert answer.status_code == 403
     assert "tr" not in Question.objects.get(pk=question.pk).text
     assert "tr" not in Question.objects.get(pk=foreign.pk).text
@@ -402,3 +404,10 @@ def test_the_report_exports_and_paper_entry_do_not_depend_on_the_language(munici
     assert page.status_code == 200 and "УКР" not in page.content.decode()
     entry = client.get(reverse("surveys:paper_entry", args=[analysis.pk]))
     assert entry.status_code == 200 and "Wie sicher" in entry.content.decode()
+
+
+def test_the_analysis_page_names_languages_that_are_not_offered(asskomm):
+    analysis = languages.add_language(analysis=make_analysis(by=asskomm), code="pl", by=asskomm)
+    html = testing.login(Client(), asskomm).get(reverse("surveys:detail", args=[analysis.pk])).content.decode()
+    total = len(languages.slots(analysis.questionnaire))
+    assert "Deutsch, Englisch" in html and f"Polnisch: nicht angeboten, {total} Texte fehlen" in html
