@@ -176,6 +176,7 @@ def _total_from_counts(filters: dict, counts: dict) -> int | None:
 # Only what the inbox shows: no encrypted report fields to decrypt, no boundaries to parse.
 LISTED = (
     "number",
+    "kind",
     "status",
     "lead",
     "risk_level",
