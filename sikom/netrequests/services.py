@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sikom.accounts.models import Organisation, OrganisationType, User
-from sikom.accounts.selectors import municipality_of
 from sikom.cases import deadlines
 from sikom.cases import services as cases
 from sikom.cases.kinds import InboxFacts
@@ -51,6 +50,14 @@ class RequestRefused(TransitionNotAllowed):
     """A write the rules do not allow, with a German message for the page."""
 
 
+def _municipality_of_member(by: User):
+    """The municipality the acting member belongs to (the view has checked the second factor)."""
+    organisation = by.organisation if by is not None else None
+    if organisation is None or organisation.type != OrganisationType.MUNICIPALITY:
+        return None
+    return organisation.municipality
+
+
 def coordination_for(municipality) -> Organisation | None:
     """The regional coordination of the municipality's district; the statewide one if the district has none."""
     coordinations = Organisation.objects.filter(type=OrganisationType.EXPERT_NETWORK)
@@ -76,7 +83,7 @@ def inbox_facts(case_ids: list[int]) -> dict[int, InboxFacts]:
 
 def file_request(*, by: User, data: dict) -> ExpertRequest:
     """A municipality's request: a new case of kind »expert_request« led by the district's coordination."""
-    municipality = municipality_of(by)
+    municipality = _municipality_of_member(by)
     if municipality is None:
         raise RequestRefused(_("Nur Mitglieder einer Kommune können Anfragen stellen."))
     now = timezone.now()
@@ -107,7 +114,7 @@ def file_request(*, by: User, data: dict) -> ExpertRequest:
 
 def add_information(*, request: ExpertRequest, by: User, body: str) -> None:
     """The municipality adds information: a message on the case, which stands out in the coordination's inbox."""
-    municipality = municipality_of(by)
+    municipality = _municipality_of_member(by)
     if municipality is None or municipality.pk != request.municipality_id:
         raise RequestRefused(_("Nur die Kommune, die angefragt hat, kann Informationen ergänzen."))
     if request.case.status == CaseStatus.CLOSED:
