@@ -72,7 +72,7 @@ def test_no_page_of_the_app_answers_500_to_hostile_values(world):
     failures, count = [], 0
     # end_expert ends the share the expert needs: walked last.
     routes.sort(key=lambda pair: pair[1] == "netrequests:end_expert")
-    for route, name in routes:
+    for route, _name in routes:
         url = _fill(route, world["real"])
         for persona, client in world["personas"].items():
             checks = [("get", _fill(route, value), "") for value in PATH_VALUES if "<" in route]
