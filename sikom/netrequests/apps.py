@@ -25,3 +25,4 @@ class NetrequestsConfig(AppConfig):
         housekeeping.register(
             "expert_request_retention", lambda: {"expert_requests_deleted_by_retention": services.apply_retention()}
         )
+        housekeeping.register("expert_request_files", services.housekeeping)

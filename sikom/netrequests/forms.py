@@ -209,3 +209,22 @@ class ReadersForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = candidates
+
+
+class SourceFileForm(forms.Form):
+    upload = forms.FileField(
+        label=_("Datei (Flyer, Foto, Bildschirmfoto, PDF)"),
+        help_text=_("Fotos (JPEG, PNG, WebP, HEIC), PDF, E-Mails (.eml) oder Textdateien, höchstens 20 MB."),
+        max_length=500,
+        error_messages={
+            "required": _("Bitte wählen Sie eine Datei aus."),
+            "empty": _("Die Datei ist leer."),
+            "invalid": _("Bitte wählen Sie eine Datei aus."),
+            "missing": _("Bitte wählen Sie eine Datei aus."),
+            "max_length": _("Der Dateiname ist zu lang."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "source_%s")
+        super().__init__(*args, **kwargs)

@@ -4,6 +4,8 @@ lead, shares with experts, messages, history, inbox rows, audit and deadlines ar
 the request's own intake record, the legal-angle checklist (angles as data) and the coordination's register of
 known properties and recurring activities with the minutes of its situation conferences."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -66,6 +68,30 @@ class ExpertRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.case_id)
+
+
+class SourceFile(models.Model):
+    """A source the municipality or an office added as a file (flyer, screenshot of a post); stored encrypted
+    (`files.py`), the name as metadata only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(ExpertRequest, on_delete=models.CASCADE, related_name="source_files")
+    storage_name = models.CharField(max_length=200, unique=True)
+    original_name = EncryptedTextField(_("Dateiname"))
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by_organisation = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class LegalAngle(models.Model):

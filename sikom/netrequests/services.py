@@ -18,6 +18,7 @@ from sikom.cases.selectors import is_lead, is_on_case
 from sikom.core import audit
 from sikom.core.versions import check_version
 from sikom.core.workflow import TransitionNotAllowed
+from sikom.netrequests import files
 from sikom.netrequests.models import (
     AngleReview,
     AngleStatus,
@@ -29,7 +30,9 @@ from sikom.netrequests.models import (
     RegisterNote,
     RegisterReader,
     SituationConference,
+    SourceFile,
 )
+from sikom.reports.evidence import sanitize_name
 
 ROUTING_REASON = "Expertennetzwerk des Landkreises der Gemeinde"
 FIELDS = (
@@ -128,6 +131,60 @@ def post_message(*, request: ExpertRequest, by: User, body: str, internal: bool)
     if not is_on_case(by.organisation, request.case):
         raise RequestRefused(_("Ihre Stelle ist an dieser Anfrage nicht beteiligt."))
     cases.post_handler_message(case=request.case, by=by, body=body, internal=internal)
+
+
+def add_source_file(*, request: ExpertRequest, by: User, upload) -> SourceFile:
+    """A source as a file, added by the municipality (while the request is open) or an office on the case: type
+    checked by content, size limited, stored encrypted; nothing is kept when anything fails."""
+    municipality = _municipality_of_member(by)
+    if municipality is not None:
+        if municipality.pk != request.municipality_id:
+            raise RequestRefused(_("Nur die Kommune, die angefragt hat, kann Informationen ergänzen."))
+        if request.case.status == CaseStatus.CLOSED:
+            raise RequestRefused(_("Die Anfrage ist abgeschlossen."))
+    elif not is_on_case(by.organisation, request.case):
+        raise RequestRefused(_("Ihre Stelle ist an dieser Anfrage nicht beteiligt."))
+    try:
+        content_type = files.check(upload)
+    except files.SourceRejected as rejected:
+        raise RequestRefused(rejected.message) from rejected
+    if request.source_files.count() >= files.MAX_FILES_PER_REQUEST:
+        raise RequestRefused(
+            _("Zu einer Anfrage können höchstens %(max)d Dateien gespeichert werden.")
+            % {"max": files.MAX_FILES_PER_REQUEST}
+        )
+    storage_name, size, sha256 = files.store_encrypted(upload)
+    try:
+        with transaction.atomic():
+            Case.objects.select_for_update().get(pk=request.case_id)
+            source = SourceFile.objects.create(
+                request=request,
+                storage_name=storage_name,
+                original_name=sanitize_name(upload.name or ""),
+                content_type=content_type,
+                size=size,
+                sha256=sha256,
+                uploaded_by=by,
+                uploaded_by_organisation=by.organisation_name,
+            )
+            cases.record_step(
+                case=request.case,
+                by=by,
+                details={"text": _("Eine Datei als Quelle hinzugefügt."), "file": str(source.pk)},
+            )
+            if municipality is not None:
+                cases.record_reporter_activity(case_id=request.case_id)
+            audit.log("netrequests.source_added", actor=by, obj=request.case, data={"sha256": sha256})
+    except BaseException:
+        files.delete_file(storage_name)
+        raise
+    return source
+
+
+def housekeeping() -> dict[str, int]:
+    """Delete source files whose row was never committed (a housekeeping job)."""
+    known = set(SourceFile.objects.values_list("storage_name", flat=True))
+    return {"expert_request_orphan_files": files.delete_orphans(known, older_than=timedelta(hours=1))}
 
 
 def _event_day(request: ExpertRequest) -> date:
@@ -248,8 +305,10 @@ def apply_retention(*, limit: int = 500) -> int:
             if case is None:  # reopened meanwhile
                 continue
             number = case.number
+            stored = list(SourceFile.objects.filter(request__case=case).values_list("storage_name", flat=True))
             case.delete()
             audit.log("netrequests.deleted_by_retention", data={"number": number})
+            transaction.on_commit(lambda stored=stored: [files.delete_file(name) for name in stored])
         deleted += 1
     return deleted
 

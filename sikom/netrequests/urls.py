@@ -15,6 +15,8 @@ urlpatterns = [
         views.end_expert,
         name="end_expert",
     ),
+    path("expertennetzwerk/anfragen/<str:number>/quelle/", views.add_source_file, name="source_add"),
+    path("expertennetzwerk/anfragen/<str:number>/quelle/<uuid:file_id>/", views.download_source_file, name="source"),
     path("expertennetzwerk/anfragen/<str:number>/status/", views.change_status, name="status"),
     path("expertennetzwerk/anfragen/<str:number>/ergebnis/", views.record_outcome, name="outcome"),
     path("expertennetzwerk/anfragen/<str:number>/pruefung/", views.checklist, name="checklist"),

@@ -2,7 +2,7 @@
 selector, render. Every request is found through `selectors.get_request_for` (invisible → 404)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sikom.accounts import reauth
 from sikom.accounts.decorators import staff_required
 from sikom.cases import selectors as cases
 from sikom.cases import services as case_services
+from sikom.cases.models import CaseStatus
 from sikom.core import audit
 from sikom.core.versions import EditConflict
 from sikom.core.workflow import TransitionNotAllowed
-from sikom.netrequests import selectors, services
+from sikom.netrequests import files, selectors, services
 from sikom.netrequests.forms import (
     ConferenceForm,
     EntryForm,
@@ -28,6 +30,7 @@ from sikom.netrequests.forms import (
     ReadersForm,
     RequestForm,
     ReviewForm,
+    SourceFileForm,
     StatusForm,
 )
 from sikom.netrequests.urgency import urgency
@@ -84,6 +87,9 @@ def _detail_context(user, item, **forms) -> dict:
         "municipality_side": municipality_side,
         "is_lead": lead,
         "outcome_recorded": bool(item.outcome),
+        "source_files": item.source_files.all(),
+        "source_form": forms.get("source_form") or SourceFileForm(),
+        "can_add_sources": not (municipality_side and case.status == CaseStatus.CLOSED),
     }
     if municipality_side:
         return context | {
@@ -136,6 +142,41 @@ def _action(request, number, form_name, make_form, apply, success, *, template="
             messages.success(request, success)
             return redirect("netrequests:detail", number=item.case.number)
     return render(request, template, _detail_context(request.user, item, **{form_name: form}), status=400)
+
+
+@staff_required(selectors.can_use_requests)
+@require_POST
+def add_source_file(request: HttpRequest, number: str) -> HttpResponse:
+    item = selectors.get_request_for(request.user, number)
+    form = SourceFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_source_file(request=item, by=request.user, upload=form.cleaned_data["upload"])
+        except TransitionNotAllowed as refusal:
+            form.add_error("upload", str(refusal))
+        else:
+            messages.success(request, _("Die Datei ist gespeichert."))
+            return redirect("netrequests:detail", number=item.case.number)
+    context = _detail_context(request.user, item, source_form=form)
+    return render(request, "netrequests/request_detail.html", context, status=400)
+
+
+@never_cache
+@staff_required(selectors.can_use_requests)
+@require_GET
+def download_source_file(request: HttpRequest, number: str, file_id) -> HttpResponse:
+    item = selectors.get_request_for(request.user, number)
+    source = item.source_files.filter(pk=file_id).first()
+    if source is None:
+        raise Http404
+    if not reauth.is_recent(request):
+        return reauth.ask(request)
+    audit.log("netrequests.source_downloaded", actor=request.user, obj=item.case, data={"sha256": source.sha256})
+    response = StreamingHttpResponse(files.open_source(source.storage_name), content_type=source.content_type)
+    response["Content-Length"] = str(source.size)
+    response["Content-Disposition"] = f'attachment; filename="{source.sha256[:16]}{files.suffix(source.content_type)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _handlers_only(request, number):

@@ -30,3 +30,9 @@ def zastex(zastex):
 def filed(municipality_user):
     """A request of Pirna (district 14628) about an assembly in five days, led by the district's coordination."""
     return make_request(by=municipality_user)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Source files go to a fresh private storage per test."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"

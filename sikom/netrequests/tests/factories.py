@@ -36,3 +36,12 @@ def make_request(by=None, ags: str = "14628270", **fields):
     if by is None:
         by = municipality_member(ags)
     return services.file_request(by=by, data=request_data(**fields))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png_upload(name: str = "flyer.png", content: bytes = PNG):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/png")

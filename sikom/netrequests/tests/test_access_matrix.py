@@ -13,7 +13,7 @@ from sikom import testing
 from sikom.accounts.models import OrganisationType
 from sikom.netrequests import services
 from sikom.netrequests.models import LegalAngle, RegisterEntry, SituationConference
-from sikom.netrequests.tests.factories import make_request, municipality_member, verified
+from sikom.netrequests.tests.factories import make_request, municipality_member, png_upload, verified
 from sikom.netrequests.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,9 @@ def world(municipality_user, expert_network, pd_dresden):
         coordination=other_coordination, held_on=date(2026, 1, 1), participants="-", assessment="-"
     )
     services.set_readers(by=expert_network, organisations=[testing.organisation_of(OrganisationType.ZASTEX)])
+    source = services.add_source_file(request=own, by=municipality_user, upload=png_upload())
     return {
+        "source": source,
         "own": own,
         "unshared": unshared,
         "other": other,
@@ -68,6 +70,8 @@ REQUEST_URLS = [
     ("outcome", "post"),
     ("checklist", "get"),
     ("review", "post"),
+    ("source_add", "post"),
+    ("source", "get"),
     ("end_expert", "post"),  # last: it ends the share
 ]
 
@@ -94,18 +98,22 @@ def _urls(world) -> list[tuple[str, str, str, str]]:
                 args.append(angle.pk)
             if name == "end_expert":
                 args.append(world["pd"].pk)
+            if name == "source":
+                args.append(world["source"].pk)
             urls.append((name, method, reverse(f"netrequests:{name}", args=args), record))
     urls.append(("readers", "post", reverse("netrequests:readers"), ""))
     return urls
 
 
 LEAD_ONLY = {"bring_in", "status", "outcome", "review", "end_expert"}
-FORM_POSTS = {"information", "message", "bring_in", "status", "outcome", "review", "entry_note"}
+FORM_POSTS = {"information", "message", "bring_in", "status", "outcome", "review", "entry_note", "source_add"}
 REGISTER_READ = {"register", "entry", "conference"}
 REGISTER_KEEP = {"entry_create", "conference_create", "entry_note", "readers"}
 
 
-def _ok(name: str, method: str) -> int:
+def _ok(name: str, method: str, record: str = "") -> int:
+    if name == "source":  # the file belongs to the own request; a download first asks to confirm the login
+        return 302 if record == "own" else 404
     if method == "get":
         return 200
     return 400 if name in FORM_POSTS else 302  # the matrix posts empty forms
@@ -131,15 +139,17 @@ def expected(persona: str | None, name: str, method: str, record: str) -> int:
     # One request's pages.
     if municipality:
         visible = record in {"own", "unshared"}
-        return _ok(name, method) if visible and name in {"detail", "information"} else 404
+        return (
+            _ok(name, method, record) if visible and name in {"detail", "information", "source_add", "source"} else 404
+        )
     if name == "information":
         return 404
     if coordination:
         if record == "other" or (name == "end_expert" and record == "unshared"):
             return 404
-        return _ok(name, method)
+        return _ok(name, method, record)
     if persona in {"pd_dresden", "pd_dresden_supervisor"} and record == "own":
-        return 404 if name in LEAD_ONLY else _ok(name, method)
+        return 404 if name in LEAD_ONLY else _ok(name, method, record)
     return 404
 
 
@@ -158,6 +168,8 @@ def test_access_matrix(request, world, persona):
         assert response.status_code == want, f"{persona} {method} {url}: {response.status_code}, expected {want}"
         if want == 302 and persona is None:
             assert response["Location"].startswith(reverse("accounts:login"))
+        if want == 302 and name == "source" and persona is not None:
+            assert response["Location"].startswith(reverse("casefile:reauth"))
 
 
 def test_an_expert_loses_the_request_when_the_share_ends(client, world, pd_dresden, expert_network):

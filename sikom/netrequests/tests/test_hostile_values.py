@@ -14,7 +14,7 @@ from sikom import testing
 from sikom.core.tests.test_hostile_values import FIELD_VALUES, PATH_VALUES, _field_names, _patterns, _request
 from sikom.netrequests import services
 from sikom.netrequests.models import ExpertRequest, LegalAngle
-from sikom.netrequests.tests.factories import make_request
+from sikom.netrequests.tests.factories import make_request, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,9 @@ def world(municipality_user, expert_network, pd_dresden):
         priorities="",
         agreed_steps="",
     )
+    source = services.add_source_file(request=request, by=municipality_user, upload=png_upload())
     real = {
+        "file_id": str(source.pk),
         "number": request.case.number,
         "angle_id": str(LegalAngle.objects.first().pk),
         "organisation_id": str(pd_dresden.organisation_id),
