@@ -32,6 +32,7 @@ from sikom.netrequests.models import (
     SituationConference,
     SourceFile,
 )
+from sikom.netrequests.tasks import notify_municipality
 from sikom.reports.evidence import sanitize_name
 
 ROUTING_REASON = "Expertennetzwerk des Landkreises der Gemeinde"
@@ -130,7 +131,15 @@ def post_message(*, request: ExpertRequest, by: User, body: str, internal: bool)
     """The coordination or an expert writes to the municipality, or a note only the offices read."""
     if not is_on_case(by.organisation, request.case):
         raise RequestRefused(_("Ihre Stelle ist an dieser Anfrage nicht beteiligt."))
-    cases.post_handler_message(case=request.case, by=by, body=body, internal=internal)
+    with transaction.atomic():
+        cases.post_handler_message(case=request.case, by=by, body=body, internal=internal)
+        if not internal:
+            _notify(request)
+
+
+def _notify(request: ExpertRequest) -> None:
+    """Tell the filing member on commit that there is news (number and link only)."""
+    transaction.on_commit(lambda: notify_municipality.enqueue(request.case_id))
 
 
 def add_source_file(*, request: ExpertRequest, by: User, upload) -> SourceFile:
@@ -210,7 +219,10 @@ def end_expert(*, request: ExpertRequest, organisation: Organisation, by: User) 
 
 
 def change_status(*, request: ExpertRequest, to: str, by: User, reason: str = "") -> Case:
-    return cases.change_status(case=request.case, to=to, by=by, reason=reason)
+    with transaction.atomic():
+        case = cases.change_status(case=request.case, to=to, by=by, reason=reason)
+        _notify(request)
+    return case
 
 
 def _require_lead(request: ExpertRequest, by: User) -> None:
@@ -289,6 +301,7 @@ def record_outcome(
         audit.log("netrequests.outcome_recorded", actor=by, obj=request.case, data={"outcome": outcome})
         if close and request.case.status != CaseStatus.CLOSED:
             cases.change_status(case=request.case, to=CaseStatus.CLOSED, by=by, reason=str(label))
+        _notify(request)
     return locked
 
 

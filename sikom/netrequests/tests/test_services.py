@@ -213,3 +213,36 @@ def test_a_statewide_coordination_takes_requests_of_districts_without_one(munici
 
 def filed_district(user):
     return user.organisation.municipality.district
+
+
+def test_notices_carry_only_number_and_link(
+    filed, expert_network, municipality_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(request=filed, by=expert_network, body="Geheimer Inhalt", internal=False)
+    notice = [mail for mail in mailoutbox if municipality_user.email in mail.to]
+    assert len(notice) == 1
+    assert filed.case.number in notice[0].subject and "Geheimer Inhalt" not in notice[0].body
+    assert f"/expertennetzwerk/anfragen/{filed.case.number}/" in notice[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(request=filed, by=expert_network, body="intern", internal=True)
+    assert not [mail for mail in mailoutbox if municipality_user.email in mail.to]
+
+
+def test_the_coordination_is_told_with_a_link_to_the_request_page(
+    municipality_user, expert_network, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = make_request(by=municipality_user)
+    notice = [mail for mail in mailoutbox if expert_network.email in mail.to]
+    assert notice and f"/expertennetzwerk/anfragen/{request.case.number}/" in notice[0].body
+
+
+def test_the_case_file_inbox_lists_requests_with_a_link_to_their_page(client, filed, expert_network):
+    from django.urls import reverse
+
+    testing.login(client, expert_network)
+    page = client.get(reverse("casefile:inbox")).content.decode()
+    assert f'href="/expertennetzwerk/anfragen/{filed.case.number}/"' in page
+    assert "Anfrage an das Expertennetzwerk" in page
