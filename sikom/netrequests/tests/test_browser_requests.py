@@ -101,13 +101,28 @@ def test_request_from_filing_to_outcome(page, live_server, municipality_user, ex
     check_accessibility(page)
 
 
-def test_the_list_and_request_work_on_a_phone(phone_page, live_server, municipality_user):
+def test_the_pages_work_on_a_phone(phone_page, live_server, municipality_user, expert_network):
+    from sikom.netrequests import services
     from sikom.netrequests.tests.factories import make_request, verified
 
     request = make_request(by=verified(municipality_user))
-    login_browser(phone_page, live_server, Client(), municipality_user)
-    for url in (reverse("netrequests:list"), reverse("netrequests:detail", args=[request.case.number])):
-        phone_page.goto(live_server.url + url)
-        check_accessibility(phone_page)
-        width = phone_page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, (url, width)
+    number = request.case.number
+    entry = services.create_entry(by=expert_network, kind="property", name="Objekt", place="Ort", description="")
+    pages = {
+        municipality_user: [reverse("netrequests:list"), reverse("netrequests:detail", args=[number])],
+        expert_network: [
+            reverse("netrequests:list"),
+            reverse("netrequests:detail", args=[number]),
+            reverse("netrequests:checklist", args=[number]),
+            reverse("netrequests:register"),
+            reverse("netrequests:entry", args=[entry.pk]),
+            reverse("netrequests:conference_create"),
+        ],
+    }
+    for user, urls in pages.items():
+        login_browser(phone_page, live_server, Client(), user)
+        for url in urls:
+            phone_page.goto(live_server.url + url)
+            check_accessibility(phone_page)
+            width = phone_page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (url, width)
