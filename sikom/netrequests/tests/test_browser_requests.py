@@ -108,6 +108,15 @@ def test_the_pages_work_on_a_phone(phone_page, live_server, municipality_user, e
     request = make_request(by=verified(municipality_user))
     number = request.case.number
     entry = services.create_entry(by=expert_network, kind="property", name="Objekt", place="Ort", description="")
+    services.add_note(entry=entry, by=expert_network, on=timezone.localdate(), text="Besichtigung")
+    conference = services.record_conference(
+        by=expert_network,
+        held_on=timezone.localdate(),
+        participants="Polizeidirektion, Landratsamt",
+        assessment="ruhig",
+        priorities="",
+        agreed_steps="",
+    )
     pages = {
         municipality_user: [reverse("netrequests:list"), reverse("netrequests:detail", args=[number])],
         expert_network: [
@@ -117,6 +126,8 @@ def test_the_pages_work_on_a_phone(phone_page, live_server, municipality_user, e
             reverse("netrequests:register"),
             reverse("netrequests:entry", args=[entry.pk]),
             reverse("netrequests:conference_create"),
+            reverse("netrequests:conference", args=[conference.pk]),
+            reverse("netrequests:entry_create"),
         ],
     }
     for user, urls in pages.items():
