@@ -246,3 +246,4 @@ def test_the_case_file_inbox_lists_requests_with_a_link_to_their_page(client, fi
     page = client.get(reverse("casefile:inbox")).content.decode()
     assert f'href="/expertennetzwerk/anfragen/{filed.case.number}/"' in page
     assert "Anfrage an das Expertennetzwerk" in page
+    assert f"Anlass am {timezone.localtime(filed.event_at):%d.%m.%Y}" in page
