@@ -16,6 +16,7 @@ from sikom.core.forms import (
     text_field,
     version_field,
 )
+from sikom.netrequests import files
 from sikom.netrequests.models import MAX_PARTICIPANTS, AngleStatus, EntryKind, Outcome, RequestKind
 
 TIME_INVALID = _("Bitte geben Sie eine gültige Uhrzeit ein, zum Beispiel 18:30.")
@@ -56,8 +57,29 @@ class RequestForm(forms.Form):
         rows=3,
         help_text=_("Links bitte je in eine eigene Zeile."),
     )
+    upload = forms.FileField(
+        label=_("Datei (Flyer, Foto, Bildschirmfoto, PDF)"),
+        required=False,
+        help_text=_("Optional. Weitere Dateien können Sie nach dem Absenden hinzufügen."),
+        max_length=500,
+        error_messages={
+            "empty": _("Die Datei ist leer."),
+            "invalid": _("Bitte wählen Sie eine Datei aus."),
+            "missing": _("Bitte wählen Sie eine Datei aus."),
+            "max_length": _("Der Dateiname ist zu lang."),
+        },
+    )
     done_so_far = text_field(_("Was die Kommune bereits unternommen hat"), LONG, required=False, rows=3)
     needs = text_field(_("Was die Kommune braucht"), LONG, rows=3)
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            try:
+                files.check(upload)
+            except files.SourceRejected as rejected:
+                raise forms.ValidationError(rejected.message) from rejected
+        return upload
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@
 selector, render. Every request is found through `selectors.get_request_for` (invisible → 404)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,10 +65,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @staff_required(selectors.can_file)
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            filed = services.file_request(by=request.user, data=form.cleaned_data)
+            # The request and its first file together: a file refused at the last step leaves no request.
+            with transaction.atomic():
+                filed = services.file_request(by=request.user, data=form.cleaned_data)
+                if form.cleaned_data.get("upload"):
+                    services.add_source_file(request=filed, by=request.user, upload=form.cleaned_data["upload"])
         except TransitionNotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:

@@ -94,3 +94,18 @@ def test_housekeeping_sweeps_files_no_row_knows():
     assert services.housekeeping() == {"expert_request_orphan_files": 0}  # younger than an hour: maybe uploading
     assert files.delete_orphans(set(), older_than=timedelta(seconds=-1)) == 1
     assert not _stored()
+
+
+def test_a_file_can_come_with_the_request_and_a_refused_one_keeps_the_request_back(client, municipality_user):
+    from sikom.netrequests.models import ExpertRequest
+    from sikom.netrequests.tests.test_views import _form
+
+    testing.login(client, municipality_user)
+    response = client.post(
+        reverse("netrequests:create"), _form() | {"upload": SimpleUploadedFile("x.exe", b"MZ" + b"\x00" * 64)}
+    )
+    assert response.status_code == 400 and "Programm oder Skript" in response.content.decode()
+    assert not ExpertRequest.objects.exists() and not _stored()
+    response = client.post(reverse("netrequests:create"), _form() | {"upload": png_upload()})
+    assert response.status_code == 302
+    assert SourceFile.objects.get().request == ExpertRequest.objects.get()
