@@ -617,6 +617,34 @@ def move_question(*, question: Question, direction: int, by: User) -> None:
         audit.log("surveys.question_moved", actor=by, obj=questionnaire.analysis, data={"code": question.code})
 
 
+def move_section(*, section: Section, direction: int, by: User) -> None:
+    """One page up (-1) or down (+1): swaps places with its neighbour; at the first or last place nothing happens.
+    Refused when a skip condition would then refer to a later question."""
+    if direction not in (-1, 1):
+        raise Refused(_("Diese Richtung gibt es nicht."))
+    questionnaire = section.questionnaire
+    with transaction.atomic():
+        _editable(questionnaire)
+        sections = list(questionnaire.sections.order_by("position", "pk"))
+        index = next(i for i, item in enumerate(sections) if item.pk == section.pk)
+        target = index + direction
+        if not 0 <= target < len(sections):
+            return
+        sections[index], sections[target] = sections[target], sections[index]
+        # Renumbered from 0: positions of older questionnaires may repeat or have gaps.
+        for i, item in enumerate(sections):
+            item.position = i
+        Section.objects.bulk_update(sections, ["position"])
+        _check_conditions_order(questionnaire)
+        _bump(questionnaire)
+        audit.log(
+            "surveys.section_moved",
+            actor=by,
+            obj=questionnaire.analysis,
+            data={"section": section.pk, "direction": direction, "position": target},
+        )
+
+
 # Access codes ------------------------------------------------------------------------------------------------------
 
 # 12 characters from 31 letters and digits without look-alikes (0/O, 1/I/L): about 59 bits, shown in groups of four.

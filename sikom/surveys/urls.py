@@ -22,6 +22,7 @@ urlpatterns = [
     path("sicherheitsanalysen/<int:pk>/fragebogen/fragen/neu/", views.question_create, name="question_create"),
     path("sicherheitsanalysen/<int:pk>/vorschau/", views.preview, name="preview"),
     path("sicherheitsanalysen/seiten/<int:pk>/", views.section_edit, name="section_edit"),
+    path("sicherheitsanalysen/seiten/<int:pk>/verschieben/", views.section_move, name="section_move"),
     path("sicherheitsanalysen/fragen/<int:pk>/", views.question_edit, name="question_edit"),
     path("sicherheitsanalysen/fragen/<int:pk>/verschieben/", views.question_move, name="question_move"),
     path("sicherheitsanalysen/fragen/<int:pk>/loeschen/", views.question_delete, name="question_delete"),

@@ -412,6 +412,23 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/section_form.html", {"form": form, "analysis": analysis, "section": section})
 
 
+@keeps
+@require_POST
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reorder the pages without JavaScript: one form with »Nach oben« and »Nach unten« per page."""
+    section = _section_for(request.user, pk)
+    analysis_id = section.questionnaire.analysis_id
+    direction = {"hoch": -1, "runter": 1}.get(request.POST.get("direction", ""))
+    if direction is None:
+        messages.error(request, _("Diese Richtung gibt es nicht."))
+    else:
+        try:
+            services.move_section(section=section, direction=direction, by=request.user)
+        except services.Refused as error:
+            messages.error(request, str(error.message))
+    return redirect(f"{reverse('surveys:editor', args=[analysis_id])}#seite-{section.pk}")
+
+
 def _question_initial(question: Question) -> dict:
     condition = question.conditions.select_related("source").first()
     return {

@@ -23,6 +23,7 @@ def test_visitors_see_the_public_entries_in_order(client):
         "Meldung verfolgen",
         "Angebote",
         "Wegweiser",
+        "Selbstcheck",
         "Veranstaltungen",
         "Bürgerbeteiligung",
         "Zahlen",

@@ -1,7 +1,7 @@
 """In a real browser, with axe-core on every page: a respondent answers the survey on a 390 px phone with an access
 code (each matrix row a group of its own, answered one row at a time, partly by keyboard), sees a message tied to
-its field, resumes in English and submits; a municipality's staff member edits the questionnaire and walks the
-preview."""
+its field, resumes in English and submits; a municipality's staff member edits the questionnaire, walks the
+preview and moves a page."""
 
 import re
 
@@ -121,3 +121,9 @@ def test_staff_edit_the_questionnaire_and_walk_the_preview(page, live_server, mu
     page.get_by_role("button", name="Zurück").click()
     expect(page.get_by_role("group", name="nachts").get_by_label("unsicher", exact=True)).to_be_checked()
     assert not Response.objects.exists()
+
+    # Pages are reordered with a plain form per page (no JavaScript needed).
+    page.goto(live_server.url + f"/sicherheitsanalysen/{analysis.pk}/fragebogen/")
+    page.get_by_role("button", name=re.compile("^Seite nach unten.*Vorsicht und Schutz$")).click()
+    expect(page.get_by_role("heading", name="Seite 4: Vorsicht und Schutz")).to_be_visible()
+    expect(page.get_by_role("heading", name="Seite 3: Erfahrungen mit Kriminalität")).to_be_visible()

@@ -19,6 +19,7 @@ from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
 from sikom.netrequests import demo as netrequests_demo
 from sikom.portal.demo import record_case
+from sikom.selfcheck import demo as selfcheck_demo
 from sikom.surveys import demo as surveys_demo
 from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
 from sikom.surveys import report_demo as surveys_report_demo
@@ -66,6 +67,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("surveys", surveys_demo.load),
     ("surveys_fieldwork", surveys_fieldwork_demo.load),
     ("surveys_report", surveys_report_demo.load),
+    ("selfcheck", selfcheck_demo.load),
     ("netrequests", netrequests_demo.load),
 ]
 

@@ -9,6 +9,7 @@ from sikom.cases.routing import ensure_default_rules
 from sikom.geo.services import load_reference_data
 from sikom.netrequests.angles import ensure_default_angles
 from sikom.offers.services import load_offer_catalogue
+from sikom.selfcheck.services import load_guide
 
 
 class Command(BaseCommand):
@@ -26,5 +27,6 @@ class Command(BaseCommand):
             counts["routing_rules_created"] = ensure_default_rules()
             counts["legal_angles_created"] = ensure_default_angles()
             counts |= load_offer_catalogue(data_file=settings.BASE_DIR / "sikom" / "offers" / "data" / "offers.json")
+            counts |= load_guide()
         if options["verbosity"]:
             self.stdout.write(", ".join(f"{name}: {number}" for name, number in counts.items()))
