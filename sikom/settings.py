@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sikom.measures",
     "sikom.intake",
     "sikom.casefile",
+    "sikom.netrequests",
     "sikom.alliance",
     "sikom.events",
     "sikom.indicators",

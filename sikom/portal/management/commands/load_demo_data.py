@@ -17,6 +17,7 @@ from sikom.councils import demo as councils_demo
 from sikom.events import demo as events_demo
 from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
+from sikom.netrequests import demo as netrequests_demo
 from sikom.portal.demo import record_case
 from sikom.selfcheck import demo as selfcheck_demo
 from sikom.surveys import demo as surveys_demo
@@ -67,6 +68,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("surveys_fieldwork", surveys_fieldwork_demo.load),
     ("surveys_report", surveys_report_demo.load),
     ("selfcheck", selfcheck_demo.load),
+    ("netrequests", netrequests_demo.load),
 ]
 
 DEMO_CASES = [

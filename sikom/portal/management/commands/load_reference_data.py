@@ -7,6 +7,7 @@ from django.db import transaction
 from sikom.accounts.services import ensure_reference_organisations
 from sikom.cases.routing import ensure_default_rules
 from sikom.geo.services import load_reference_data
+from sikom.netrequests.angles import ensure_default_angles
 from sikom.offers.services import load_offer_catalogue
 from sikom.selfcheck.services import load_guide
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 data_file=settings.BASE_DIR / "sikom" / "accounts" / "data" / "organisations.json"
             )
             counts["routing_rules_created"] = ensure_default_rules()
+            counts["legal_angles_created"] = ensure_default_angles()
             counts |= load_offer_catalogue(data_file=settings.BASE_DIR / "sikom" / "offers" / "data" / "offers.json")
             counts |= load_guide()
         if options["verbosity"]:
