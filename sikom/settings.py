@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sikom.coaching",
     "sikom.surveys",
     "sikom.programme",
+    "sikom.funding",
     "sikom.portal",
     "django_tasks",
     "django_tasks_db",

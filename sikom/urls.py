@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("sikom.coaching.urls")),
     path("", include("sikom.surveys.urls")),
     path("", include("sikom.programme.urls")),
+    path("", include("sikom.funding.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),
 ]
