@@ -40,7 +40,7 @@ def test_a_balanced_application_is_submitted_with_a_number(call, municipality_us
 
 def test_submission_outside_the_window_is_refused(call):
     application = make_application(call, submit=False)
-    with pytest.raises(services.Refused, match="nur vom 31.08.2026 bis 15.10.2026"):
+    with pytest.raises(services.Refused, match=r"nur vom 31\.08\.2026 bis 15\.10\.2026"):
         services.submit(application=application, by=None, today=date(2026, 10, 16))
     application.refresh_from_db()
     assert application.status == Status.DRAFT and application.number is None
@@ -86,7 +86,11 @@ def test_staff_costs_are_capped_per_pay_grade(call):
     staff_plan.lines[0].update(category=category(call, "Personal"), pay_grade="E9b", amount=Decimal("50000.01"))
     with pytest.raises(services.Refused) as refused:
         services.save_application(
-            by=None, call=call, municipality=Municipality.objects.get(ags="14628270"), fields=fields(call), plan=staff_plan
+            by=None,
+            call=call,
+            municipality=Municipality.objects.get(ags="14628270"),
+            fields=fields(call),
+            plan=staff_plan,
         )
     assert refused.value.violations[0].field == "line:0:amount"
     assert "50.000,00 €" in refused.value.violations[0].message
@@ -171,7 +175,7 @@ def test_approval_commits_per_year_and_never_beyond_the_budget(asskomm):
     commits = dict(Commitment.objects.filter(application=first).values_list("year", "amount"))
     assert commits == {YEAR: Decimal("4800.00"), YEAR + 1: Decimal("3200.00")}
     second = reviewed(call, reviewer_user=reviewer(), staff=asskomm, costs=Decimal("10000.00"))
-    with pytest.raises(services.Refused, match="reichen nicht: noch frei 5.200,00 €"):
+    with pytest.raises(services.Refused, match=r"reichen nicht: noch frei 5\.200,00 €"):
         services.decide(application=second, by=asskomm, outcome="approved", amount=Decimal("9000.00"))
     second.refresh_from_db()
     assert second.status == Status.IN_REVIEW
@@ -193,7 +197,7 @@ def test_withdrawal_returns_unpaid_money_and_payments_never_exceed(call, asskomm
     payment = services.request_payment(
         application=application, by=municipality_user, year=YEAR, amount=Decimal("4000.00"), expenditure="Honorar"
     )
-    with pytest.raises(services.Refused, match="höchstens noch 5.000,00 €"):
+    with pytest.raises(services.Refused, match=r"höchstens noch 5\.000,00 €"):
         services.request_payment(
             application=application, by=municipality_user, year=YEAR, amount=Decimal("5000.01"), expenditure="x"
         )
