@@ -24,6 +24,7 @@ def test_visitors_see_the_public_entries_in_order(client):
         "Angebote",
         "Wegweiser",
         "Veranstaltungen",
+        "Förderung",
         "Bürgerbeteiligung",
         "Zahlen",
     ]
