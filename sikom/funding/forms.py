@@ -210,6 +210,8 @@ CALL_FORMSETS = (
 
 
 class ApplicationForm(forms.Form):
+    # A draft may leave most fields empty, submission needs them: no »optional« marks (the page says so).
+    is_filter = True
     applicant = text_field(_("Antragsteller (Gemeinde, Stelle)"), 200)
     title = text_field(_("Projekttitel"), 200)
     starts_on = date_field(_("Projektbeginn"))
