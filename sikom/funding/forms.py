@@ -493,3 +493,32 @@ class PaymentForm(forms.Form):
 
 def default_dates(call: Call) -> dict[str, date]:
     return {"starts_on": call.period_start, "ends_on": call.period_end}
+
+
+def proof_form_class(application):
+    """The proof of use: the report on Beccaria steps 6 and 7 and, per planned cost line, the actual costs and a
+    reason where they deviate."""
+    fields = {
+        "evaluation": text_field(BECCARIA_STEPS[6], 10000, rows=4),
+        "conclusions": text_field(BECCARIA_STEPS[7], 10000, rows=4),
+    }
+    for line in application.cost_lines.select_related("category"):
+        label = f"{line.category.name}: {line.description} ({line.year}, {format_money(line.amount)} €)"
+        fields[f"actual_{line.pk}"] = MoneyField(label=_("Tatsächliche Kosten – %(line)s") % {"line": label})
+        fields[f"reason_{line.pk}"] = text_field(
+            _("Begründung der Abweichung – %(line)s") % {"line": label}, 2000, rows=2, required=False
+        )
+    return type("ProofForm", (forms.Form,), fields | {"is_filter": True})
+
+
+def proof_actuals(form) -> dict[int, tuple[Decimal, str]]:
+    data = form.cleaned_data
+    return {
+        int(name.removeprefix("actual_")): (value, data.get(f"reason_{name.removeprefix('actual_')}", ""))
+        for name, value in data.items()
+        if name.startswith("actual_")
+    }
+
+
+class CloseProofForm(forms.Form):
+    final_amount = MoneyField(label=_("Endgültige Förderung (€)"))

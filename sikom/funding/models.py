@@ -465,3 +465,44 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.amount}"
+
+
+class ProofStatus(models.TextChoices):
+    FILED = "filed", _("eingereicht")
+    CLOSED = "closed", _("abgeschlossen")
+
+
+class ProofOfUse(models.Model):
+    """The proof of use (»Verwendungsnachweis«): the factual report along Beccaria steps 6 and 7, the actual costs per
+    cost line against the plan; closed by staff with the final amount and, when less was spent than paid, the
+    repayment claim."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="proof")
+    evaluation = models.TextField(BECCARIA_STEPS[6])
+    conclusions = models.TextField(BECCARIA_STEPS[7])
+    status = models.CharField(max_length=10, choices=ProofStatus.choices, default=ProofStatus.FILED)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+    final_amount = money_field(_("Endgültige Förderung (€)"), null=True, blank=True)
+    repayment = money_field(_("Rückforderung (€)"), default=ZERO)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id}"
+
+
+class ProofLine(models.Model):
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="lines")
+    cost_line = models.ForeignKey(CostLine, on_delete=models.PROTECT, related_name="+")
+    actual = money_field(_("Tatsächliche Kosten (€)"))
+    reason = models.TextField(_("Begründung der Abweichung"), blank=True)
+
+    class Meta:
+        ordering = ["cost_line__year", "cost_line_id"]
+        constraints = [models.UniqueConstraint(fields=["proof", "cost_line"], name="one_proof_line_per_cost_line")]
+
+    def __str__(self) -> str:
+        return f"{self.proof_id} {self.cost_line_id}"

@@ -31,6 +31,9 @@ from sikom.funding.models import (
     OwnFundKind,
     Payment,
     PaymentStatus,
+    ProofLine,
+    ProofOfUse,
+    ProofStatus,
     Query,
     Review,
     ReviewerAssignment,
@@ -593,3 +596,102 @@ def validate_category(call: Call, category_pk) -> CostCategory:
         return call.categories.get(pk=category_pk)
     except (CostCategory.DoesNotExist, ValueError, TypeError) as error:
         raise ValidationError(_("Diese Kostenart gibt es in diesem Aufruf nicht.")) from error
+
+
+# Proof of use
+
+
+def deviation_needs_reason(call: Call, planned: Decimal, actual: Decimal) -> bool:
+    """A deviation from the plan above the call's threshold (percent of the planned amount) must be explained."""
+    if planned == 0:
+        return actual > 0
+    return abs(actual - planned) * 100 > planned * call.deviation_threshold
+
+
+def file_proof(*, application: Application, by, evaluation: str, conclusions: str, actuals: dict) -> ProofOfUse:
+    """The applicant files the proof: {cost line pk: (actual amount, reason)} for every planned line."""
+    lines = {line.pk: line for line in application.cost_lines.all()}
+    if set(actuals) != set(lines):
+        raise Refused(_("Bitte geben Sie für jede Kostenposition die tatsächlichen Kosten an."))
+    violations = []
+    if not evaluation.strip():
+        violations.append(rules.Violation("evaluation", _("Bitte berichten Sie über die Evaluation.")))
+    if not conclusions.strip():
+        violations.append(rules.Violation("conclusions", _("Bitte nennen Sie die Schlussfolgerungen.")))
+    for pk, (actual, reason) in actuals.items():
+        if deviation_needs_reason(application.call, lines[pk].amount, actual) and not reason.strip():
+            violations.append(
+                rules.Violation(
+                    f"proof:{pk}:reason",
+                    _(
+                        "Regel »Abweichungen begründen«: Die tatsächlichen Kosten weichen um mehr als %(limit)s %% "
+                        "vom Plan (%(planned)s €) ab; bitte begründen Sie die Abweichung."
+                    )
+                    % {
+                        "limit": format_money(application.call.deviation_threshold).replace(",00", ""),
+                        "planned": format_money(lines[pk].amount),
+                    },
+                )
+            )
+    if violations:
+        raise Refused(violations=violations)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status not in FUNDED:
+            raise Refused(_("Ein Verwendungsnachweis gehört zu einem bewilligten Antrag."))
+        if ProofOfUse.objects.filter(application=application).exists():
+            raise Refused(_("Der Verwendungsnachweis ist bereits eingereicht."))
+        proof = ProofOfUse.objects.create(
+            application=application, evaluation=evaluation, conclusions=conclusions, filed_by=by
+        )
+        ProofLine.objects.bulk_create(
+            ProofLine(proof=proof, cost_line_id=pk, actual=actual, reason=reason)
+            for pk, (actual, reason) in actuals.items()
+        )
+        audit.log("funding.proof_filed", actor=by, obj=application, atomic=True)
+    return proof
+
+
+def proposed_final_amount(application: Application, proof: ProofOfUse) -> Decimal:
+    """The granted amount reduced in proportion when less was spent than planned (the share of the plan the grant
+    covered, applied to the actual costs), never more than granted."""
+    planned = stored_plan(application).total_costs
+    actual = sum((line.actual for line in proof.lines.all()), ZERO)
+    if not planned or application.granted is None:
+        return ZERO
+    return min(application.granted, (application.granted * actual / planned).quantize(CENT, rounding="ROUND_DOWN"))
+
+
+def close_proof(*, application: Application, by, final_amount: Decimal) -> ProofOfUse:
+    """Staff close the proof with the final amount: what was committed beyond it returns to the budget; what was
+    paid beyond it is claimed back."""
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=application.call_id)
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        proof = ProofOfUse.objects.select_for_update().get(application=application)
+        if proof.status != ProofStatus.FILED:
+            raise Refused(_("Der Verwendungsnachweis ist bereits abgeschlossen."))
+        if final_amount < 0 or application.granted is None or final_amount > application.granted:
+            raise Refused(
+                _("Die endgültige Förderung liegt zwischen 0 und dem bewilligten Betrag (%(granted)s €).")
+                % {"granted": format_money(application.granted or ZERO)}
+            )
+        paid = sum(paid_by_year(application).values(), ZERO)
+        # Keep per year what the final amount covers, in proportion to the commitments.
+        committed = _open_commitments(application)
+        keep = split_by_weights(final_amount, committed) if committed else {}
+        _release_remaining(application, by=by, reason=_("Verwendungsnachweis: geringere Kosten"), keep=keep)
+        proof.final_amount = final_amount
+        proof.repayment = max(paid - final_amount, ZERO)
+        proof.status = ProofStatus.CLOSED
+        proof.closed_by = by
+        proof.closed_at = timezone.now()
+        proof.save(update_fields=["final_amount", "repayment", "status", "closed_by", "closed_at"])
+        audit.log(
+            "funding.proof_closed",
+            actor=by,
+            obj=application,
+            data={"final": str(final_amount), "repayment": str(proof.repayment)},
+            atomic=True,
+        )
+    return proof

@@ -15,8 +15,9 @@ from sikom.accounts.selectors import municipality_of
 from sikom.core import audit, documents, exports
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.funding import files, forms, rules, selectors, services
-from sikom.funding.models import DECIDED, EDITABLE, FUNDED, Payment, PaymentStatus
+from sikom.funding.models import DECIDED, EDITABLE, FUNDED, Payment, PaymentStatus, ProofOfUse
 from sikom.funding.models import Status as S
+from sikom.funding.money import format_money
 
 PER_PAGE = 50
 
@@ -273,6 +274,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "criteria": criteria,
             "payments": application.payments.all(),
+            "proof": proof_of(application),
+            "can_file_proof": own and application.status in FUNDED and proof_of(application) is None,
+            "close_form": forms.CloseProofForm(
+                initial={"final_amount": services.proposed_final_amount(application, proof_of(application))}
+            )
+            if staff and proof_of(application) and proof_of(application).status == "filed"
+            else None,
             "is_staff": staff,
             "is_applicant": own,
             "can_edit": own and application.status in EDITABLE,
@@ -289,6 +297,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "violations": services.submission_violations(application) if own and application.status == S.DRAFT else [],
         },
     )
+
+
+def proof_of(application) -> ProofOfUse | None:
+    """The application's proof of use with its lines, or None (cached on the application for one request)."""
+    if not hasattr(application, "_proof_cache"):
+        application._proof_cache = (
+            ProofOfUse.objects.filter(application=application).prefetch_related("lines__cost_line__category").first()
+        )
+    return application._proof_cache
 
 
 def _pdf(pdf: bytes, filename: str) -> HttpResponse:
@@ -579,3 +596,58 @@ def payment_export(request: HttpRequest, pk: int) -> HttpResponse:
         for p in payments.iterator()
     )
     return exports.table_download(fmt, f"auszahlungen-{call.year}-{call.pk}", PAYMENT_HEADER, rows)
+
+
+@never_cache
+@staff_required(selectors.can_apply)
+@require_http_methods(["GET", "POST"])
+def proof(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        selectors.applications_visible_to(request.user).filter(
+            municipality=municipality_of(request.user), status__in=FUNDED, proof__isnull=True
+        ),
+        pk=pk,
+    )
+    form = forms.proof_form_class(application)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_proof(
+                application=application,
+                by=request.user,
+                evaluation=form.cleaned_data["evaluation"],
+                conclusions=form.cleaned_data["conclusions"],
+                actuals=forms.proof_actuals(form),
+            )
+        except services.Refused as refused:
+            for violation in refused.violations:
+                parts = violation.field.split(":")
+                name = f"reason_{parts[1]}" if parts[0] == "proof" else parts[0]
+                form.add_error(name if name in form.fields else None, violation.message)
+            if not refused.violations:
+                form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Der Verwendungsnachweis ist eingereicht."))
+            return redirect("funding:application_detail", pk=pk)
+    return render(request, "funding/proof_form.html", {"application": application, "form": form})
+
+
+@staff_required(selectors.can_manage_funding)
+@require_POST
+def close_proof(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        selectors.applications_manageable_by(request.user).filter(proof__isnull=False), pk=pk
+    )
+    form = forms.CloseProofForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("funding:application_detail", pk=pk)
+    try:
+        closed = services.close_proof(application=application, by=request.user, **form.cleaned_data)
+    except services.Refused as refused:
+        return _refused(request, refused, pk)
+    messages.success(
+        request,
+        _("Der Verwendungsnachweis ist abgeschlossen. Rückforderung: %(amount)s €")
+        % {"amount": format_money(closed.repayment)},
+    )
+    return redirect("funding:application_detail", pk=pk)

@@ -16,8 +16,8 @@ from sikom.funding.urls import urlpatterns
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"calls", "funded", "call_detail"}
-STAFF = {"call_create", "call_edit", "budget", "payment_export", "start_review", "ask", "decide", "pay"}
-APPLICANT = {"apply", "application_edit", "answer", "payment_request"}
+STAFF = {"call_create", "call_edit", "budget", "payment_export", "start_review", "ask", "decide", "pay", "close_proof"}
+APPLICANT = {"apply", "application_edit", "answer", "payment_request", "proof"}
 READERS = {"applications", "application_detail", "receipt", "letter", "attachment", "withdraw", "review"}
 
 
@@ -95,6 +95,9 @@ def _urls(w) -> list[tuple[str, str, str, str]]:
         ("payment_request", "post", r("funding:payment_request", args=[other.pk]), "other"),
         ("pay", "post", r("funding:pay", args=[own.pk, payment.pk]), "own"),
         ("pay", "post", r("funding:pay", args=[other.pk, payment.pk]), "mixed"),
+        ("proof", "get", r("funding:proof", args=[own.pk]), "own"),
+        ("proof", "get", r("funding:proof", args=[other.pk]), "other"),
+        ("close_proof", "post", r("funding:close_proof", args=[own.pk]), "no_proof"),
     ]
 
 
@@ -107,7 +110,7 @@ def expected(persona: str | None, name: str, method: str, record: str) -> int:
     if persona == "asskomm":
         if name in APPLICANT:
             return 403
-        if record in {"mixed"} or (name == "decide" and record == "decided"):
+        if record in {"mixed", "no_proof"} or (name == "decide" and record == "decided"):
             return 404
         return ok
     if persona == "municipality_user":

@@ -1,7 +1,8 @@
 """The whole path in a real browser, every page checked with axe: a municipality applies with a balanced finance plan,
 is refused for a share above the rate, fixes it and submits; staff start the review, score and ask a question; the
 applicant changes the plan and answers; a second person approves in part; the letter opens; a payment request is
-paid; the budget overview shows each step."""
+paid; the proof of use is filed and closed with a repayment of the unspent amount; the budget overview shows each
+step."""
 
 import re
 from datetime import date, timedelta
@@ -159,6 +160,33 @@ def test_apply_review_query_decide_pay(page, live_server, client, municipality_u
     expect(row).to_contain_text("3.000,00")
     expect(row).to_contain_text("92.000,00")
     check_accessibility(page)
+
+    # Proof of use: 2.000 € spent of 10.000 € planned, more than 20 % off the plan: a reason is asked for.
+    login_browser(page, live_server, client, municipality_user)
+    page.goto(live_server.url + reverse("funding:application_detail", args=[application.pk]))
+    page.get_by_role("link", name="Verwendungsnachweis einreichen").click()
+    check_accessibility(page)
+    page.get_by_label("Evaluation").fill("Befragung der Teilnehmenden: Ziele erreicht.")
+    page.get_by_label("Schlussfolgerungen und Dokumentation").fill("Fortsetzung im nächsten Jahr.")
+    page.get_by_label(re.compile("^Tatsächliche Kosten")).fill("2.000,00")
+    page.get_by_role("button", name="Verwendungsnachweis einreichen").click()
+    expect(page.locator(".kern-error").first).to_contain_text("Regel »Abweichungen begründen«")
+    check_accessibility(page)
+    page.get_by_label(re.compile("^Begründung der Abweichung")).fill("Zwei Termine fielen aus.")
+    page.get_by_role("button", name="Verwendungsnachweis einreichen").click()
+    expect(page.get_by_role("status")).to_contain_text("Der Verwendungsnachweis ist eingereicht.")
+    login_browser(page, live_server, client, asskomm)
+    page.goto(live_server.url + reverse("funding:application_detail", args=[application.pk]))
+    # Proposed: 8.000 granted × 2.000 / 10.000 planned = 1.600; 3.000 were paid → 1.400 claimed back.
+    expect(page.get_by_label(re.compile("^Endgültige Förderung"))).to_have_value("1.600,00")
+    check_accessibility(page)
+    page.get_by_role("button", name="Abschließen").click()
+    expect(page.get_by_role("status")).to_contain_text("Rückforderung: 1.400,00 €")
+    page.goto(live_server.url + reverse("funding:budget", args=[call.pk]))
+    row = page.get_by_role("row", name=re.compile(str(call.year)))
+    expect(row).to_contain_text("1.600,00")  # committed
+    expect(row).to_contain_text("6.400,00")  # released
+    expect(row).to_contain_text("98.400,00")  # available
     application.refresh_from_db()
     assert application.status == Status.PARTLY_APPROVED
 
