@@ -165,3 +165,72 @@ def budget_overview(call: Call) -> list[BudgetYear]:
         )
         for year in years
     ]
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    year: int
+    district: str
+    applications: int
+    decided: int
+    approved: int
+    requested: Decimal
+    granted: Decimal
+
+    @property
+    def approval_rate(self) -> Decimal | None:
+        """Approved of decided, in percent (None before any decision)."""
+        if not self.decided:
+            return None
+        return (Decimal(self.approved) * 100 / self.decided).quantize(Decimal("0.1"))
+
+
+def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
+    """Per funding year and district: submitted applications, decisions, approvals, amounts — one grouped query."""
+    from sikom.funding.models import DECIDED
+
+    applications = Application.objects.exclude(status=Status.DRAFT)
+    if year:
+        applications = applications.filter(call__year=year)
+    rows = (
+        applications.values("call__year", "municipality__district__short_name")
+        .annotate(
+            applications=Count("pk"),
+            decided=Count("pk", filter=Q(status__in=DECIDED) | Q(status=Status.WITHDRAWN, decided_at__isnull=False)),
+            approved=Count("pk", filter=Q(status__in=FUNDED)),
+            requested_sum=Coalesce(Sum("requested"), ZERO),
+            granted_sum=Coalesce(Sum("granted", filter=Q(status__in=FUNDED)), ZERO),
+        )
+        .order_by("-call__year", "municipality__district__short_name")
+    )
+    return [
+        OverviewRow(
+            year=row["call__year"],
+            district=row["municipality__district__short_name"] or "",
+            applications=row["applications"],
+            decided=row["decided"],
+            approved=row["approved"],
+            requested=row["requested_sum"],
+            granted=row["granted_sum"],
+        )
+        for row in rows
+    ]
+
+
+def overview_by_year(rows: list[OverviewRow]) -> list[OverviewRow]:
+    """The rows summed per year (for the chart and the totals)."""
+    years: dict[int, list[OverviewRow]] = {}
+    for row in rows:
+        years.setdefault(row.year, []).append(row)
+    return [
+        OverviewRow(
+            year=year,
+            district="",
+            applications=sum(r.applications for r in group),
+            decided=sum(r.decided for r in group),
+            approved=sum(r.approved for r in group),
+            requested=sum((r.requested for r in group), ZERO),
+            granted=sum((r.granted for r in group), ZERO),
+        )
+        for year, group in sorted(years.items())
+    ]

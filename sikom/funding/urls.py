@@ -6,6 +6,7 @@ app_name = "funding"
 urlpatterns = [
     path("foerderung/", views.call_list, name="calls"),
     path("foerderung/gefoerderte-projekte/", views.funded_list, name="funded"),
+    path("foerderung/uebersicht/", views.overview, name="overview"),
     path("foerderung/aufrufe/neu/", views.call_create, name="call_create"),
     path("foerderung/aufrufe/<int:pk>/", views.call_detail, name="call_detail"),
     path("foerderung/aufrufe/<int:pk>/bearbeiten/", views.call_edit, name="call_edit"),

@@ -14,7 +14,7 @@ from sikom.accounts.decorators import staff_required
 from sikom.accounts.selectors import municipality_of
 from sikom.core import audit, documents, exports
 from sikom.core.workflow import TransitionNotAllowed
-from sikom.funding import files, forms, rules, selectors, services
+from sikom.funding import charts, files, forms, rules, selectors, services
 from sikom.funding.models import DECIDED, EDITABLE, FUNDED, Payment, PaymentStatus, ProofOfUse
 from sikom.funding.models import Status as S
 from sikom.funding.money import format_money
@@ -651,3 +651,45 @@ def close_proof(request: HttpRequest, pk: int) -> HttpResponse:
         % {"amount": format_money(closed.repayment)},
     )
     return redirect("funding:application_detail", pk=pk)
+
+
+OVERVIEW_HEADER = [
+    "Förderjahr",
+    "Landkreis / Kreisfreie Stadt",
+    "Anträge",
+    "entschieden",
+    "bewilligt",
+    "Bewilligungsquote (%)",
+    "beantragt (EUR)",
+    "bewilligt (EUR)",
+]
+
+
+@never_cache
+@staff_required(selectors.can_manage_funding)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    fmt = exports.export_format(request)
+    rows = selectors.funding_overview()
+    if fmt:
+        audit.log("funding.overview_exported", actor=request.user, data={"format": fmt})
+        table = (
+            [
+                row.year,
+                row.district,
+                row.applications,
+                row.decided,
+                row.approved,
+                str(row.approval_rate).replace(".", ",") if row.approval_rate is not None else "",
+                f"{row.requested:.2f}".replace(".", ","),
+                f"{row.granted:.2f}".replace(".", ","),
+            ]
+            for row in rows
+        )
+        return exports.table_download(fmt, "foerderuebersicht", OVERVIEW_HEADER, table)
+    years = selectors.overview_by_year(rows)
+    return render(
+        request,
+        "funding/overview.html",
+        {"rows": rows, "years": years, "chart": charts.granted_chart(years)},
+    )

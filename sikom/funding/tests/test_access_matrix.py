@@ -16,7 +16,18 @@ from sikom.funding.urls import urlpatterns
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"calls", "funded", "call_detail"}
-STAFF = {"call_create", "call_edit", "budget", "payment_export", "start_review", "ask", "decide", "pay", "close_proof"}
+STAFF = {
+    "overview",
+    "call_create",
+    "call_edit",
+    "budget",
+    "payment_export",
+    "start_review",
+    "ask",
+    "decide",
+    "pay",
+    "close_proof",
+}
 APPLICANT = {"apply", "application_edit", "answer", "payment_request", "proof"}
 READERS = {"applications", "application_detail", "receipt", "letter", "attachment", "withdraw", "review"}
 
@@ -68,6 +79,8 @@ def _urls(w) -> list[tuple[str, str, str, str]]:
         ("calls", "get", r("funding:calls"), ""),
         ("funded", "get", r("funding:funded"), ""),
         ("call_detail", "get", r("funding:call_detail", args=[call.pk]), ""),
+        ("overview", "get", r("funding:overview"), ""),
+        ("overview", "get", r("funding:overview") + "?format=xlsx", ""),
         ("call_create", "get", r("funding:call_create"), ""),
         ("call_edit", "get", r("funding:call_edit", args=[call.pk]), ""),
         ("budget", "get", r("funding:budget", args=[call.pk]), ""),

@@ -296,3 +296,19 @@ def test_staff_create_a_call_with_its_rules(client, asskomm):
     assert call.small_project_threshold == Decimal("5000.00")
     bad = client.post(reverse("funding:call_create"), data | {"max_funding_rate": "120", "closes_on": "01.01.2027"})
     assert "0 bis 100" in bad.content.decode() and "liegt vor seinem Beginn" in bad.content.decode()
+
+
+def test_the_overview_counts_per_year_and_district(client, asskomm, django_assert_max_num_queries):
+    call = make_call()
+    first = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    services.decide(application=first, by=asskomm, outcome="partly_approved", amount=Decimal("8000.00"))
+    second = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    services.decide(application=second, by=asskomm, outcome="rejected", reasons="nein")
+    testing.login(client, asskomm)
+    response = client.get(reverse("funding:overview"))
+    (row,) = response.context["rows"]
+    assert (row.applications, row.decided, row.approved, row.approval_rate) == (2, 2, 1, Decimal("50.0"))
+    assert row.granted == Decimal("8000.00") and row.requested == Decimal("18000.00")
+    assert "8.000,00" in response.content.decode()
+    export = client.get(reverse("funding:overview") + "?format=csv")
+    assert "8000,00" in b"".join(export.streaming_content if export.streaming else [export.content]).decode()
