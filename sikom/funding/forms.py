@@ -522,3 +522,21 @@ def proof_actuals(form) -> dict[int, tuple[Decimal, str]]:
 
 class CloseProofForm(forms.Form):
     final_amount = MoneyField(label=_("Endgültige Förderung (€)"))
+
+
+class AssignForm(forms.Form):
+    """A reviewer by their e-mail address: any staff member with a second factor (ASSKomm or another office)."""
+
+    email = forms.EmailField(
+        label=_("Gutachter:in (E-Mail-Adresse)"),
+        max_length=254,
+        error_messages={"required": REQUIRED, "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
+    )
+
+    def clean_email(self):
+        from sikom.accounts.models import User
+
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
+        if user is None or not user.must_use_two_factor:
+            raise ValidationError(_("Unter dieser Adresse gibt es kein Konto einer Stelle mit zweitem Faktor."))
+        return user

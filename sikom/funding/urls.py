@@ -22,6 +22,7 @@ urlpatterns = [
     path("foerderung/antraege/<int:pk>/pruefung/", views.start_review, name="start_review"),
     path("foerderung/antraege/<int:pk>/zurueckziehen/", views.withdraw, name="withdraw"),
     path("foerderung/antraege/<int:pk>/bewertung/", views.review, name="review"),
+    path("foerderung/antraege/<int:pk>/gutachten/", views.assign, name="assign"),
     path("foerderung/antraege/<int:pk>/rueckfrage/", views.ask, name="ask"),
     path("foerderung/antraege/<int:pk>/antwort/", views.answer, name="answer"),
     path("foerderung/antraege/<int:pk>/entscheidung/", views.decide, name="decide"),

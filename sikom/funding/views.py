@@ -293,6 +293,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decided": application.status in DECIDED,
             "review_form": forms.review_form_class(application.call)() if criteria else None,
             "query_form": forms.QueryForm(),
+            "assign_form": forms.AssignForm() if staff and application.status != S.DRAFT else None,
+            "assigned": application.assignments.select_related("reviewer") if staff else [],
             "payment_form": forms.PaymentForm(initial={"year": application.starts_on.year}),
             "violations": services.submission_violations(application) if own and application.status == S.DRAFT else [],
         },
@@ -693,3 +695,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         "funding/overview.html",
         {"rows": rows, "years": years, "chart": charts.granted_chart(years)},
     )
+
+
+@staff_required(selectors.can_manage_funding)
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(selectors.applications_manageable_by(request.user).exclude(status=S.DRAFT), pk=pk)
+    form = forms.AssignForm(request.POST)
+    if form.is_valid():
+        services.assign_reviewer(application=application, reviewer=form.cleaned_data["email"], by=request.user)
+        messages.success(request, _("Die Gutachterin oder der Gutachter ist zugewiesen."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("funding:application_detail", pk=pk)

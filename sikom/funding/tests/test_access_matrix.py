@@ -27,6 +27,7 @@ STAFF = {
     "decide",
     "pay",
     "close_proof",
+    "assign",
 }
 APPLICANT = {"apply", "application_edit", "answer", "payment_request", "proof"}
 READERS = {"applications", "application_detail", "receipt", "letter", "attachment", "withdraw", "review"}
@@ -102,6 +103,8 @@ def _urls(w) -> list[tuple[str, str, str, str]]:
         ("withdraw", "get", r("funding:withdraw", args=[other.pk]), "other"),
         ("review", "post", r("funding:review", args=[own.pk]), "own"),
         ("ask", "post", r("funding:ask", args=[own.pk]), "own"),
+        ("assign", "post", r("funding:assign", args=[own.pk]), "own"),
+        ("assign", "post", r("funding:assign", args=[draft.pk]), "mixed"),
         ("answer", "get", r("funding:answer", args=[draft.pk]), "not_queried"),
         ("decide", "get", r("funding:decide", args=[own.pk]), "decided"),
         ("payment_request", "post", r("funding:payment_request", args=[own.pk]), "own"),
@@ -155,12 +158,22 @@ def test_access_matrix(request, world, persona):
 
 
 def test_an_assigned_reviewer_sees_only_the_assigned_application(client, world, zastex, asskomm):
-    services.assign_reviewer(application=world["other"], reviewer=zastex, by=asskomm)
+    testing.login(client, asskomm)
+    client.post(reverse("funding:assign", args=[world["other"].pk]), {"email": zastex.email.upper()})
+    assert (
+        client.post(reverse("funding:assign", args=[world["other"].pk]), {"email": "nobody@example.org"}).status_code
+        == 302
+    )
+    assert world["other"].assignments.get().reviewer == zastex
     testing.login(client, zastex)
     assert client.get(reverse("funding:application_detail", args=[world["other"].pk])).status_code == 200
     assert client.get(reverse("funding:application_detail", args=[world["own"].pk])).status_code == 404
     listing = client.get(reverse("funding:applications")).content.decode()
     assert world["other"].number in listing and world["own"].number not in listing
+    criteria = {f"criterion_{c.pk}": "2" for c in world["call"].criteria.all()}
+    services.start_review(application=world["other"], by=asskomm)
+    assert client.post(reverse("funding:review", args=[world["other"].pk]), criteria).status_code == 302
+    assert world["other"].reviews.get().reviewer == zastex
 
 
 def test_unpublished_calls_and_drafts_stay_hidden(client, world):
