@@ -242,6 +242,10 @@ class Application(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the review service (the mean weighted total of the reviews and their number), so that the review list
+    # of 20,000 applications sorts and pages on an index instead of aggregating every review per request.
+    review_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -260,7 +264,12 @@ class Application(models.Model):
                 condition=Q(status="draft") | Q(number__isnull=False), name="submitted_application_has_number"
             ),
         ]
-        indexes = [models.Index(fields=["call", "status"]), models.Index(fields=["municipality", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status", "-submitted_at"], name="funding_app_call_status_sub"),
+            models.Index(fields=["call", "-score", "number"], name="funding_app_call_score"),
+            models.Index(fields=["-submitted_at", "-id"], name="funding_app_submitted"),
+            models.Index(fields=["municipality", "status"], name="funding_app_municipality"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number or _('Entwurf')} {self.title}"

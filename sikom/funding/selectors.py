@@ -26,6 +26,7 @@ from sikom.funding.models import (
     Status,
 )
 from sikom.funding.money import ZERO
+from sikom.geo.selectors import without_boundaries
 
 
 def can_manage_funding(user) -> bool:
@@ -95,19 +96,28 @@ def application_detail(user, pk: int) -> Application:
 
 
 def application_listing(user, *, call_id: int | None = None, status: str = "") -> QuerySet[Application]:
-    """The review list: every visible application with its call and municipality, the number of reviews and the mean
-    weighted total — one query for any page size."""
-    from django.db.models import Avg
-
+    """The review list: every visible application with its call and municipality and the mean weighted score of its
+    reviews (kept on the row by the review service) — one query per page, on an index, for any number of rows."""
     listing = applications_visible_to(user)
     if call_id:
         listing = listing.filter(call_id=call_id)
     if status:
         listing = listing.filter(status=status)
     return (
-        listing.select_related("call", "municipality")
-        .defer("municipality__boundary", "step_1", "step_2", "step_3", "step_4", "step_5", "target_groups")
-        .annotate(review_count=Count("reviews", distinct=True), score=Avg("reviews__total"))
+        without_boundaries(listing.select_related("call", "municipality"), "municipality")
+        .only(
+            "pk",
+            "number",
+            "title",
+            "status",
+            "requested",
+            "score",
+            "review_count",
+            "submitted_at",
+            "call__title",
+            "municipality__name",
+            "municipality__ags",
+        )
         .order_by("-submitted_at", "-pk")
     )
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -354,6 +354,10 @@ def save_review(*, application: Application, by, scores: dict[int, int], recomme
                 "recommendation": recommendation,
             },
         )
+        summary = application.reviews.aggregate(count=Count("pk"), mean=Avg("total"))
+        application.review_count = summary["count"]
+        application.score = Decimal(summary["mean"]).quantize(CENT) if summary["mean"] is not None else None
+        application.save(update_fields=["review_count", "score"])
         audit.log("funding.reviewed", actor=by, obj=application, data={"total": str(total)}, atomic=True)
     return review
 

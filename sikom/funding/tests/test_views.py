@@ -312,3 +312,23 @@ def test_the_overview_counts_per_year_and_district(client, asskomm, django_asser
     assert "8.000,00" in response.content.decode()
     export = client.get(reverse("funding:overview") + "?format=csv")
     assert "8000,00" in b"".join(export.streaming_content if export.streaming else [export.content]).decode()
+
+
+def test_the_review_list_ranks_by_score_in_constant_queries(client, asskomm, django_assert_num_queries):
+    call = make_call()
+    low = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    high = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    criteria = {c.pk: 5 for c in call.criteria.all()}
+    services.save_review(application=high, by=reviewer(), scores=criteria, recommendation="")
+    high.refresh_from_db()
+    assert (high.review_count, high.score) == (2, Decimal("450.00"))
+    testing.login(client, asskomm)
+    url = reverse("funding:applications") + f"?aufruf={call.pk}&reihenfolge=punkte"
+    client.get(url)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert [a.pk for a in response.context["page"]] == [high.pk, low.pk]
+    for _ in range(5):
+        reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    with django_assert_num_queries(7):
+        client.get(url)
