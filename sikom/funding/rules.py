@@ -217,14 +217,18 @@ def plan_violations(rules: CallRules, plan: Plan) -> list[Violation]:
         found.append(
             Violation(
                 "requested",
-                _(
-                    "Regel »Ausgeglichener Finanzierungsplan«: Die Kosten (%(costs)s) müssen genau gedeckt sein durch "
-                    "Eigenanteil (%(own)s), Drittmittel (%(third)s) und beantragte Förderung (%(requested)s); "
-                    "es fehlen %(difference)s."
+                (
+                    _(
+                        "Regel »Ausgeglichener Finanzierungsplan«: Die Kosten (%(costs)s) müssen genau gedeckt sein "
+                        "durch Eigenanteil (%(own)s), Drittmittel (%(third)s) und beantragte Förderung "
+                        "(%(requested)s); es fehlen %(difference)s."
+                    )
                     if financed < costs
-                    else "Regel »Ausgeglichener Finanzierungsplan«: Die Kosten (%(costs)s) müssen genau gedeckt sein "
-                    "durch Eigenanteil (%(own)s), Drittmittel (%(third)s) und beantragte Förderung (%(requested)s); "
-                    "es sind %(difference)s zu viel."
+                    else _(
+                        "Regel »Ausgeglichener Finanzierungsplan«: Die Kosten (%(costs)s) müssen genau gedeckt sein "
+                        "durch Eigenanteil (%(own)s), Drittmittel (%(third)s) und beantragte Förderung "
+                        "(%(requested)s); es sind %(difference)s zu viel."
+                    )
                 )
                 % {
                     "costs": _euro(costs),
