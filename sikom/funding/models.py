@@ -245,7 +245,8 @@ class Application(models.Model):
     # Kept by the review service (the mean weighted total of the reviews and their number), so that the review list
     # of 20,000 applications sorts and pages on an index instead of aggregating every review per request.
     review_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
+    # 0 until reviewed (not NULL: SQLite cannot index NULLS LAST, and unscored applications rank last either way).
+    score = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -261,7 +262,8 @@ class Application(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="application_period_ordered"),
             models.CheckConstraint(condition=Q(requested__gte=0), name="application_requested_not_negative"),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(number__isnull=False), name="submitted_application_has_number"
+                condition=Q(submitted_at__isnull=True) | Q(number__isnull=False),
+                name="submitted_application_has_number",
             ),
         ]
         indexes = [

@@ -356,7 +356,7 @@ def save_review(*, application: Application, by, scores: dict[int, int], recomme
         )
         summary = application.reviews.aggregate(count=Count("pk"), mean=Avg("total"))
         application.review_count = summary["count"]
-        application.score = Decimal(summary["mean"]).quantize(CENT) if summary["mean"] is not None else None
+        application.score = Decimal(summary["mean"]).quantize(CENT) if summary["mean"] is not None else ZERO
         application.save(update_fields=["review_count", "score"])
         audit.log("funding.reviewed", actor=by, obj=application, data={"total": str(total)}, atomic=True)
     return review

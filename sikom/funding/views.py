@@ -3,7 +3,6 @@ selectors (invisible == 404); every write goes through services."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -124,7 +123,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
     ranked = call_id.isdigit() and request.GET.get("reihenfolge") == "punkte"
     if ranked:
-        listing = listing.order_by(F("score").desc(nulls_last=True), "number")
+        listing = listing.order_by("-score", "number")
     page = Paginator(listing, PER_PAGE).get_page(request.GET.get("seite"))
     return render(
         request,

@@ -249,3 +249,9 @@ def test_review_scores_are_bounded(call, asskomm):
         application=application, by=asskomm, scores={criteria[0].pk: 5, criteria[1].pk: 2}, recommendation=""
     )
     assert review.total == Decimal(60 * 5 + 40 * 2)
+
+
+def test_a_draft_can_be_withdrawn_without_a_number(call, municipality_user):
+    draft = make_application(call, submit=False)
+    withdrawn = services.withdraw(application=draft, by=municipality_user, reason="nicht mehr nötig")
+    assert withdrawn.status == Status.WITHDRAWN and withdrawn.number is None
