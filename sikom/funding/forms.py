@@ -489,6 +489,9 @@ class PaymentForm(forms.Form):
     year = forms.IntegerField(label=_("Haushaltsjahr"), min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
     amount = MoneyField(label=_("Betrag (€)"))
     expenditure = text_field(_("Ausgaben, die der Abruf deckt"), 4000, rows=3)
+    already_spent = forms.BooleanField(
+        label=_("Die genannten Ausgaben sind bereits getätigt (Erstattung)."), required=False
+    )
 
 
 def default_dates(call: Call) -> dict[str, date]:

@@ -548,15 +548,26 @@ def paid_by_year(application: Application) -> dict[int, Decimal]:
 # Payments
 
 
-def request_payment(*, application: Application, by, year: int, amount: Decimal, expenditure: str) -> Payment:
+def request_payment(
+    *, application: Application, by, year: int, amount: Decimal, expenditure: str, already_spent: bool = False
+) -> Payment:
     """A payment request against the approved amount: never more than is committed and not yet paid or requested
-    for that year; small projects only after spending (the expenditure must be named)."""
+    for that year; a small project (grant up to the call's threshold) only as reimbursement of money already spent."""
     if not expenditure.strip():
         raise Refused(_("Bitte nennen Sie die Ausgaben, die der Abruf deckt."))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in FUNDED:
             raise Refused(_("Mittel können nur für einen bewilligten Antrag abgerufen werden."))
+        threshold = application.call.small_project_threshold
+        if threshold and application.granted is not None and application.granted <= threshold and not already_spent:
+            raise Refused(
+                _(
+                    "Regel »Kleinprojekte«: Bis %(threshold)s € Förderung wird nur erstattet, was bereits ausgegeben "
+                    "ist. Bitte bestätigen Sie, dass die genannten Ausgaben getätigt sind."
+                )
+                % {"threshold": format_money(threshold)}
+            )
         committed = _open_commitments(application).get(year, ZERO)
         claimed = (
             application.payments.filter(year=year, status__in=[PaymentStatus.REQUESTED, PaymentStatus.PAID]).aggregate(

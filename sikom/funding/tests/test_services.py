@@ -255,3 +255,22 @@ def test_a_draft_can_be_withdrawn_without_a_number(call, municipality_user):
     draft = make_application(call, submit=False)
     withdrawn = services.withdraw(application=draft, by=municipality_user, reason="nicht mehr nötig")
     assert withdrawn.status == Status.WITHDRAWN and withdrawn.number is None
+
+
+def test_small_projects_are_paid_only_as_reimbursement(asskomm, municipality_user):
+    call = make_call(small_project_threshold=Decimal("10000.00"))
+    application = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    application = services.decide(application=application, by=asskomm, outcome="approved", amount=Decimal("9000.00"))
+    with pytest.raises(services.Refused, match="Kleinprojekte"):
+        services.request_payment(
+            application=application, by=municipality_user, year=YEAR, amount=Decimal("100.00"), expenditure="x"
+        )
+    payment = services.request_payment(
+        application=application,
+        by=municipality_user,
+        year=YEAR,
+        amount=Decimal("100.00"),
+        expenditure="Rechnung vom 3. März",
+        already_spent=True,
+    )
+    assert payment.amount == Decimal("100.00")
