@@ -222,6 +222,14 @@ class ApplicationForm(forms.Form):
     step_3 = text_field(BECCARIA_STEPS[3], 10000, rows=4, required=False)
     step_4 = text_field(BECCARIA_STEPS[4], 10000, rows=4, required=False)
     step_5 = text_field(BECCARIA_STEPS[5], 10000, rows=4, required=False)
+    consultation = forms.TypedChoiceField(
+        label=_("Beratung aus den Beratungsprotokollen des ASSKomm-Teams"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages=CHOICE_ERRORS,
+        help_text=_("Ist die Beratung dort erfasst, genügt die Auswahl; sonst Datum und Thema angeben."),
+    )
     consultation_date = date_field(_("Datum der Beratung durch den Landespräventionsrat"), required=False)
     consultation_topic = text_field(_("Thema der Beratung"), 300, required=False)
     fixed_amount = forms.BooleanField(label=_("Wir beantragen eine Festbetragsfinanzierung."), required=False)
@@ -233,9 +241,14 @@ class ApplicationForm(forms.Form):
         label=_("Das Projekt hat noch nicht begonnen (kein vorzeitiger Maßnahmebeginn)."), required=False
     )
 
-    def __init__(self, *args, call: Call, attachments: dict | None = None, **kwargs):
+    def __init__(self, *args, call: Call, attachments: dict | None = None, consultations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        # The consultation records of the applicant's municipality (the consultations app's visibility).
+        self.consultations = {c.pk: c for c in consultations}
+        self.fields["consultation"].choices = [("", _("keine ausgewählt"))] + [
+            (c.pk, f"{c.date:%d.%m.%Y}: {', '.join(o.title for o in c.offers.all())}"[:200]) for c in consultations
+        ]
         self.uploaded = attachments or {}  # required attachment pk: stored Attachment
         if not call.fixed_amount_allowed:
             del self.fields["fixed_amount"]
@@ -251,6 +264,10 @@ class ApplicationForm(forms.Form):
                 ),
                 error_messages={"invalid": _("Bitte wählen Sie eine Datei aus."), "empty": _("Die Datei ist leer.")},
             )
+
+    def clean_consultation(self):
+        pk = self.cleaned_data.get("consultation")
+        return self.consultations.get(pk) if pk is not None else None
 
     def clean_requested(self):
         return self.cleaned_data.get("requested") or Decimal("0.00")

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from sikom.accounts.selectors import is_asskomm, is_verified_staff, municipality_of
+from sikom.consultations.selectors import consultations_visible_to
 from sikom.funding.models import (
     FUNDED,
     Application,
@@ -244,3 +245,13 @@ def overview_by_year(rows: list[OverviewRow]) -> list[OverviewRow]:
         )
         for year, group in sorted(years.items())
     ]
+
+
+def consultation_records(user) -> list:
+    """The consultation records the applicant may name as the proof of the prior consultation: those of their own
+    municipality, as the consultations app shows them (newest first, at most 50)."""
+    if municipality_of(user) is None:
+        return []
+    return list(
+        consultations_visible_to(user).prefetch_related("offers").only("pk", "date").order_by("-date", "-pk")[:50]
+    )

@@ -143,16 +143,22 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 def _application_page(request: HttpRequest, call, application=None) -> HttpResponse:
     uploaded = {a.required_id: a for a in application.attachments.all()} if application else {}
+    records = selectors.consultation_records(request.user)
     post = request.method == "POST"
     if post:
-        form = forms.ApplicationForm(request.POST, request.FILES, call=call, attachments=uploaded)
+        form = forms.ApplicationForm(
+            request.POST, request.FILES, call=call, attachments=uploaded, consultations=records
+        )
     elif application:
-        initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS if name != "consultation"}
-        form = forms.ApplicationForm(call=call, attachments=uploaded, initial=initial)
+        initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
+        initial["consultation"] = application.consultation_id
+        form = forms.ApplicationForm(call=call, attachments=uploaded, initial=initial, consultations=records)
     else:
         municipality = municipality_of(request.user)
         form = forms.ApplicationForm(
-            call=call, initial=forms.default_dates(call) | {"applicant": municipality.display_name}
+            call=call,
+            initial=forms.default_dates(call) | {"applicant": municipality.display_name},
+            consultations=records,
         )
     lines, own, third = forms.plan_forms(call, request.POST if post else None, application)
     problems: list[str] = []
@@ -179,7 +185,7 @@ def _application_page(request: HttpRequest, call, application=None) -> HttpRespo
                         steps={n: fields.get(f"step_{n}", "") for n in range(1, 6)},
                         target_groups=fields.get("target_groups", ""),
                         attachments=frozenset(set(uploaded) | set(form.uploads())),
-                        has_consultation_record=bool(application and application.consultation_id),
+                        has_consultation_record=fields.get("consultation") is not None,
                         consultation_date=fields.get("consultation_date"),
                         consultation_topic=fields.get("consultation_topic", ""),
                         declarations=(fields.get("declaration_truthful"), fields.get("declaration_not_started")),

@@ -1,5 +1,6 @@
 """The pages as people use them: apply with the form (formsets, no JavaScript), refusals at the field, staff steps."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -332,3 +333,25 @@ def test_the_review_list_ranks_by_score_in_constant_queries(client, asskomm, dja
         reviewed(call, reviewer_user=reviewer(), staff=asskomm)
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_a_consultation_record_is_the_proof_of_the_consultation(client, call, municipality_user):
+    from sikom.consultations.tests.factories import DRESDEN as DRESDEN_AGS
+    from sikom.consultations.tests.factories import make_consultation
+
+    record = make_consultation(day=date(2026, 6, 1))
+    foreign = make_consultation(ags=DRESDEN_AGS)
+    testing.login(client, municipality_user)
+    url = reverse("funding:apply", args=[call.pk])
+    assert "01.06.2026" in client.get(url).content.decode()
+    data = _with_file(call, form_data(call, consultation_date="", consultation_topic="") | {"einreichen": "1"})
+    response = client.post(url, data | {"consultation": str(foreign.pk)})
+    assert "Auswahl gibt es nicht" in response.content.decode() and not Application.objects.exists()
+    data = _with_file(call, form_data(call, consultation_date="", consultation_topic="") | {"einreichen": "1"})
+    response = client.post(url, data)
+    assert "Regel »Vorherige Beratung«" in response.content.decode() and not Application.objects.exists()
+    data = _with_file(call, form_data(call, consultation_date="", consultation_topic="") | {"einreichen": "1"})
+    response = client.post(url, data | {"consultation": str(record.pk)})
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.consultation == record and application.status == Status.SUBMITTED
