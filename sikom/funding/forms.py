@@ -560,3 +560,23 @@ class AssignForm(forms.Form):
         if user is None or not user.must_use_two_factor:
             raise ValidationError(_("Unter dieser Adresse gibt es kein Konto einer Stelle mit zweitem Faktor."))
         return user
+
+
+class InstalmentForm(forms.Form):
+    due_on = date_field(_("Fällig am"))
+    amount = MoneyField(label=_("Betrag (€)"))
+
+
+INSTALMENTS_PREFIX = "raten"
+
+
+def instalment_formset(data=None):
+    """The optional payment plan of an approval (empty rows are ignored; a form sent without the plan's rows has
+    no plan)."""
+    if data is not None and f"{INSTALMENTS_PREFIX}-TOTAL_FORMS" not in data:
+        data = {f"{INSTALMENTS_PREFIX}-TOTAL_FORMS": "0", f"{INSTALMENTS_PREFIX}-INITIAL_FORMS": "0"}
+    return _formset(InstalmentForm, 4)(data, prefix=INSTALMENTS_PREFIX)
+
+
+def instalments_of(formset) -> list:
+    return [(form.cleaned_data["due_on"], form.cleaned_data["amount"]) for form in formset.filled()]

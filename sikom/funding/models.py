@@ -517,3 +517,19 @@ class ProofLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proof_id} {self.cost_line_id}"
+
+
+class Instalment(models.Model):
+    """A payment plan set at approval: instalments with their due day, paid by staff as they fall due."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="instalments")
+    due_on = models.DateField(_("Fällig am"))
+    amount = money_field(_("Betrag (€)"))
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="instalment")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.due_on}"

@@ -27,6 +27,7 @@ from sikom.funding.models import (
     CommitmentKind,
     CostCategory,
     CostLine,
+    Instalment,
     OwnFund,
     OwnFundKind,
     Payment,
@@ -445,6 +446,7 @@ def decide(
     amount: Decimal | None = None,
     conditions: str = "",
     reasons: str = "",
+    instalments: list[tuple[date, Decimal]] | None = None,
 ) -> Application:
     """Approve in full or in part (commits the amount against the call's budget per year) or reject. Four-eyes: not
     by the only reviewer; the call's row is locked first, so concurrent decisions never over-commit."""
@@ -488,12 +490,18 @@ def decide(
                         _("Die Mittel des Aufrufs für %(year)d reichen nicht: noch frei %(left)s €, nötig %(share)s €.")
                         % {"year": year, "left": format_money(max(left, ZERO)), "share": format_money(share)}
                     )
+            if instalments:
+                _check_instalments(instalments, amount=amount, split=split)
             for year, share in split.items():
                 if share:
                     Commitment.objects.create(
                         call=call, application=application, year=year, kind=CommitmentKind.COMMIT, amount=share, by=by
                     )
         _move(application, outcome, by=by, reason=reasons)
+        if instalments and outcome != S.REJECTED:
+            Instalment.objects.bulk_create(
+                Instalment(application=application, due_on=due_on, amount=part) for due_on, part in instalments
+            )
         application.granted = amount
         application.conditions = conditions
         application.reasons = reasons
@@ -559,6 +567,8 @@ def request_payment(
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in FUNDED:
             raise Refused(_("Mittel können nur für einen bewilligten Antrag abgerufen werden."))
+        if application.instalments.exists():
+            raise Refused(_("Für diesen Antrag gilt ein Zahlungsplan; die Raten zahlt die Förderstelle aus."))
         threshold = application.call.small_project_threshold
         if threshold and application.granted is not None and application.granted <= threshold and not already_spent:
             raise Refused(
@@ -710,3 +720,61 @@ def close_proof(*, application: Application, by, final_amount: Decimal) -> Proof
             atomic=True,
         )
     return proof
+
+
+def _check_instalments(instalments: list[tuple[date, Decimal]], *, amount: Decimal, split: dict[int, Decimal]) -> None:
+    """A payment plan covers the granted amount exactly, each year's instalments what is committed for that year."""
+    total = sum((part for _day, part in instalments), ZERO)
+    if total != amount:
+        raise Refused(
+            _("Die Raten (%(total)s €) müssen zusammen den bewilligten Betrag (%(amount)s €) ergeben.")
+            % {"total": format_money(total), "amount": format_money(amount)}
+        )
+    by_year: dict[int, Decimal] = {}
+    for day, part in instalments:
+        by_year[day.year] = by_year.get(day.year, ZERO) + part
+    for year, part in sorted(by_year.items()):
+        if part != split.get(year, ZERO):
+            raise Refused(
+                _(
+                    "Die Raten für %(year)d (%(part)s €) müssen den für dieses Jahr gebundenen Mitteln "
+                    "(%(share)s €) entsprechen."
+                )
+                % {"year": year, "part": format_money(part), "share": format_money(split.get(year, ZERO))}
+            )
+
+
+def pay_instalment(*, instalment: Instalment, by) -> Payment:
+    """Staff pay an instalment of the plan as it falls due (a payment row, counted in the budget overview)."""
+    with transaction.atomic():
+        instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+        if instalment.payment_id is not None:
+            raise Refused(_("Diese Rate ist schon ausgezahlt."))
+        application = Application.objects.select_for_update().get(pk=instalment.application_id)
+        if application.status not in FUNDED:
+            raise Refused(_("Mittel können nur für einen bewilligten Antrag abgerufen werden."))
+        year = instalment.due_on.year
+        claimed = (
+            application.payments.filter(year=year, status__in=[PaymentStatus.REQUESTED, PaymentStatus.PAID]).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or ZERO
+        )
+        if claimed + instalment.amount > _open_commitments(application).get(year, ZERO):
+            raise Refused(_("Die Rate übersteigt die für %(year)d gebundenen Mittel.") % {"year": year})
+        payment = Payment.objects.create(
+            application=application,
+            year=year,
+            amount=instalment.amount,
+            expenditure=_("Rate laut Zahlungsplan, fällig am %(day)s") % {"day": f"{instalment.due_on:%d.%m.%Y}"},
+            status=PaymentStatus.PAID,
+            requested_by=by,
+            released_by=by,
+            released_at=timezone.now(),
+        )
+        instalment.payment = payment
+        instalment.save(update_fields=["payment"])
+        audit.log(
+            "funding.instalment_paid", actor=by, obj=application, data={"amount": str(payment.amount)}, atomic=True
+        )
+    return payment

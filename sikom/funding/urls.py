@@ -28,6 +28,7 @@ urlpatterns = [
     path("foerderung/antraege/<int:pk>/entscheidung/", views.decide, name="decide"),
     path("foerderung/antraege/<int:pk>/mittelabruf/", views.payment_request, name="payment_request"),
     path("foerderung/antraege/<int:pk>/auszahlungen/<int:payment_pk>/", views.pay, name="pay"),
+    path("foerderung/antraege/<int:pk>/raten/<int:instalment_pk>/", views.pay_instalment, name="pay_instalment"),
     path("foerderung/antraege/<int:pk>/verwendungsnachweis/", views.proof, name="proof"),
     path("foerderung/antraege/<int:pk>/verwendungsnachweis/abschluss/", views.close_proof, name="close_proof"),
 ]

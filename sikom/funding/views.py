@@ -15,7 +15,7 @@ from sikom.accounts.selectors import municipality_of
 from sikom.core import audit, documents, exports
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.funding import charts, files, forms, rules, selectors, services
-from sikom.funding.models import DECIDED, EDITABLE, FUNDED, Payment, PaymentStatus, ProofOfUse
+from sikom.funding.models import DECIDED, EDITABLE, FUNDED, Instalment, Payment, PaymentStatus, ProofOfUse
 from sikom.funding.models import Status as S
 from sikom.funding.money import format_money
 
@@ -280,6 +280,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "criteria": criteria,
             "payments": application.payments.all(),
+            "instalments": application.instalments.all(),
             "proof": proof_of(application),
             "can_file_proof": own and application.status in FUNDED and proof_of(application) is None,
             "close_form": forms.CloseProofForm(
@@ -295,7 +296,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": (staff or assigned) and application.status == S.IN_REVIEW and criteria,
             "can_query": staff and application.status == S.IN_REVIEW,
             "can_decide": staff and application.status == S.IN_REVIEW,
-            "can_request_payment": own and application.status in FUNDED,
+            "can_request_payment": own and application.status in FUNDED and not application.instalments.exists(),
             "decided": application.status in DECIDED,
             "review_form": forms.review_form_class(application.call)() if criteria else None,
             "query_form": forms.QueryForm(),
@@ -509,9 +510,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if application.status != S.IN_REVIEW:
         raise Http404
     form = forms.DecisionForm(request.POST or None, initial={"amount": application.requested})
-    if request.method == "POST" and form.is_valid():
+    plan = forms.instalment_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() & plan.is_valid():
         try:
-            services.decide(application=application, by=request.user, **form.cleaned_data)
+            services.decide(
+                application=application,
+                by=request.user,
+                instalments=forms.instalments_of(plan),
+                **form.cleaned_data,
+            )
         except (services.Refused, TransitionNotAllowed) as refused:
             form.add_error(None, str(refused))
         else:
@@ -523,6 +530,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "form": form,
+            "plan": plan,
             "reviews": application.reviews.select_related("reviewer"),
             "split": services.per_year_split(application, application.requested),
         },
@@ -713,4 +721,20 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Die Gutachterin oder der Gutachter ist zugewiesen."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("funding:application_detail", pk=pk)
+
+
+@staff_required(selectors.can_manage_funding)
+@require_POST
+def pay_instalment(request: HttpRequest, pk: int, instalment_pk: int) -> HttpResponse:
+    instalment = get_object_or_404(
+        Instalment.objects.filter(application__in=selectors.applications_manageable_by(request.user)),
+        application_id=pk,
+        pk=instalment_pk,
+    )
+    try:
+        services.pay_instalment(instalment=instalment, by=request.user)
+    except services.Refused as refused:
+        return _refused(request, refused, pk)
+    messages.success(request, _("Die Rate ist ausgezahlt."))
     return redirect("funding:application_detail", pk=pk)

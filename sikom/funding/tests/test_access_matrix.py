@@ -28,6 +28,7 @@ STAFF = {
     "pay",
     "close_proof",
     "assign",
+    "pay_instalment",
 }
 APPLICANT = {"apply", "application_edit", "answer", "payment_request", "proof"}
 READERS = {"applications", "application_detail", "receipt", "letter", "attachment", "withdraw", "review"}
@@ -111,6 +112,7 @@ def _urls(w) -> list[tuple[str, str, str, str]]:
         ("payment_request", "post", r("funding:payment_request", args=[other.pk]), "other"),
         ("pay", "post", r("funding:pay", args=[own.pk, payment.pk]), "own"),
         ("pay", "post", r("funding:pay", args=[other.pk, payment.pk]), "mixed"),
+        ("pay_instalment", "post", r("funding:pay_instalment", args=[own.pk, 999999]), "mixed"),
         ("proof", "get", r("funding:proof", args=[own.pk]), "own"),
         ("proof", "get", r("funding:proof", args=[other.pk]), "other"),
         ("close_proof", "post", r("funding:close_proof", args=[own.pk]), "no_proof"),

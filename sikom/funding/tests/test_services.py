@@ -274,3 +274,50 @@ def test_small_projects_are_paid_only_as_reimbursement(asskomm, municipality_use
         already_spent=True,
     )
     assert payment.amount == Decimal("100.00")
+
+
+def test_a_payment_plan_set_at_approval_is_paid_in_instalments(asskomm, municipality_user):
+    call = make_call(
+        budget={YEAR: Decimal("10000.00"), YEAR + 1: Decimal("10000.00")}, period_end=date(YEAR + 1, 12, 31)
+    )
+    application = reviewed(
+        call,
+        reviewer_user=reviewer(),
+        staff=asskomm,
+        ends_on=date(YEAR + 1, 12, 31),
+        years={YEAR: Decimal("5000.00"), YEAR + 1: Decimal("5000.00")},
+    )
+    with pytest.raises(services.Refused, match="zusammen den bewilligten Betrag"):
+        services.decide(
+            application=application,
+            by=asskomm,
+            outcome="approved",
+            amount=Decimal("9000.00"),
+            instalments=[(date(YEAR, 3, 1), Decimal("4500.00"))],
+        )
+    with pytest.raises(services.Refused, match="gebundenen Mitteln"):
+        services.decide(
+            application=application,
+            by=asskomm,
+            outcome="approved",
+            amount=Decimal("9000.00"),
+            instalments=[(date(YEAR, 3, 1), Decimal("9000.00"))],
+        )
+    assert not Commitment.objects.exists()
+    application = services.decide(
+        application=application,
+        by=asskomm,
+        outcome="approved",
+        amount=Decimal("9000.00"),
+        instalments=[(date(YEAR, 3, 1), Decimal("4500.00")), (date(YEAR + 1, 3, 1), Decimal("4500.00"))],
+    )
+    first, _second = application.instalments.all()
+    with pytest.raises(services.Refused, match="Zahlungsplan"):
+        services.request_payment(
+            application=application, by=municipality_user, year=YEAR, amount=Decimal("1.00"), expenditure="x"
+        )
+    services.pay_instalment(instalment=first, by=asskomm)
+    with pytest.raises(services.Refused, match="schon ausgezahlt"):
+        services.pay_instalment(instalment=first, by=asskomm)
+    overview = {year.year: year for year in selectors.budget_overview(call)}
+    assert overview[YEAR].paid == Decimal("4500.00") and overview[YEAR + 1].paid == 0

@@ -355,3 +355,22 @@ def test_a_consultation_record_is_the_proof_of_the_consultation(client, call, mu
     assert response.status_code == 302
     application = Application.objects.get()
     assert application.consultation == record and application.status == Status.SUBMITTED
+
+
+def test_an_approval_with_a_payment_plan_through_the_page(client, asskomm):
+    call = make_call()
+    application = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    second = reviewer()
+    testing.login(client, second)
+    url = reverse("funding:decide", args=[application.pk])
+    plan = {"raten-TOTAL_FORMS": "2", "raten-INITIAL_FORMS": "0", "raten-0-due_on": f"{YEAR}-03-01",
+            "raten-0-amount": "4.000,00", "raten-1-due_on": f"{YEAR}-09-01", "raten-1-amount": "4.000,00"}  # fmt: skip
+    response = client.post(url, {"outcome": "partly_approved", "amount": "8.000,01"} | plan)
+    assert "zusammen den bewilligten Betrag" in response.content.decode()
+    response = client.post(url, {"outcome": "partly_approved", "amount": "8.000,00"} | plan)
+    assert response.status_code == 302
+    instalment = application.instalments.first()
+    testing.login(client, asskomm)
+    client.post(reverse("funding:pay_instalment", args=[application.pk, instalment.pk]))
+    instalment.refresh_from_db()
+    assert instalment.payment.amount == Decimal("4000.00")
