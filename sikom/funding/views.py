@@ -1,6 +1,8 @@
 """Thin views of the funding procedure: parse input, call a selector or service, render. Visibility comes from the
 selectors (invisible == 404); every write goes through services."""
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -350,7 +352,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_detail(request.user, pk)
     if application.status not in DECIDED and application.decided_at is None:
         raise Http404
-    body = (application.call.letter_template or services.DEFAULT_LETTER).format_map(_LetterFields(application))
+    body = fill_letter(application.call.letter_template or services.DEFAULT_LETTER, _LetterFields(application))
     pdf = documents.render_pdf(
         "funding/documents/letter.html",
         {"application": application, "body": body},
@@ -359,6 +361,15 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     )
     audit.log("funding.letter_read", actor=request.user, obj=application)
     return _pdf(pdf, f"bescheid-{application.number}.pdf")
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill_letter(template: str, fields: dict) -> str:
+    """Replace the known placeholders only: the template is the funding body's text, not a Python format string
+    (a stray brace or »{x.__class__}« stays as written instead of failing or reaching into objects)."""
+    return _PLACEHOLDER.sub(lambda match: str(fields.get(match.group(1), match.group(0))), template)
 
 
 class _LetterFields(dict):
@@ -379,9 +390,6 @@ class _LetterFields(dict):
             begruendung=application.reasons or "–",
             aufruf=application.call.title,
         )
-
-    def __missing__(self, key):
-        return "{" + key + "}"
 
 
 @never_cache

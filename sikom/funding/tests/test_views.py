@@ -374,3 +374,20 @@ def test_an_approval_with_a_payment_plan_through_the_page(client, asskomm):
     client.post(reverse("funding:pay_instalment", args=[application.pk, instalment.pk]))
     instalment.refresh_from_db()
     assert instalment.payment.amount == Decimal("4000.00")
+
+
+def test_the_letter_template_is_filled_safely():
+    from sikom.funding.views import fill_letter
+
+    fields = {"titel": "Projekt {betrag}", "betrag": "1.000,00 €"}
+    assert fill_letter("Bescheid: {titel}, {betrag}", fields) == "Bescheid: Projekt {betrag}, 1.000,00 €"
+    assert fill_letter("{ {unbekannt} {titel.__class__} }", fields) == "{ {unbekannt} {titel.__class__} }"
+
+
+def test_a_broken_letter_template_still_gives_the_letter(client, asskomm):
+    call = make_call(letter_template="Sehr geehrte Damen und Herren { {titel} {0} {betrag!r}")
+    application = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    services.decide(application=application, by=asskomm, outcome="rejected", reasons="nein")
+    testing.login(client, asskomm)
+    response = client.get(reverse("funding:letter", args=[application.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
