@@ -5,6 +5,7 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -80,9 +81,19 @@ def _call_page(request: HttpRequest, call=None) -> HttpResponse:
         for prefix, formset_class, title in forms.CALL_FORMSETS
     ]
     if data is not None and form.is_valid() and all(formset.is_valid() for formset, _title in formsets):
-        saved = services.save_call(by=request.user, form=form, formsets=[formset for formset, _title in formsets])
-        messages.success(request, _("Der Förderaufruf ist gespeichert."))
-        return redirect("funding:call_detail", pk=saved.pk)
+        try:
+            saved = services.save_call(by=request.user, form=form, formsets=[formset for formset, _title in formsets])
+        except ProtectedError:
+            form.add_error(
+                None,
+                _(
+                    "Eine Kostenart, die in Anträgen verwendet wird, kann nicht gelöscht werden. Nichts wurde "
+                    "gespeichert; ändern Sie stattdessen ihre Förderfähigkeit oder ihren Hinweis."
+                ),
+            )
+        else:
+            messages.success(request, _("Der Förderaufruf ist gespeichert."))
+            return redirect("funding:call_detail", pk=saved.pk)
     return render(request, "funding/call_form.html", {"form": form, "formsets": formsets, "call": call})
 
 

@@ -391,3 +391,35 @@ def test_a_broken_letter_template_still_gives_the_letter(client, asskomm):
     testing.login(client, asskomm)
     response = client.get(reverse("funding:letter", args=[application.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_cost_category_in_use_cannot_be_deleted(client, asskomm):
+    call = make_call()
+    make_application_for = reviewed(call, reviewer_user=reviewer(), staff=asskomm)
+    assert make_application_for.cost_lines.exists()
+    testing.login(client, asskomm)
+    url = reverse("funding:call_edit", args=[call.pk])
+    page = client.get(url)
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False or value == "":
+                continue
+            value = bound.field.prepare_value(value)
+            data[bound.html_name] = "on" if value is True else value
+
+    add(page.context["form"])
+    for formset, _title in page.context["formsets"]:
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(formset.initial_forms))
+        data[f"{formset.prefix}-INITIAL_FORMS"] = str(len(formset.initial_forms))
+        for sub in formset.initial_forms:
+            add(sub)
+    honorare = call.categories.get(name="Honorare")
+    index = next(i for i, sub in enumerate(page.context["formsets"][1][0].initial_forms) if sub.instance == honorare)
+    data[f"categories-{index}-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "kann nicht gelöscht werden" in response.content.decode()
+    assert call.categories.filter(pk=honorare.pk).exists()
