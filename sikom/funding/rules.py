@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from sikom.funding.models import APPLICATION_STEPS, BECCARIA_STEPS, OwnFundKind
-from sikom.funding.money import ZERO, format_money, percent_of
+from sikom.funding.money import MAX_AMOUNT, TOO_LARGE, ZERO, format_money, percent_of
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,8 @@ def draft_violations(rules: CallRules, plan: Plan) -> list[Violation]:
                         )
                     )
     for index, own in enumerate(plan.own):
+        if own.amount > MAX_AMOUNT:
+            found.append(Violation(f"own:{index}:hours", str(TOO_LARGE)))
         if own.kind == OwnFundKind.STAFF_TIME and not rules.in_kind_hourly_rate:
             found.append(
                 Violation(

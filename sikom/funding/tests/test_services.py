@@ -321,3 +321,13 @@ def test_a_payment_plan_set_at_approval_is_paid_in_instalments(asskomm, municipa
         services.pay_instalment(instalment=first, by=asskomm)
     overview = {year.year: year for year in selectors.budget_overview(call)}
     assert overview[YEAR].paid == Decimal("4500.00") and overview[YEAR + 1].paid == 0
+
+
+def test_staff_time_worth_more_than_the_column_is_refused():
+    call = make_call(in_kind_hourly_rate=Decimal("999999999999.99"))
+    in_kind = plan(call)
+    in_kind.own[:] = [{"kind": "staff_time", "description": "x", "hours": Decimal("999999.99"), "amount": None}]
+    with pytest.raises(services.Refused, match="zu groß"):
+        services.save_application(
+            by=None, call=call, municipality=Municipality.objects.get(ags="14628270"), fields=fields(call), plan=in_kind
+        )
