@@ -199,6 +199,18 @@ def test_the_application_form_works_on_a_phone(phone_page, live_server, client, 
     check_accessibility(phone_page)
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+    from sikom.funding.tests.factories import make_application
+
+    application = make_application(call, submit=False)
+    for url in (
+        reverse("funding:application_detail", args=[application.pk]),
+        reverse("funding:call_detail", args=[call.pk]),
+        reverse("funding:applications"),
+    ):
+        phone_page.goto(live_server.url + url)
+        check_accessibility(phone_page)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
 
 
 def test_staff_pages_and_public_lists(page, live_server, client, asskomm, municipality_user):
