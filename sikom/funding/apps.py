@@ -28,7 +28,7 @@ class FundingConfig(AppConfig):
 
         navigation.register(order=60, url_name="funding:calls", label=_("Förderung"))
         navigation.register(
-            order=125, url_name="funding:applications", label=_("Förderanträge"), shown=selectors.can_list_applications
+            order=125, url_name="funding:applications", label=_("Förderanträge"), shown=selectors.sees_applications_menu
         )
         figures.register(
             figures.Figure(

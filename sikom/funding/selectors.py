@@ -38,6 +38,12 @@ def can_apply(user) -> bool:
     return municipality_of(user) is not None
 
 
+def sees_applications_menu(user) -> bool:
+    """The menu entry, without a query (it is drawn on every page): applicants and the funding staff. An assigned
+    reviewer of another office reaches the list by its address (`can_list_applications`)."""
+    return is_asskomm(user) or municipality_of(user) is not None
+
+
 def can_list_applications(user) -> bool:
     return (
         is_asskomm(user)
