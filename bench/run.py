@@ -10,7 +10,8 @@ programme figures page at 100 times the demo volume, bench/consultations_export.
 100,000 consultations (time and peak memory against 10,000), bench/events_registration.py the event registration
 rush and the event list over HTTP on gunicorn, bench/survey_stats.py the survey statistics (raking and 30
 estimates on 100,000 responses, against R's survey package when R is installed), bench/survey_letters.py 10,000
-survey letters as one PDF and bench/survey_report.py the survey report for 5,000 responses (HTML and PDF).
+survey letters as one PDF, bench/survey_report.py the survey report for 5,000 responses (HTML and PDF) and
+bench/funding.py the funding review list and budget overview with 20,000 applications.
 """
 
 import contextlib
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import consultations_export  # noqa: E402 -- bench/consultations_export.py, found through the path set above
 import documents  # noqa: E402 -- bench/documents.py, found through the path set above
 import events_registration  # noqa: E402 -- bench/events_registration.py, found through the path set above
+import funding  # noqa: E402 -- bench/funding.py, found through the path set above
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
@@ -123,6 +125,8 @@ def in_process() -> int:
     letters_status = survey_letters.main()
     # The survey report for 5,000 responses, HTML page and PDF (bench/survey_report.py): its own child and database.
     report_status = survey_report.main()
+    # The funding review list and budget overview with 20,000 applications (bench/funding.py): its own child process.
+    funding_status = funding.main()
     statuses = (
         intake_status,
         inbox_status,
@@ -133,6 +137,7 @@ def in_process() -> int:
         survey_status,
         letters_status,
         report_status,
+        funding_status,
     )
     return 0 if all(results) and not any(statuses) else 1
 

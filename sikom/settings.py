@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sikom.surveys",
     "sikom.programme",
     "sikom.selfcheck",
+    "sikom.funding",
     "sikom.portal",
     "django_tasks",
     "django_tasks_db",

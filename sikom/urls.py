@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sikom.surveys.urls")),
     path("", include("sikom.programme.urls")),
     path("", include("sikom.selfcheck.urls")),
+    path("", include("sikom.funding.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),
 ]

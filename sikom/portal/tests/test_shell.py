@@ -25,6 +25,7 @@ def test_visitors_see_the_public_entries_in_order(client):
         "Wegweiser",
         "Selbstcheck",
         "Veranstaltungen",
+        "Förderung",
         "Bürgerbeteiligung",
         "Zahlen",
     ]

@@ -15,6 +15,7 @@ from sikom.coaching import demo as coaching_demo
 from sikom.consultations import demo as consultations_demo
 from sikom.councils import demo as councils_demo
 from sikom.events import demo as events_demo
+from sikom.funding import demo as funding_demo
 from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
 from sikom.netrequests import demo as netrequests_demo
@@ -69,6 +70,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("surveys_report", surveys_report_demo.load),
     ("selfcheck", selfcheck_demo.load),
     ("netrequests", netrequests_demo.load),
+    ("funding", funding_demo.load),
 ]
 
 DEMO_CASES = [
