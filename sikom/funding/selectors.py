@@ -193,6 +193,7 @@ class OverviewRow:
     approved: int
     requested: Decimal
     granted: Decimal
+    district_key: str = ""
 
     @property
     def approval_rate(self) -> Decimal | None:
@@ -210,7 +211,7 @@ def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
     if year:
         applications = applications.filter(call__year=year)
     rows = (
-        applications.values("call__year", "municipality__district__short_name")
+        applications.values("call__year", "municipality__district__key", "municipality__district__short_name")
         .annotate(
             applications=Count("pk"),
             decided=Count("pk", filter=Q(status__in=DECIDED) | Q(status=Status.WITHDRAWN, decided_at__isnull=False)),
@@ -224,6 +225,7 @@ def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
         OverviewRow(
             year=row["call__year"],
             district=row["municipality__district__short_name"] or "",
+            district_key=row["municipality__district__key"] or "",
             applications=row["applications"],
             decided=row["decided"],
             approved=row["approved"],
@@ -232,6 +234,11 @@ def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
         )
         for row in rows
     ]
+
+
+def applications_by_district(rows: list[OverviewRow], year: int) -> dict[str, int]:
+    """Submitted applications of one funding year per district key, for the map."""
+    return {row.district_key: row.applications for row in rows if row.year == year and row.district_key}
 
 
 def overview_by_year(rows: list[OverviewRow]) -> list[OverviewRow]:

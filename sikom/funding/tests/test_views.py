@@ -1,5 +1,6 @@
 """The pages as people use them: apply with the form (formsets, no JavaScript), refusals at the field, staff steps."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -311,6 +312,11 @@ def test_the_overview_counts_per_year_and_district(client, asskomm, django_asser
     assert (row.applications, row.decided, row.approved, row.approval_rate) == (2, 2, 1, Decimal("50.0"))
     assert row.granted == Decimal("8000.00") and row.requested == Decimal("18000.00")
     assert "8.000,00" in response.content.decode()
+    # The map of the latest funding year: the district of both applications in the darkest class, with its count.
+    html = response.content.decode()
+    assert 'id="karte-antraege"' in html and f"Förderjahr {call.year}" in html
+    district = first.municipality.district
+    assert re.search(rf'data-kreis="{district.key}"><title>[^<]*: 2</title>', html)
     export = client.get(reverse("funding:overview") + "?format=csv")
     assert "8000,00" in b"".join(export.streaming_content if export.streaming else [export.content]).decode()
 
