@@ -14,6 +14,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from sikom.accounts.selectors import is_asskomm, is_verified_staff, municipality_of
+from sikom.coaching.models import StrategyStep
+from sikom.coaching.selectors import coachings_visible_to
 from sikom.consultations.selectors import consultations_visible_to
 from sikom.funding.models import (
     FUNDED,
@@ -258,6 +260,19 @@ def overview_by_year(rows: list[OverviewRow]) -> list[OverviewRow]:
         )
         for year, group in sorted(years.items())
     ]
+
+
+def strategy_steps(user) -> dict[int, str]:
+    """The texts of Beccaria steps 1–5 of the applicant's municipality's latest coaching towards a prevention
+    strategy, where one exists: a new application starts from them instead of from scratch."""
+    municipality = municipality_of(user)
+    if municipality is None:
+        return {}
+    coaching = coachings_visible_to(user).filter(municipality=municipality).order_by("-begun", "-pk").first()
+    if coaching is None:
+        return {}
+    steps = StrategyStep.objects.filter(coaching=coaching, number__lte=5).exclude(text="")
+    return dict(steps.values_list("number", "text"))
 
 
 def consultation_records(user) -> list:

@@ -169,11 +169,14 @@ def _application_page(request: HttpRequest, call, application=None) -> HttpRespo
         form = forms.ApplicationForm(call=call, attachments=uploaded, initial=initial, consultations=records)
     else:
         municipality = municipality_of(request.user)
+        # The project description starts from the municipality's prevention strategy, where its coaching wrote one.
+        from_strategy = {f"step_{number}": text for number, text in selectors.strategy_steps(request.user).items()}
         form = forms.ApplicationForm(
             call=call,
-            initial=forms.default_dates(call) | {"applicant": municipality.display_name},
+            initial=forms.default_dates(call) | {"applicant": municipality.display_name} | from_strategy,
             consultations=records,
         )
+        form.from_strategy = bool(from_strategy)
     lines, own, third = forms.plan_forms(call, request.POST if post else None, application)
     problems: list[str] = []
     if post:

@@ -429,3 +429,21 @@ def test_a_cost_category_in_use_cannot_be_deleted(client, asskomm):
     assert response.status_code == 200
     assert "kann nicht gelöscht werden" in response.content.decode()
     assert call.categories.filter(pk=honorare.pk).exists()
+
+
+def test_a_new_application_starts_from_the_municipalitys_prevention_strategy(client, call, municipality_user):
+    """Steps 1–5 of the municipality's coaching towards a strategy fill the project description; edits stay free."""
+    from sikom.coaching.models import StrategyStep
+
+    url = reverse("funding:apply", args=[call.pk])
+    testing.login(client, municipality_user)
+    plain = client.get(url)
+    assert not plain.context["form"].initial.get("step_1")
+    coaching = testing.make_coaching(municipality_user.organisation.municipality.ags)
+    StrategyStep.objects.filter(coaching=coaching, number=1).update(text="Lagebild: Anfeindungen im Ortsrat")
+    StrategyStep.objects.filter(coaching=coaching, number=6).update(text="Evaluation (nicht im Antrag)")
+    html = client.get(url)
+    assert html.context["form"].initial["step_1"] == "Lagebild: Anfeindungen im Ortsrat"
+    assert "step_6" not in html.context["form"].initial
+    assert "aus der Präventionsstrategie Ihres Coachings übernommen" in html.content.decode()
+    assert "Anfeindungen im Ortsrat" in html.content.decode()
