@@ -11,6 +11,7 @@ programme figures page at 100 times the demo volume, bench/consultations_export.
 rush and the event list over HTTP on gunicorn, bench/survey_stats.py the survey statistics (raking and 30
 estimates on 100,000 responses, against R's survey package when R is installed), bench/survey_letters.py 10,000
 survey letters as one PDF, bench/survey_report.py the survey report for 5,000 responses (HTML and PDF) and
+bench/funding.py the funding review list and budget overview with 20,000 applications and
 bench/situation.py the situation report over 1,000,000 incidents.
 """
 
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import consultations_export  # noqa: E402 -- bench/consultations_export.py, found through the path set above
 import documents  # noqa: E402 -- bench/documents.py, found through the path set above
 import events_registration  # noqa: E402 -- bench/events_registration.py, found through the path set above
+import funding  # noqa: E402 -- bench/funding.py, found through the path set above
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
@@ -125,6 +127,8 @@ def in_process() -> int:
     letters_status = survey_letters.main()
     # The survey report for 5,000 responses, HTML page and PDF (bench/survey_report.py): its own child and database.
     report_status = survey_report.main()
+    # The funding review list and budget overview with 20,000 applications (bench/funding.py): its own child process.
+    funding_status = funding.main()
     # The Lagebild over 1,000,000 incidents (bench/situation.py): its own child process and database.
     situation_status = situation.main()
     statuses = (
@@ -137,6 +141,7 @@ def in_process() -> int:
         survey_status,
         letters_status,
         report_status,
+        funding_status,
         situation_status,
     )
     return 0 if all(results) and not any(statuses) else 1

@@ -11,7 +11,8 @@ Locally, without /usr/bin/chromium, browser tests are skipped with a loud notice
 
 The browser tests run on SQLite only (decision 0035): what the two databases do differently is covered by the
 test-client, service and concurrency tests, which run on both; on PostgreSQL the browser tests are skipped unless
-SIKOM_BROWSER_ON_POSTGRESQL=true.
+SIKOM_BROWSER_ON_POSTGRESQL=true. CI spreads them over its two jobs (decision 0048): SIKOM_BROWSER_SHARD=k/n keeps
+the k-th of n shares of the browser tests (every n-th by test id), SIKOM_BROWSER_ONLY=true leaves out the rest.
 """
 
 import json
@@ -41,7 +42,39 @@ def _browser_required() -> bool:
     return os.environ.get("SIKOM_REQUIRE_BROWSER", "false") == "true"
 
 
+def _shard() -> tuple[int, int] | None:
+    value = os.environ.get("SIKOM_BROWSER_SHARD", "")
+    if not value:
+        return None
+    try:
+        number, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise pytest.UsageError(f"SIKOM_BROWSER_SHARD must look like 1/2, not {value!r}") from None
+    if not 1 <= number <= count:
+        raise pytest.UsageError(f"SIKOM_BROWSER_SHARD {value!r}: the share must lie between 1 and {count}")
+    return number, count
+
+
+def _select(config, items) -> None:
+    """The share of the tests this run keeps (CI's two jobs, decision 0048); left out tests are deselected."""
+    shard, browser_only = _shard(), os.environ.get("SIKOM_BROWSER_ONLY", "false") == "true"
+    if shard is None and not browser_only:
+        return
+    browser_ids = sorted(item.nodeid for item in items if item.get_closest_marker("browser"))
+    kept_browser = set(browser_ids[shard[0] - 1 :: shard[1]] if shard else browser_ids)
+    keep, drop = [], []
+    for item in items:
+        if item.get_closest_marker("browser"):
+            (keep if item.nodeid in kept_browser else drop).append(item)
+        else:
+            (drop if browser_only else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_collection_modifyitems(config, items):
+    _select(config, items)
     on_postgresql = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if not on_postgresql or os.environ.get("SIKOM_BROWSER_ON_POSTGRESQL", "false") == "true":
         return

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sikom.measures",
     "sikom.intake",
     "sikom.casefile",
+    "sikom.netrequests",
     "sikom.situation",
     "sikom.alliance",
     "sikom.events",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "sikom.coaching",
     "sikom.surveys",
     "sikom.programme",
+    "sikom.selfcheck",
+    "sikom.funding",
     "sikom.portal",
     "django_tasks",
     "django_tasks_db",
@@ -287,9 +290,11 @@ ASSESSMENT_REVIEW_DAYS = {
 # Offices notified of new reports until routing rules decide (casework issue).
 CASE_INTAKE_ORGANISATION_TYPES = env.string_list("CASE_INTAKE_ORGANISATION_TYPES", ["zastex"])
 
-# Uploads stream to disk in 64 KiB chunks; no file is held in memory whole.
+# Uploads stream to disk in 64 KiB chunks; no file is held in memory whole, and none lies there readable: every
+# upload is encrypted on arrival with a key only the request knows (core.uploads, decision 0047).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
-# Evidence is spooled here, encrypted, before it goes to the storage (None: the system's temporary folder).
+FILE_UPLOAD_HANDLERS = ["sikom.core.uploads.EncryptedTemporaryFileUploadHandler"]
+# Uploads are spooled here, encrypted, before they go to the storage (None: the system's temporary folder).
 FILE_UPLOAD_TEMP_DIR = env.string("FILE_UPLOAD_TEMP_DIR", None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Largest document of a coaching step (PDF, ODT, DOCX, PNG, JPEG), in bytes.

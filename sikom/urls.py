@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("sikom.offers.urls")),
     path("", include("sikom.intake.urls")),
     path("", include("sikom.casefile.urls")),
+    path("", include("sikom.netrequests.urls")),
     path("", include("sikom.situation.urls")),
     path("", include("sikom.assessments.urls")),
     path("", include("sikom.measures.urls")),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("sikom.coaching.urls")),
     path("", include("sikom.surveys.urls")),
     path("", include("sikom.programme.urls")),
+    path("", include("sikom.selfcheck.urls")),
+    path("", include("sikom.funding.urls")),
     path("sprache/", set_language, name="set_language"),
     path("plattformverwaltung/", admin.site.urls),
 ]

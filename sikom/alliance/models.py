@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from sikom.core.crypto import EncryptedTextField
 from sikom.geo.models import Municipality
 
 # The alliance was founded in February 2019 (seed 003); no membership begins before that.
@@ -117,8 +118,9 @@ class ContactPerson(models.Model):
     )
     name = models.CharField(_("Name"), max_length=150)
     function = models.CharField(_("Funktion"), max_length=150)
-    email = models.EmailField(_("E-Mail-Adresse"), max_length=254)
-    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    # Encrypted at rest like every personal detail a directory could leak; nothing filters or orders by them.
+    email = EncryptedTextField(_("E-Mail-Adresse"))
+    phone = EncryptedTextField(_("Telefon"), blank=True)
     opted_in_directory = models.BooleanField(_("Im Netzwerkverzeichnis zeigen"), default=False)
     opted_in_at = models.DateTimeField(_("Einwilligung am"), null=True, blank=True)
     # Incremented on every saved change; an edit based on an older version is refused (no lost updates).

@@ -289,3 +289,10 @@ def save_exchange_meeting(
             action, actor=by, obj=meeting, data={"municipalities": sorted(m.ags for m in municipalities)}, atomic=True
         )
     return meeting
+
+
+def delete_exchange_meeting(*, meeting: ExchangeMeeting, by: User | None) -> None:
+    with transaction.atomic():
+        ags = sorted(meeting.municipalities.values_list("ags", flat=True))
+        audit.log("alliance.meeting_deleted", actor=by, obj=meeting, data={"municipalities": ags}, atomic=True)
+        meeting.delete()

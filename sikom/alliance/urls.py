@@ -21,4 +21,5 @@ urlpatterns = [
     path("allianz/austausch/neu/", views.meeting_create, name="meeting_create"),
     path("allianz/austausch/<int:pk>/", views.meeting_detail, name="meeting"),
     path("allianz/austausch/<int:pk>/bearbeiten/", views.meeting_edit, name="meeting_edit"),
+    path("allianz/austausch/<int:pk>/loeschen/", views.meeting_delete, name="meeting_delete"),
 ]

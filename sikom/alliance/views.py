@@ -473,3 +473,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(selectors.exchange_meetings_visible_to(request.user), pk=pk)
     return _meeting_form(request, meeting)
+
+
+@never_cache
+@staff_required(is_asskomm)
+@require_POST
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(selectors.exchange_meetings_visible_to(request.user), pk=pk)
+    services.delete_exchange_meeting(meeting=meeting, by=request.user)
+    messages.success(request, _("Das Treffen ist gelöscht."))
+    return redirect("alliance:meetings")

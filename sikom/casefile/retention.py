@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sikom.cases.models import Case, CaseStatistic, CaseStatus
+from sikom.cases.models import Case, CaseKind, CaseStatistic, CaseStatus
 from sikom.core import audit
 from sikom.geo.selectors import without_boundaries
 from sikom.reports import evidence as evidence_files
@@ -18,7 +18,10 @@ def due_for_deletion():
 
     cutoff = timezone.now() - timedelta(days=settings.CASE_RETENTION_DAYS)
     running = cases_with_running_measures().values("pk")
-    return Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=cutoff).exclude(pk__in=running)
+    # Incident reports only: the other kinds keep their own retention (an Expertennetzwerk request: netrequests).
+    return Case.objects.filter(kind=CaseKind.REPORT, status=CaseStatus.CLOSED, closed_at__lt=cutoff).exclude(
+        pk__in=running
+    )
 
 
 def _statistic(case: Case) -> CaseStatistic:

@@ -76,6 +76,12 @@ def describe(event: CaseEvent) -> str:
                 "organisation": organisation,
                 "rule": event.reason,
             }
+        if details.get("due_on"):
+            day = date_format(date.fromisoformat(details["due_on"]), "d.m.Y")
+            return _("%(organisation)s am Fall beteiligt; Antwort erbeten bis %(day)s.") % {
+                "organisation": organisation,
+                "day": day,
+            }
         return _("%(organisation)s am Fall beteiligt.") % {"organisation": organisation}
     if kind == CaseEvent.Kind.REFERRED:
         return _("Weitergeleitet an %(organisation)s; die Federführung liegt jetzt dort.") % {
@@ -94,4 +100,8 @@ def describe(event: CaseEvent) -> str:
         }
     if kind == CaseEvent.Kind.MEASURE_CHANGED:
         return _describe_measure_change(details)
+    if kind == CaseEvent.Kind.UNSHARED:
+        return _("Beteiligung von %(organisation)s beendet.") % {"organisation": organisation}
+    if kind == CaseEvent.Kind.STEP:
+        return details.get("text", "")
     return str(event.get_kind_display())

@@ -176,6 +176,7 @@ def _total_from_counts(filters: dict, counts: dict) -> int | None:
 # Only what the inbox shows: no encrypted report fields to decrypt, no boundaries to parse.
 LISTED = (
     "number",
+    "kind",
     "status",
     "lead",
     "risk_level",
@@ -192,13 +193,13 @@ def inbox(user, filters: dict, page_number) -> InboxPage:
     entries = inbox_entries_of(user)
     counts = _counts(entries)
     order = SORTS.get(filters.get("sort") or "due", SORTS["due"])
-    listing = _filtered(entries, filters).order_by(*order).values_list("case_id", "categories")
+    listing = _filtered(entries, filters).order_by(*order).values_list("case_id", "categories", "event_at")
     page = _Paginator(listing, PAGE_SIZE, count=_total_from_counts(filters, counts)).get_page(page_number)
     # The rows shown are checked against the one visibility rule again: a derived row can never show a case.
     shown = {
         case.pk: case
         for case in cases_visible_to(user)
-        .filter(pk__in=[case_id for case_id, _ in page.object_list])
+        .filter(pk__in=[case_id for case_id, *_ in page.object_list])
         .select_related("report__municipality__district")
         .only(*LISTED)
     }
@@ -208,13 +209,14 @@ def inbox(user, filters: dict, page_number) -> InboxPage:
         dict(Category.choices),
     )
     cases = []
-    for case_id, categories in page.object_list:
+    for case_id, categories, event_at in page.object_list:
         case = shown.get(case_id)
         if case is None:
             continue
         case.status_label = status_labels.get(case.status, case.status)
         case.risk_label = risk_labels.get(case.risk_level, "")
         case.category_labels = [category_labels[code] for code, bit in CATEGORY_BITS.items() if categories & bit]
+        case.event_at = event_at  # the date a request is about (other kinds than the incident report)
         cases.append(case)
     page.object_list = cases
     return InboxPage(page=page, counts=counts, total=page.paginator.count)

@@ -26,6 +26,14 @@ class RiskLevel(models.IntegerChoices):
     ACUTE = 4, _("4 – akut")
 
 
+class CaseKind(models.TextChoices):
+    """What a case is about; each kind brings its own intake record (decision 0043): an incident report
+    (`reports.Report`) or a municipality's request to the Expertennetzwerk (`netrequests.ExpertRequest`)."""
+
+    REPORT = "report", _("Vorfallmeldung")
+    EXPERT_REQUEST = "expert_request", _("Anfrage an das Expertennetzwerk")
+
+
 class CaseNumberSequence(models.Model):
     """One row per year; incremented under a row lock so case numbers are unique and gap-free under concurrency."""
 
@@ -38,6 +46,7 @@ class CaseNumberSequence(models.Model):
 
 class Case(models.Model):
     number = models.CharField(_("Fallnummer"), max_length=20, unique=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=CaseKind.choices, default=CaseKind.REPORT)
     status = models.CharField(_("Status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
     lead = models.ForeignKey(
         Organisation,
@@ -74,6 +83,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        from sikom.cases.kinds import page_url
+
+        return page_url(self)
+
 
 class CaseShare(models.Model):
     """Another agency that works on the case beside the lead (sees it, writes notes and measures)."""
@@ -81,6 +95,10 @@ class CaseShare(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shared_cases")
     reason = models.TextField(_("Grund"), blank=True)
+    # An agency brought in for an opinion: what it is asked and by when (an Expertennetzwerk request asks experts
+    # for an answer before the event).
+    question = models.TextField(_("Frage"), blank=True)
+    due_on = models.DateField(_("Antwort erbeten bis"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -105,6 +123,9 @@ class InboxEntry(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inbox_entries", db_index=False)
     is_lead = models.BooleanField()
+    kind = models.CharField(max_length=20, choices=CaseKind.choices, default=CaseKind.REPORT)
+    # The date the case is about (an Expertennetzwerk request: the planned event); its inbox sorts by it.
+    event_at = models.DateTimeField(null=True)
     number = models.CharField(max_length=20)
     status = models.CharField(max_length=30, choices=CaseStatus.choices)
     is_open = models.BooleanField()
@@ -168,6 +189,7 @@ class InboxEntry(models.Model):
             models.Index(name="inbox_all_due", fields=["organisation", "first_contact_due_at", "-created_at"]),
             models.Index(name="inbox_all_newest", fields=["organisation", "-created_at"]),
             models.Index(name="inbox_all_risk", fields=["organisation", "-risk_level", "first_contact_due_at"]),
+            models.Index(name="inbox_kind_event", fields=["organisation", "kind", "is_open", "event_at"]),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +213,8 @@ class CaseEvent(models.Model):
         FIRST_CONTACT = "first_contact", _("Erstkontakt")
         MEASURE_PLANNED = "measure_planned", _("Schutzmaßnahme geplant")
         MEASURE_CHANGED = "measure_changed", _("Schutzmaßnahme geändert")
+        UNSHARED = "unshared", _("Beteiligung beendet")
+        STEP = "step", _("Arbeitsschritt")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from sikom.accounts.models import Organisation, User
 from sikom.accounts.selectors import is_member_of
-from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseEvent, CaseShare, CaseStatus, InboxEntry, Message
+from sikom.cases.models import (
+    CASE_HANDLING_TYPES,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseShare,
+    CaseStatus,
+    InboxEntry,
+    Message,
+)
 from sikom.geo.selectors import without_boundaries
 
 
@@ -55,10 +64,11 @@ def is_case_number(text: str) -> bool:
     return _CASE_NUMBER.fullmatch(text) is not None
 
 
-def get_case_for(user, number: str) -> Case:
+def get_case_for(user, number: str, kind: str = CaseKind.REPORT) -> Case:
+    """A visible case of one kind by its number (each kind has its own pages; another kind's number is a 404)."""
     if not is_case_number(number):
         raise Http404
-    cases = cases_visible_to(user).select_related("lead", "report__municipality__district")
+    cases = cases_visible_to(user).filter(kind=kind).select_related("lead", "report__municipality__district")
     case = (
         without_boundaries(cases, "report__municipality", "report__municipality__district")
         .filter(number=number)

@@ -13,8 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sikom.accounts.models import Organisation, User
-from sikom.cases import deadlines, routing, workflow
-from sikom.cases.models import Case, CaseEvent, CaseNumberSequence, CaseShare, CaseStatus, InboxEntry, Message
+from sikom.cases import deadlines, kinds, routing, workflow
+from sikom.cases.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseNumberSequence,
+    CaseShare,
+    CaseStatus,
+    InboxEntry,
+    Message,
+)
 from sikom.cases.selectors import is_lead
 from sikom.cases.tasks import notify_case_recipients, notify_reporter
 from sikom.core import audit
@@ -41,11 +50,14 @@ def _event(case: Case, kind: str, *, by: User | None = None, **fields) -> CaseEv
     )
 
 
-def _inbox_entries(case: Case) -> list[InboxEntry]:
-    try:
-        report = case.report
-    except ObjectDoesNotExist:  # a case is created just before its report, in the same transaction
-        report = None
+def _inbox_entries(case: Case, facts: kinds.InboxFacts | None = None) -> list[InboxEntry]:
+    report = None
+    if case.kind == CaseKind.REPORT:
+        try:
+            report = case.report
+        except ObjectDoesNotExist:  # a case is created just before its report, in the same transaction
+            report = None
+    district_id = report.municipality.district_id if report else (facts.district_id if facts else None)
     organisations = [(case.lead_id, True)] if case.lead_id is not None else []
     organisations += [
         (share.organisation_id, False) for share in case.shares.all() if share.organisation_id != case.lead_id
@@ -58,6 +70,8 @@ def _inbox_entries(case: Case) -> list[InboxEntry]:
             organisation_id=organisation_id,
             case_id=case.pk,
             is_lead=is_lead,
+            kind=case.kind,
+            event_at=facts.event_at if facts else None,
             number=case.number,
             status=case.status,
             is_open=case.status != CaseStatus.CLOSED,
@@ -66,7 +80,7 @@ def _inbox_entries(case: Case) -> list[InboxEntry]:
             awaiting_first_contact=case.first_contact_at is None,
             reporter_activity=case.reporter_activity_at is not None,
             created_at=case.created_at,
-            district_id=report.municipality.district_id if report else None,
+            district_id=district_id,
             categories=categories,
         )
         for organisation_id, is_lead in organisations
@@ -76,6 +90,7 @@ def _inbox_entries(case: Case) -> list[InboxEntry]:
 # What the rows are made of; nothing encrypted to decrypt, no boundaries to parse.
 _ENTRY_SOURCES = (
     "number",
+    "kind",
     "status",
     "lead",
     "risk_level",
@@ -105,8 +120,17 @@ def refresh_inbox_entries(*, case_ids: Iterable[int]) -> None:
         )
     )
     with transaction.atomic():
+        cases = list(cases)
+        # The other kinds' facts come from the app that brings the kind (one query per kind present).
+        other_kinds: dict[str, list[int]] = {}
+        for case in cases:
+            if case.kind != CaseKind.REPORT:
+                other_kinds.setdefault(case.kind, []).append(case.pk)
+        facts = {}
+        for kind, ids in other_kinds.items():
+            facts |= kinds.inbox_facts(kind, ids)
         InboxEntry.objects.filter(case_id__in=case_ids).delete()
-        InboxEntry.objects.bulk_create([entry for case in cases for entry in _inbox_entries(case)])
+        InboxEntry.objects.bulk_create([entry for case in cases for entry in _inbox_entries(case, facts.get(case.pk))])
 
 
 def rebuild_inbox_entries(*, batch_size: int = 2000) -> int:
@@ -148,6 +172,31 @@ def route_new_case(*, case: Case) -> Case:
         },
     )
     refresh_inbox_entries(case_ids=[case.pk])
+    return case
+
+
+def open_case(*, kind: str, lead: Organisation | None, first_contact_due_at, reason: str, by: User | None) -> Case:
+    """A new case of a kind other than the incident report (whose intake routes it by the rules): numbered, given
+    to its lead with a first-contact deadline, a step in its history and in the audit log. The caller creates the
+    kind's intake record in the same transaction and then calls `refresh_inbox_entries`."""
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=next_case_number(year=timezone.localdate().year),
+            kind=kind,
+            lead=lead,
+            first_contact_due_at=first_contact_due_at,
+            risk_level_is_provisional=False,
+        )
+        if lead is not None:
+            _event(case, CaseEvent.Kind.ROUTED, organisation=lead, reason=reason)
+        audit.log(
+            "case.routed",
+            actor=by,
+            obj=case,
+            atomic=True,  # like the incident report's: the log names a case only if it was committed
+            data={"kind": kind, "lead": lead.name if lead else None, "rule": reason},
+        )
+        transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "new"))
     return case
 
 
@@ -202,7 +251,10 @@ def refer(*, case: Case, to: Organisation, by: User, reason: str) -> Case:
     return case
 
 
-def share_with(*, case: Case, organisation: Organisation, by: User, reason: str = "") -> CaseShare:
+def share_with(
+    *, case: Case, organisation: Organisation, by: User, reason: str = "", question: str = "", due_on=None
+) -> CaseShare:
+    """Bring another agency onto the case; optionally with a question and the day an answer is needed by."""
     with transaction.atomic():
         case = _locked(case)
         if not is_lead(by, case):
@@ -210,14 +262,45 @@ def share_with(*, case: Case, organisation: Organisation, by: User, reason: str 
         if organisation.pk == case.lead_id:
             raise TransitionNotAllowed(_("Der Fall liegt bereits bei dieser Stelle."))
         share, created = CaseShare.objects.get_or_create(
-            case=case, organisation=organisation, defaults={"reason": reason.strip(), "created_by": by}
+            case=case,
+            organisation=organisation,
+            defaults={"reason": reason.strip(), "created_by": by, "question": question.strip(), "due_on": due_on},
         )
         if created:
             refresh_inbox_entries(case_ids=[case.pk])
-            _event(case, CaseEvent.Kind.SHARED, by=by, organisation=organisation, reason=reason.strip())
+            _event(
+                case,
+                CaseEvent.Kind.SHARED,
+                by=by,
+                organisation=organisation,
+                reason=reason.strip(),
+                details={"due_on": due_on.isoformat()} if due_on else {},
+            )
             audit.log("case.shared", actor=by, obj=case, data={"with": organisation.name})
             transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "shared"))
     return share
+
+
+def end_share(*, case: Case, organisation: Organisation, by: User, reason: str = "") -> bool:
+    """The lead ends an agency's part in the case: from then on the case is invisible to it (its inbox row goes
+    with the share). Returns whether there was a share to end."""
+    with transaction.atomic():
+        case = _locked(case)
+        if not is_lead(by, case):
+            raise TransitionNotAllowed(str(workflow.CASES.restricted_refused))
+        deleted, _rows = CaseShare.objects.filter(case=case, organisation=organisation).delete()
+        if deleted:
+            refresh_inbox_entries(case_ids=[case.pk])
+            _event(case, CaseEvent.Kind.UNSHARED, by=by, organisation=organisation, reason=reason.strip())
+            audit.log("case.share_ended", actor=by, obj=case, data={"with": organisation.name})
+    return bool(deleted)
+
+
+def record_step(*, case: Case, by: User, details: dict) -> CaseEvent:
+    """A step of the kind's own work (an Expertennetzwerk request: a legal angle checked, the outcome recorded) in
+    the case's history. Called by the app above inside its transaction; ``details`` holds the words of the sentence
+    (``text``), never notes about persons."""
+    return _event(case, CaseEvent.Kind.STEP, by=by, details=details)
 
 
 def set_risk_level(*, case: Case, level: int, by: User | None, provisional: bool = False, next_review_on=None) -> Case:
@@ -303,9 +386,17 @@ def record_measure_event(*, case: Case, by: User, planned: bool, details: dict) 
     return _event(case, kind, by=by, details=details)
 
 
-def post_reporter_message(*, case: Case, body: str) -> Message:
+def post_reporter_message(*, case: Case, body: str, by: User | None = None) -> Message:
+    """A message from the side that brought the case: the (possibly anonymous) reporter, or the municipality's
+    member who filed an Expertennetzwerk request (``by``)."""
     with transaction.atomic():
-        message = Message.objects.create(case=case, from_reporter=True, body=body)
+        message = Message.objects.create(
+            case=case,
+            from_reporter=True,
+            body=body,
+            author=by,
+            author_organisation=by.organisation_name if by is not None else "",
+        )
         record_reporter_activity(case_id=case.pk)
         audit.log("case.reporter_message_added", obj=case)
         transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "reporter_activity"))

@@ -25,7 +25,7 @@ def notify_case_recipients(case_id: int, reason: str = "new") -> int:
     recipients = list(case_recipients(case).values_list("email", flat=True))
     if not recipients:
         return 0
-    link = settings.SITE_URL.rstrip("/") + reverse("casefile:detail", args=[case.number])
+    link = settings.SITE_URL.rstrip("/") + case.get_absolute_url()
     send_mail(
         _(SUBJECTS.get(reason, SUBJECTS["new"])) % {"number": case.number},
         _("Zu Fall %(number)s gibt es Neues. Bitte melden Sie sich an, um es anzusehen:\n%(link)s\n")

@@ -113,6 +113,8 @@ def next_steps_overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_detail(request.user, pk)
+    # The record names the people advised and the participants: reading it is audited like a case file.
+    audit.log("consultations.viewed", actor=request.user, obj=consultation)
     can_manage = selectors.can_manage_consultations(request.user)
     return render(
         request,

@@ -200,6 +200,8 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council = get_object_or_404(selectors.councils_visible_to(request.user), pk=pk)
+    # The page names the chair and the members: reads of personal data are audited.
+    audit.log("councils.council_viewed", actor=request.user, obj=council)
     municipality = council.municipality
     return render(
         request,
@@ -295,6 +297,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
+    # Minutes and decisions name people (who is responsible for what).
+    audit.log("councils.meeting_viewed", actor=request.user, obj=meeting)
     return render(
         request,
         "councils/meeting_detail.html",

@@ -857,6 +857,24 @@ def save_publication(*, publication: Publication | None, by, data: dict[str, Any
     return publication
 
 
+def delete_publication(*, publication: Publication, by) -> None:
+    """Remove a library entry and its file; the file goes only once the row is gone for good."""
+    from sikom.events import files
+
+    stored = publication.file_name
+    with transaction.atomic():
+        audit.log(
+            "events.publication_deleted",
+            actor=by,
+            obj=publication,
+            data={"title": publication.title, "file": bool(stored)},
+            atomic=True,
+        )
+        publication.delete()
+        if stored:
+            transaction.on_commit(lambda: files.delete(stored))
+
+
 def save_news(*, item: NewsItem | None, by, data: dict[str, Any]) -> NewsItem:
     with transaction.atomic():
         item = item or NewsItem()
@@ -866,3 +884,9 @@ def save_news(*, item: NewsItem | None, by, data: dict[str, Any]) -> NewsItem:
         item.save()
         audit.log("events.news_created" if created else "events.news_updated", actor=by, obj=item, atomic=True)
     return item
+
+
+def delete_news(*, item: NewsItem, by) -> None:
+    with transaction.atomic():
+        audit.log("events.news_deleted", actor=by, obj=item, data={"title": item.title}, atomic=True)
+        item.delete()

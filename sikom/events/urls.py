@@ -49,7 +49,9 @@ urlpatterns += [
     path("publikationen/<int:pk>/datei/", views.publication_file, name="publication_file"),
     path("publikationen/verwalten/neu/", views.publication_form, name="publication_create"),
     path("publikationen/verwalten/<int:pk>/bearbeiten/", views.publication_form, name="publication_edit"),
+    path("publikationen/verwalten/<int:pk>/loeschen/", views.publication_delete, name="publication_delete"),
     path("aktuelles/verwalten/", views.news_manage, name="news_manage"),
     path("aktuelles/verwalten/neu/", views.news_form, name="news_create"),
     path("aktuelles/verwalten/<int:pk>/bearbeiten/", views.news_form, name="news_edit"),
+    path("aktuelles/verwalten/<int:pk>/loeschen/", views.news_delete, name="news_delete"),
 ]

@@ -684,6 +684,15 @@ def publication_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 
 @staff_required(selectors.can_manage_events)
+@require_POST
+def publication_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = get_object_or_404(selectors.publications_visible_to(request.user), pk=pk)
+    services.delete_publication(publication=publication, by=request.user)
+    messages.success(request, _("Die Publikation ist gelöscht."))
+    return redirect("events:publications")
+
+
+@staff_required(selectors.can_manage_events)
 @require_GET
 def news_manage(request: HttpRequest) -> HttpResponse:
     return render(request, "events/news_manage.html", {"items": selectors.news_visible_to(request.user)})
@@ -705,3 +714,12 @@ def news_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             initial = {name: getattr(item, name) for name in ("title", "text", "published_on", "is_published")}
         form = NewsForm(initial=initial)
     return render(request, "events/news_form.html", {"form": form, "item": item})
+
+
+@staff_required(selectors.can_manage_events)
+@require_POST
+def news_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.news_visible_to(request.user), pk=pk)
+    services.delete_news(item=item, by=request.user)
+    messages.success(request, _("Die Neuigkeit ist gelöscht."))
+    return redirect("events:news_manage")

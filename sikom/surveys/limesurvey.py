@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sikom.core import audit
-from sikom.surveys import logic, paper, services
+from sikom.surveys import languages, logic, paper, services
 from sikom.surveys.models import (
     Condition,
     MatrixRow,
@@ -127,11 +127,11 @@ def plain(text: str) -> str:
 
 
 def our_language(code: str) -> str | None:
-    code = (code or "").lower()
-    if code == "de" or code.startswith("de-"):
-        return "de"
-    if code == "en" or code.startswith("en-"):
-        return "en"
+    """Our code for a LimeSurvey language: »de-informal« → »de«, »pt-BR« → »pt«; every language a questionnaire may
+    have (`languages.CODES`, decision 0046) is kept, others are not."""
+    base = (code or "").lower().split("-")[0]
+    if base == "de" or base in languages.CODES:
+        return base
     return None
 
 
@@ -343,7 +343,7 @@ class _Texts:
         for code in survey.languages:
             if our_language(code) is None and code != self.sources["de"]:
                 plan.notes.append(_("Die Sprache »%(language)s« wird nicht übernommen.") % {"language": code[:20]})
-        plan.languages = ["de"] + (["en"] if "en" in self.sources else [])
+        plan.languages = ["de"] + [ours for ours in self.sources if ours != "de"]
 
     def pick(self, by_language: dict[str, str], *, html_text: bool = True) -> dict[str, str]:
         result = {}
@@ -658,6 +658,12 @@ def import_structure(*, analysis: SafetyAnalysis, plan: dict, by) -> int:
                 source=created[condition["source"]],
                 option_codes=list(condition["codes"]),
             )
+        # The survey's further languages join the analysis' (decision 0046); ones it had stay.
+        further = [code for code in plan.get("languages") or [] if code in languages.CODES]
+        added = [code for code in further if code not in current.languages]
+        if added:
+            current.languages = [*current.languages, *added]
+            current.save(update_fields=["languages", "updated_at"])
         questionnaire.intro = plan.get("intro") or {}
         questionnaire.bank_version = ""
         questionnaire.version += 1
@@ -666,7 +672,7 @@ def import_structure(*, analysis: SafetyAnalysis, plan: dict, by) -> int:
             "surveys.limesurvey_structure_imported",
             actor=by,
             obj=current,
-            data={"questions": len(created), "conditions": len(plan.get("conditions", []))},
+            data={"questions": len(created), "conditions": len(plan.get("conditions", [])), "languages": added},
         )
     return len(created)
 

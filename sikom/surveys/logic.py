@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from sikom.surveys import geometry
 from sikom.surveys.models import Questionnaire, QuestionType, text_in
 
 # Numbers without bounds of their own stay within these (a »number« is a count or a year, not a phone number).
 NUMBER_LIMIT = 1_000_000
 TEXT_LIMIT = 2000
-# A point may lie this far (in degrees) outside the municipality's bounding box (a place at the border).
+# Without a stored boundary, a point may lie this far (in degrees) outside the box around the municipality's centre.
+# With one, the point must lie in the boundary polygon or near its edge (`geometry`, decision 0045).
 POINT_MARGIN = 0.02
 
 
@@ -91,6 +93,8 @@ class Spec:
     # (south, west, north, east) of the municipality, for points on the map.
     bounds: tuple[float, float, float, float] | None = None
     municipality_pk: int | None = None
+    # The rings of the municipality's boundary polygon ((lon, lat) pairs); empty when geo has no boundary.
+    outline: tuple[geometry.Ring, ...] = ()
     by_code: dict[str, QuestionSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -101,11 +105,18 @@ class Spec:
         return [q for section in self.sections for q in section.questions]
 
 
-def municipality_bounds(municipality) -> tuple[float, float, float, float]:
-    """The bounding box of the municipality's boundary (GeoJSON), or a box around its centre."""
+def boundary_of(municipality):
+    """The municipality's boundary as geo stores it (GeoJSON, or None); the default manager leaves it out."""
     from sikom.geo.models import Municipality
 
-    boundary = Municipality.objects.filter(pk=municipality.pk).values_list("boundary", flat=True).first()
+    return Municipality.objects.filter(pk=municipality.pk).values_list("boundary", flat=True).first()
+
+
+def municipality_bounds(municipality, boundary=None) -> tuple[float, float, float, float]:
+    """The bounding box of the municipality's boundary (GeoJSON; read when not given), or a box around its
+    centre."""
+    if boundary is None:
+        boundary = boundary_of(municipality)
     points: list[tuple[float, float]] = []
 
     def walk(node) -> None:
@@ -166,10 +177,12 @@ def load_spec(questionnaire: Questionnaire) -> Spec:
             )
         )
     analysis = questionnaire.analysis
+    boundary = boundary_of(analysis.municipality)
     return Spec(
         sections=[SectionSpec(s.pk, s.title or {}, tuple(by_section[s.pk])) for s in sections],
-        bounds=municipality_bounds(analysis.municipality),
+        bounds=municipality_bounds(analysis.municipality, boundary),
         municipality_pk=analysis.municipality_id,
+        outline=tuple(geometry.rings(boundary)),
     )
 
 
@@ -244,6 +257,8 @@ def _clean_text(value: str) -> str:
 def _in_bounds(spec: Spec, lat: float, lon: float) -> bool:
     if spec.bounds is None:
         return -90 <= lat <= 90 and -180 <= lon <= 180
+    if spec.outline:
+        return geometry.in_municipality(spec.outline, lat, lon)
     south, west, north, east = spec.bounds
     return south - POINT_MARGIN <= lat <= north + POINT_MARGIN and west - POINT_MARGIN <= lon <= east + POINT_MARGIN
 

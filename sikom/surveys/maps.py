@@ -7,6 +7,8 @@ import functools
 import math
 from dataclasses import dataclass
 
+from sikom.surveys import geometry
+
 MAP_SIZE = 320
 PADDING = 8
 
@@ -52,22 +54,6 @@ def frame(bounds: tuple[float, float, float, float]) -> Frame:
     )
 
 
-def _rings(node) -> list[list[tuple[float, float]]]:
-    """The outer and inner rings of a GeoJSON geometry, feature or collection, as (lon, lat) lists."""
-    if isinstance(node, dict):
-        if node.get("type") == "Polygon":
-            return [[(float(p[0]), float(p[1])) for p in ring] for ring in node.get("coordinates") or []]
-        if node.get("type") == "MultiPolygon":
-            return [
-                [(float(p[0]), float(p[1])) for p in ring] for poly in node.get("coordinates") or [] for ring in poly
-            ]
-        if node.get("type") == "Feature":
-            return _rings(node.get("geometry"))
-        if node.get("type") == "FeatureCollection":
-            return [ring for feature in node.get("features") or [] for ring in _rings(feature)]
-    return []
-
-
 @functools.lru_cache(maxsize=64)
 def _outline(municipality_pk: int, bounds: tuple[float, float, float, float]) -> str:
     from sikom.geo.models import Municipality
@@ -75,7 +61,7 @@ def _outline(municipality_pk: int, bounds: tuple[float, float, float, float]) ->
     boundary = Municipality.objects.filter(pk=municipality_pk).values_list("boundary", flat=True).first()
     box = frame(bounds)
     parts = []
-    for ring in _rings(boundary):
+    for ring in geometry.rings(boundary):
         points = [box.to_pixel(lat, lon) for lon, lat in ring]
         if len(points) > 2:
             parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")

@@ -15,7 +15,7 @@ from sikom.core.documents import render_pdf
 from sikom.core.models import Job
 from sikom.geo.selectors import without_boundaries
 from sikom.indicators.selectors import indicators_visible_to, municipality_profile
-from sikom.surveys import fieldwork, prevention, report, report_charts
+from sikom.surveys import fieldwork, prevention, report, report_charts, report_waves, selectors
 from sikom.surveys.models import Response, SafetyAnalysis, WeightingSetup
 
 REPORT_KIND = "surveys.report"
@@ -78,6 +78,9 @@ def context(analysis: SafetyAnalysis, user, *, include_texts: bool, progress=Non
         "monitoring": monitoring,
         "place_map": report_charts.places_map(analysis.municipality, built.points, id="places") if built.points else "",
         "objective": objective_rows(analysis, user),
+        "waves": report_waves.comparison(
+            analysis, built, selectors.analyses_visible_to(user) if user is not None else None
+        ),
         "victimisation": built.row("victimisation"),
         "reporting": built.row("reporting"),
         "district_name": analysis.municipality.district.name if analysis.municipality.district_id else "",

@@ -25,6 +25,7 @@ from sikom.core.versions import check_version
 from sikom.councils import services as council_services
 from sikom.councils.models import AnalysisSource, AnalysisStatus, SafetyAnalysisStatus
 from sikom.surveys import bank, logic
+from sikom.surveys.languages import CODES, keep_further
 from sikom.surveys.models import (
     AnalysisState,
     AnalysisStatusChange,
@@ -61,7 +62,8 @@ class Refused(Exception):
 QUESTIONNAIRE_FIXED = _(
     "Der Fragebogen ist festgelegt, seit die Befragung läuft. Änderungen sind nur in der Planungsphase möglich."
 )
-LANGUAGES_OFFERED = {"de", "en", "cs", "pl", "uk", "ru", "ar", "tr", "vi"}
+# Every language a questionnaire may have (decision 0046: the list of `languages`).
+LANGUAGES_OFFERED = {"de", *CODES}
 MAX_CODES_PER_CALL = 20_000
 
 
@@ -361,7 +363,9 @@ def save_intro(*, questionnaire: Questionnaire, texts: dict[str, str], by: User)
     """The introduction on the first page, per language."""
     with transaction.atomic():
         _editable(questionnaire)
-        questionnaire.intro = {code: text.strip() for code, text in texts.items() if text and text.strip()}
+        questionnaire.intro = keep_further(
+            questionnaire.intro, {code: text.strip() for code, text in texts.items() if text and text.strip()}
+        )
         questionnaire.save(update_fields=["intro", "updated_at"])
         _bump(questionnaire)
         audit.log("surveys.intro_saved", actor=by, obj=questionnaire.analysis)
@@ -376,7 +380,9 @@ def save_section(*, questionnaire: Questionnaire, titles: dict[str, str], by: Us
         if section is None:
             position = (questionnaire.sections.aggregate(m=Max("position"))["m"] or 0) + 1
             section = Section(questionnaire=questionnaire, position=position)
-        section.title = {code: text.strip() for code, text in titles.items() if text.strip()}
+        section.title = keep_further(
+            section.title, {code: text.strip() for code, text in titles.items() if text.strip()}
+        )
         section.save()
         _bump(questionnaire)
         audit.log("surveys.section_saved", actor=by, obj=questionnaire.analysis, data={"section": section.pk})
@@ -457,11 +463,16 @@ def save_question(
             # Options, rows and conditions of another type mean something else; start again.
             question.options.all().delete()
             question.rows.all().delete()
+        old_text, old_help = dict(question.text), dict(question.help)
         for name in QUESTION_FIELDS:
             if name in data:
                 setattr(question, name, data[name])
-        question.text = {k: v.strip() for k, v in (data.get("text") or {}).items() if v and v.strip()}
-        question.help = {k: v.strip() for k, v in (data.get("help") or {}).items() if v and v.strip()}
+        question.text = keep_further(
+            old_text, {k: v.strip() for k, v in (data.get("text") or {}).items() if v and v.strip()}
+        )
+        question.help = keep_further(
+            old_help, {k: v.strip() for k, v in (data.get("help") or {}).items() if v and v.strip()}
+        )
         question.save()
         _check_conditions_order(questionnaire)
         _bump(questionnaire)
@@ -503,13 +514,17 @@ def save_options(*, question: Question, options: list[dict], by: User) -> None:
     _check_items(options, "options")
     with transaction.atomic():
         _editable(question.questionnaire)
+        # Translations into further languages follow the option's code (decision 0046).
+        old = {option.code: option.label for option in question.options.all()}
         question.options.all().delete()
         Option.objects.bulk_create(
             Option(
                 question=question,
                 position=i,
                 code=item["code"],
-                label={k: v.strip() for k, v in item["label"].items() if v and v.strip()},
+                label=keep_further(
+                    old.get(item["code"]), {k: v.strip() for k, v in item["label"].items() if v and v.strip()}
+                ),
                 is_missing=bool(item.get("is_missing")),
                 exclusive=bool(item.get("exclusive")) and question.type == QuestionType.MULTIPLE,
             )
@@ -531,13 +546,16 @@ def save_rows(*, question: Question, rows: list[dict], by: User) -> None:
     _check_items(rows, "rows")
     with transaction.atomic():
         _editable(question.questionnaire)
+        old = {row.code: row.label for row in question.rows.all()}
         question.rows.all().delete()
         MatrixRow.objects.bulk_create(
             MatrixRow(
                 question=question,
                 position=i,
                 code=item["code"],
-                label={k: v.strip() for k, v in item["label"].items() if v and v.strip()},
+                label=keep_further(
+                    old.get(item["code"]), {k: v.strip() for k, v in item["label"].items() if v and v.strip()}
+                ),
             )
             for i, item in enumerate(rows)
         )
@@ -615,6 +633,34 @@ def move_question(*, question: Question, direction: int, by: User) -> None:
         _check_conditions_order(questionnaire)
         _bump(questionnaire)
         audit.log("surveys.question_moved", actor=by, obj=questionnaire.analysis, data={"code": question.code})
+
+
+def move_section(*, section: Section, direction: int, by: User) -> None:
+    """One page up (-1) or down (+1): swaps places with its neighbour; at the first or last place nothing happens.
+    Refused when a skip condition would then refer to a later question."""
+    if direction not in (-1, 1):
+        raise Refused(_("Diese Richtung gibt es nicht."))
+    questionnaire = section.questionnaire
+    with transaction.atomic():
+        _editable(questionnaire)
+        sections = list(questionnaire.sections.order_by("position", "pk"))
+        index = next(i for i, item in enumerate(sections) if item.pk == section.pk)
+        target = index + direction
+        if not 0 <= target < len(sections):
+            return
+        sections[index], sections[target] = sections[target], sections[index]
+        # Renumbered from 0: positions of older questionnaires may repeat or have gaps.
+        for i, item in enumerate(sections):
+            item.position = i
+        Section.objects.bulk_update(sections, ["position"])
+        _check_conditions_order(questionnaire)
+        _bump(questionnaire)
+        audit.log(
+            "surveys.section_moved",
+            actor=by,
+            obj=questionnaire.analysis,
+            data={"section": section.pk, "direction": direction, "position": target},
+        )
 
 
 # Access codes ------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sicherheitsanalysen/<int:pk>/fragebogen/fragen/neu/", views.question_create, name="question_create"),
     path("sicherheitsanalysen/<int:pk>/vorschau/", views.preview, name="preview"),
     path("sicherheitsanalysen/seiten/<int:pk>/", views.section_edit, name="section_edit"),
+    path("sicherheitsanalysen/seiten/<int:pk>/verschieben/", views.section_move, name="section_move"),
     path("sicherheitsanalysen/fragen/<int:pk>/", views.question_edit, name="question_edit"),
     path("sicherheitsanalysen/fragen/<int:pk>/verschieben/", views.question_move, name="question_move"),
     path("sicherheitsanalysen/fragen/<int:pk>/loeschen/", views.question_delete, name="question_delete"),
@@ -32,6 +33,8 @@ urlpatterns = [
     path("umfrage/gespeichert/", views.saved, name="saved"),
     path("umfrage/danke/", views.thanks, name="thanks"),
     path("umfrage/offen/<str:token>/", views.open_start, name="open"),
+    # Further languages of the questionnaire: add, remove, translate (decision 0046)
+    path("", include("sikom.surveys.language_urls")),
     # Register extract, sample, letters, field monitoring
     path("", include("sikom.surveys.fieldwork_urls")),
     # Paper returns, table import, LimeSurvey takeover

@@ -22,7 +22,7 @@ from sikom.core.exports import csv_response
 from sikom.core.versions import EDIT_CONFLICT, EditConflict
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils.selectors import municipalities_editable_by
-from sikom.surveys import bank, logic, maps, selectors, services
+from sikom.surveys import bank, languages, logic, maps, selectors, services
 from sikom.surveys.forms import (
     AnalysisForm,
     BankItemForm,
@@ -109,6 +109,8 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invited": sum(row["total"] for row in counts["strata"]),
         "submitted": sum(row["submitted"] for row in counts["strata"]),
         "question_count": analysis.questionnaire.questions.count(),
+        "language_names": [languages.name(code) for code in languages.offered(analysis)],
+        "hidden_languages": [state for state in languages.overview(analysis) if not state.complete],
         "can_make_codes": analysis.status in INVITATIONS_OPEN,
         "open_url": request.build_absolute_uri(reverse("surveys:open", args=[analysis.open_token]))
         if analysis.open_token
@@ -126,15 +128,19 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                values = {
+                    "title": data["title"],
+                    "year": data["year"],
+                    "field_start": data["field_start"],
+                    "field_end": data["field_end"],
+                }
+                if analysis.status in QUESTIONNAIRE_EDITABLE:
+                    # The checkbox switches English only; further languages (decision 0046) stay as they are.
+                    further = [code for code in analysis.languages if code not in ("de", "en")]
+                    values["languages"] = ["de", *(["en"] if data["english"] else []), *further]
                 services.update_analysis(
                     analysis=analysis,
-                    data={
-                        "title": data["title"],
-                        "year": data["year"],
-                        "field_start": data["field_start"],
-                        "field_end": data["field_end"],
-                        "languages": ["de", "en"] if data["english"] else ["de"],
-                    },
+                    data=values,
                     by=request.user,
                     expected_version=data["version"] or 0,
                 )
@@ -291,6 +297,7 @@ def _editor_context(analysis: SafetyAnalysis, **extra) -> dict:
             initial={"intro_de": questionnaire.intro.get("de", ""), "intro_en": questionnaire.intro.get("en", "")}
         ),
         "sources": bank.SOURCES,
+        "language_states": languages.overview(analysis),
         **extra,
     }
 
@@ -410,6 +417,23 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = SectionForm(initial={"title_de": section.title.get("de", ""), "title_en": section.title.get("en", "")})
     return render(request, "surveys/section_form.html", {"form": form, "analysis": analysis, "section": section})
+
+
+@keeps
+@require_POST
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reorder the pages without JavaScript: one form with »Nach oben« and »Nach unten« per page."""
+    section = _section_for(request.user, pk)
+    analysis_id = section.questionnaire.analysis_id
+    direction = {"hoch": -1, "runter": 1}.get(request.POST.get("direction", ""))
+    if direction is None:
+        messages.error(request, _("Diese Richtung gibt es nicht."))
+    else:
+        try:
+            services.move_section(section=section, direction=direction, by=request.user)
+        except services.Refused as error:
+            messages.error(request, str(error.message))
+    return redirect(f"{reverse('surveys:editor', args=[analysis_id])}#seite-{section.pk}")
 
 
 def _question_initial(question: Question) -> dict:
@@ -544,18 +568,25 @@ OPEN_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 OPEN_COOKIE_DAYS = 180
 
 
-def _language(request: HttpRequest, analysis: SafetyAnalysis) -> str:
+def _language(request: HttpRequest, analysis: SafetyAnalysis, *, preview: bool = False) -> str:
     """The questionnaire's language: the page's language (header switch or the questionnaire's own), or a further
-    language of the questionnaire chosen on its page; German when the questionnaire does not offer it."""
+    language of the questionnaire chosen on its page; German when the questionnaire does not offer it (a language
+    with missing texts is offered only in the preview, decision 0046)."""
+    offered = languages.offered(analysis, preview=preview)
     extra = request.session.get(LANGUAGE_KEY)
-    if extra and extra in analysis.languages and extra not in dict(settings.LANGUAGES):
+    if extra and extra in offered and extra not in dict(settings.LANGUAGES):
         return extra
     active = translation.get_language() or "de"
-    return active if active in analysis.languages else "de"
+    return active if active in offered else "de"
 
 
 def _ui_language(language: str) -> str:
-    return language if language in dict(settings.LANGUAGES) else "de"
+    """The language of the page around the questions (buttons, messages): the questionnaire's when the site has it,
+    otherwise the page language chosen in the header (German unless English was chosen), decision 0046."""
+    if language in dict(settings.LANGUAGES):
+        return language
+    active = translation.get_language() or "de"
+    return active if active in dict(settings.LANGUAGES) else "de"
 
 
 def _question_view(spec: logic.Spec, q: logic.QuestionSpec, language: str, raw: dict, errors: dict) -> dict:
@@ -690,7 +721,8 @@ def _render_page(
         for q in (section.questions if section else ())
         if q.code in visible
     ]
-    languages = [(code, name) for code, name in (("de", "Deutsch"), ("en", "English")) if code in analysis.languages]
+    # Each language named in itself (a respondent looks for »Українська«, not »Ukrainisch«).
+    choices = [(code, languages.local_name(code)) for code in languages.offered(analysis, preview=preview)]
     context = {
         "analysis": analysis,
         "municipality": analysis.municipality,
@@ -703,7 +735,12 @@ def _render_page(
         "is_first": pages.index(page) == 0,
         "is_last": pages.index(page) == len(pages) - 1,
         "language": language,
-        "survey_languages": [entry for entry in languages if entry[0] != language],
+        "survey_languages": [entry for entry in choices if entry[0] != language],
+        "content_language": language,
+        "content_rtl": languages.is_rtl(language),
+        "incomplete": preview
+        and language != "de"
+        and not languages.completeness(analysis.questionnaire, language).complete,
         "preview": preview,
         "more": more,
         "point_set": point_set,
@@ -997,7 +1034,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The questionnaire exactly as respondents see it, with its checks and skip logic; the answers live only in
     the staff member's session."""
     analysis = selectors.get_analysis_for(request.user, pk)
-    language = _language(request, analysis)
+    language = _language(request, analysis, preview=True)
     spec = logic.load_spec(analysis.questionnaire)
     store = request.session.get(PREVIEW_KEY) or {}
     if request.GET.get("neu") == "1":

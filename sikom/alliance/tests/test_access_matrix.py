@@ -81,7 +81,14 @@ def _cases(world):
             {"asskomm": 200, "municipality_user": 404},
         ),
         ("meeting edit", "get", reverse("alliance:meeting_edit", args=[with_pirna]), {"asskomm": 200}),
+        ("meeting delete by GET", "get", reverse("alliance:meeting_delete", args=[with_pirna]), {"asskomm": 405}),
         # Last: deleting changes what later requests would see.
+        (
+            "meeting delete",
+            "post",
+            reverse("alliance:meeting_delete", args=[without_pirna]),
+            {"asskomm": 302},
+        ),
         (
             "contact delete other",
             "post",

@@ -36,9 +36,10 @@ def test_no_alliance_url_answers_500_to_hostile_values(world, asskomm, municipal
         "alliance:contact_delete": world["pirna_contact"].pk,
         "alliance:meeting": world["with_pirna"].pk,
         "alliance:meeting_edit": world["with_pirna"].pk,
+        "alliance:meeting_delete": world["with_pirna"].pk,
     }
     routes = [(route, name) for route, name in _patterns(get_resolver().url_patterns) if name.startswith("alliance:")]
-    assert len(routes) == 17
+    assert len(routes) == 18
     failures, requests = [], 0
     for route, name in routes:
         url = _fill(route, {"pk": str(real_by_route.get(name, 1))})

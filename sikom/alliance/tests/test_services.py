@@ -149,3 +149,40 @@ def test_meeting_needs_a_participant(asskomm):
             municipalities=[],
         )
     assert refused.value.field == "municipalities"
+
+
+def test_contact_details_are_stored_encrypted():
+    """The database holds the e-mail address and the telephone number only as ciphertext."""
+    from django.db import connection
+
+    contact = services.save_contact(
+        municipality=municipality(PIRNA),
+        by=None,
+        data={
+            "name": "Erika Beispiel",
+            "function": "Präventionsbeauftragte",
+            "email": "erika.beispiel@example.org",
+            "phone": "+49 3501 000000",
+            "opted_in_directory": False,
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email, phone FROM alliance_contactperson WHERE id = %s", [contact.pk])
+        email, phone = cursor.fetchone()
+    assert email.startswith("enc1:") and "erika" not in email
+    assert phone.startswith("enc1:") and "3501" not in phone
+    contact.refresh_from_db()
+    assert (contact.email, contact.phone) == ("erika.beispiel@example.org", "+49 3501 000000")
+
+
+def test_an_exchange_meeting_is_deleted_with_an_audit_entry():
+    from sikom.alliance.models import ExchangeMeeting
+
+    meeting = services.save_exchange_meeting(
+        by=None,
+        data={"topic": "Austausch Hassrede", "format": "exchange_meeting", "held_on": date(2026, 3, 1), "record": ""},
+        municipalities=[municipality(PIRNA)],
+    )
+    services.delete_exchange_meeting(meeting=meeting, by=None)
+    assert not ExchangeMeeting.objects.exists()
+    assert AuditEvent.objects.get(action="alliance.meeting_deleted").data == {"municipalities": [PIRNA]}

@@ -176,6 +176,10 @@ def test_a_municipality_user_reads_its_consultations_without_edit_controls(clien
     assert "Beratung erfassen" not in html
     detail = client.get(reverse("consultations:detail", args=[own.pk])).content.decode()
     assert "Termin abstimmen" in detail and "Bearbeiten" not in detail and "Als erledigt markieren" not in detail
+    read = AuditEvent.objects.get(action="consultations.viewed")  # it names the people advised
+    assert read.actor_id == municipality_user.pk and read.object_id == str(own.pk)
+    assert client.get(reverse("consultations:detail", args=[own.pk + 1000])).status_code == 404
+    assert AuditEvent.objects.filter(action="consultations.viewed").count() == 1
     assert "Beratungen" in client.get(reverse("portal:home")).content.decode()
 
 

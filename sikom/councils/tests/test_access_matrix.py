@@ -103,3 +103,17 @@ def test_posts_of_personas_without_access_change_nothing(clients, world):
         )
     pirna.refresh_from_db()
     assert pirna.chair == "Bürgermeisteramt"
+
+
+def test_reading_a_council_or_its_meeting_is_audited_and_a_refused_read_is_not(clients, world):
+    from sikom.core.models import AuditEvent
+
+    clients["asskomm"].get(reverse("councils:detail", args=[world["pirna"].pk]))
+    clients["asskomm"].get(reverse("councils:meeting_detail", args=[world["meeting_pirna"].pk]))
+    clients["expert_network"].get(reverse("councils:detail", args=[world["pirna"].pk]))  # 404: not shared
+    reads = AuditEvent.objects.filter(action__in=["councils.council_viewed", "councils.meeting_viewed"])
+    assert sorted(reads.values_list("action", "object_id")) == [
+        ("councils.council_viewed", str(world["pirna"].pk)),
+        ("councils.meeting_viewed", str(world["meeting_pirna"].pk)),
+    ]
+    assert all(event.actor_id for event in reads)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from sikom import testing
 from sikom.events import services
-from sikom.events.models import Attendance, NewsItem
+from sikom.events.models import Attendance, NewsItem, Publication
 from sikom.events.tests.factories import make_event, make_session, member, past_confirmed
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,10 @@ def expectations(world, persona):
         ("get", reverse("events:news_create"), staff_page),
         ("post", reverse("events:news_create"), staff_page),
         ("get", reverse("events:news_edit", args=[world["news"].pk]), staff_page),
+        # Deleting answers only to POST; the staff's POSTs are tested with their effects elsewhere.
+        ("get", reverse("events:publication_delete", args=[world["public"].pk]), 405 if staff else staff_page),
+        ("post", reverse("events:publication_delete", args=[world["public"].pk]), 302 if staff else staff_page),
+        ("get", reverse("events:news_delete", args=[world["news"].pk]), 405 if staff else staff_page),
     ]
 
 
@@ -129,6 +133,8 @@ def test_events_urls_by_persona(client, request, world, persona):
     assert world["registration"].status == "confirmed"
     assert Attendance.objects.count() == 1
     assert not NewsItem.objects.exclude(pk=world["news"].pk).exists()
+    assert Publication.objects.filter(pk=world["public"].pk).exists() == (persona != "asskomm")
+    assert NewsItem.objects.filter(pk=world["news"].pk).exists()
 
 
 def test_unverified_asskomm_is_sent_to_the_second_factor(client, asskomm):

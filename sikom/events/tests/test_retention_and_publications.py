@@ -220,3 +220,43 @@ def test_conference_page_shows_programme_and_documentation(staff):
     assert "Anmeldungen (bestätigte Personen)" in body and ">3<" in body and ">2<" in body
     bad = staff.post(reverse("events:documentation", args=[event.pk]), {"report": "x" * 10001})
     assert "höchstens 10000 Zeichen" in bad.content.decode()
+
+
+def test_staff_delete_a_publication_with_its_file_and_the_deletion_is_audited(
+    staff, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import storages
+
+    from sikom.core.models import AuditEvent
+
+    upload = SimpleUploadedFile("leitfaden.pdf", PDF, content_type="application/pdf")
+    staff.post(reverse("events:publication_create"), _form(file=upload, is_published="on"))
+    publication = Publication.objects.get()
+    edit = staff.get(reverse("events:publication_edit", args=[publication.pk])).content.decode()
+    assert reverse("events:publication_delete", args=[publication.pk]) in edit
+    assert staff.get(reverse("events:publication_delete", args=[publication.pk])).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = staff.post(reverse("events:publication_delete", args=[publication.pk]))
+    assert answer.status_code == 302 and answer["Location"] == reverse("events:publications")
+    assert not Publication.objects.exists()
+    assert not storages[files.STORAGE_ALIAS].exists(publication.file_name)
+    assert AuditEvent.objects.get(action="events.publication_deleted").data == {
+        "title": "Leitfaden Deeskalation",
+        "file": True,
+    }
+    assert staff.post(reverse("events:publication_delete", args=[publication.pk])).status_code == 404
+
+
+def test_staff_delete_a_news_item_and_it_leaves_the_start_page(staff):
+    from sikom.core.models import AuditEvent
+
+    item = NewsItem.objects.create(title="Alte Meldung", text="x", published_on=timezone.localdate(), is_published=True)
+    assert "Alte Meldung" in Client().get("/").content.decode()
+    assert (
+        reverse("events:news_delete", args=[item.pk])
+        in staff.get(reverse("events:news_edit", args=[item.pk])).content.decode()
+    )
+    assert staff.post(reverse("events:news_delete", args=[item.pk]))["Location"] == reverse("events:news_manage")
+    assert not NewsItem.objects.exists() and "Alte Meldung" not in Client().get("/").content.decode()
+    assert AuditEvent.objects.filter(action="events.news_deleted").count() == 1
+    assert Client().post(reverse("events:news_delete", args=[item.pk])).status_code == 302  # to the login

@@ -1,4 +1,4 @@
-"""The figures the apps really register (alliance, consultations, coaching, councils, events), nothing artificial:
+"""The figures the apps really register (alliance, consultations, coaching, councils, events, funding), nothing artificial:
 each counts its own records, and `/programm/` and `/zahlen/` run the same number of queries with 2 records per
 figure as with 42."""
 
@@ -15,6 +15,8 @@ from sikom.consultations.models import Consultation, Format, NextStep
 from sikom.core import figures
 from sikom.councils.models import AnalysisStatus, CouncilMeeting, PreventionCouncil, SafetyAnalysisStatus
 from sikom.events.models import Attendance, Event, EventType, Person, Registration, RegistrationStatus, Session
+from sikom.funding.models import Application as FundingApplication
+from sikom.funding.models import Call as FundingCall
 from sikom.geo.models import District, Municipality
 from sikom.offers.models import Offer
 from sikom.programme import selectors
@@ -32,6 +34,7 @@ REAL_KEYS = {
     "safety_analyses",
     "trainings",
     "participants",
+    "funded_projects",
 }
 # Session, user, second factor and organisation (the navigation asks for the role), then one query per figure.
 SESSION_AND_USER = 4
@@ -113,6 +116,34 @@ def add_records(count: int, *, first: int) -> None:
     Attendance.objects.bulk_create(
         Attendance(session_id=registration.session_id, person=person)
         for registration, person in zip(registrations, persons, strict=True)
+    )
+    # The `funded_projects` figure counts approved applications from the day of the decision.
+    call = FundingCall.objects.create(
+        title=f"[Demo] Aufruf {first}",
+        year=day.year,
+        opens_on=day,
+        closes_on=day,
+        period_start=day,
+        period_end=day,
+        max_funding_rate=90,
+        min_own_share=10,
+        consultation_required=False,
+        rules_source="[Demo]",
+    )
+    FundingApplication.objects.bulk_create(
+        FundingApplication(
+            call=call,
+            municipality=municipality,
+            number=f"T-{first}-{index}",
+            status="approved",
+            applicant="[Demo]",
+            title="[Demo]",
+            starts_on=day,
+            ends_on=day,
+            target_groups="[Demo]",
+            decided_at=_aware(day, 10),
+        )
+        for index, municipality in enumerate(municipalities)
     )
 
 

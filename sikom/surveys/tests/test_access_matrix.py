@@ -93,6 +93,7 @@ MATRIX = [
     ("surveys:preview", "other", OTHER),
     ("surveys:section_edit", "own_section", OWN),
     ("surveys:section_edit", "other_section", OTHER),
+    ("surveys:section_move", "own_section", POST_ONLY),
     ("surveys:question_edit", "own_question", OWN),
     ("surveys:question_edit", "other_question", OTHER),
     ("surveys:question_move", "own_question", POST_ONLY),
@@ -117,6 +118,7 @@ def clients(request, world):
 # The URLs the app includes from its parts, each walked persona by persona in the part's own test module.
 PART_TESTS = {
     "sikom.surveys.fieldwork_urls": "test_fieldwork_views.py",
+    "sikom.surveys.language_urls": "test_language_access_matrix.py",
     "sikom.surveys.paper_urls": "test_paper_access_matrix.py",
     "sikom.surveys.report_urls": "test_report_access_matrix.py",
 }
@@ -159,6 +161,7 @@ def test_posts_to_another_municipalitys_analysis_answer_404_and_change_nothing(c
         (reverse("surveys:open_link", args=[other.pk]), {"enabled": "1"}),
         (reverse("surveys:question_delete", args=[question.pk]), {}),
         (reverse("surveys:question_move", args=[question.pk]), {"direction": "runter"}),
+        (reverse("surveys:section_move", args=[other.questionnaire.sections.last().pk]), {"direction": "hoch"}),
         (reverse("surveys:section_create", args=[other.pk]), {"title_de": "Fremd"}),
         (reverse("surveys:intro", args=[other.pk]), {"intro_de": "Fremd"}),
     ]

@@ -1,17 +1,21 @@
 """In a real browser, with axe-core on every page: a respondent answers the survey on a 390 px phone with an access
-code (each matrix row a group of its own, answered one row at a time, partly by keyboard), sees a message tied to
-its field, resumes in English and submits; a municipality's staff member edits the questionnaire and walks the
-preview."""
+code (each matrix row a group of its own, answered one row at a time, partly by keyboard), looks at it in Ukrainian,
+sees a message tied to its field, resumes in English and submits; a municipality's staff member edits the
+questionnaire, walks the preview, moves a page, adds Arabic and previews it right to left."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from sikom.browser_testing import login_browser
-from sikom.surveys.models import Question, Response
-from sikom.surveys.tests.factories import make_analysis, one_code, running_analysis
+from sikom.surveys import languages, services
+from sikom.surveys.models import AnalysisState, Question, Response
+from sikom.surveys.tests.factories import make_analysis, one_code
+from sikom.surveys.tests.test_languages import translate_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +26,13 @@ def _fits(page) -> None:
 
 def test_respondent_answers_on_a_phone_with_a_code(phone_page, live_server):
     page = phone_page
-    analysis = running_analysis()
+    today = timezone.localdate()
+    analysis = make_analysis(field_start=today - timedelta(days=1), field_end=today + timedelta(days=30))
+    # A complete Ukrainian version (marked test texts), so respondents are offered it (decision 0046).
+    languages.add_language(analysis=analysis, code="uk", by=None)
+    analysis.refresh_from_db()
+    translate_all(analysis, "uk", "УКР")
+    services.change_status(analysis=analysis, to=AnalysisState.RUNNING, by=None)
     code = one_code(analysis)
 
     page.goto(live_server.url + "/umfrage/")
@@ -34,6 +44,13 @@ def test_respondent_answers_on_a_phone_with_a_code(phone_page, live_server):
 
     expect(page.get_by_role("heading", name="Ihr Sicherheitsgefühl")).to_be_visible()
     _fits(page)
+    # Ukrainian, named in itself; the questions in Ukrainian, the page's own words German; then back to German.
+    page.get_by_role("button", name="Fragebogen in dieser Sprache: Українська").click()
+    expect(page.get_by_role("heading", name="УКР Ihr Sicherheitsgefühl")).to_be_visible()
+    expect(page.locator(".survey__content")).to_have_attribute("lang", "uk")
+    _fits(page)
+    page.get_by_role("button", name="Fragebogen in dieser Sprache: Deutsch").click()
+    expect(page.get_by_role("heading", name="Ihr Sicherheitsgefühl")).to_be_visible()
     # Sending without the required answer: the summary links to the field, the field names its message.
     page.get_by_role("button", name="Weiter").click()
     expect(page.get_by_role("alert")).to_contain_text("Bitte beantworten Sie diese Frage.")
@@ -121,3 +138,24 @@ def test_staff_edit_the_questionnaire_and_walk_the_preview(page, live_server, mu
     page.get_by_role("button", name="Zurück").click()
     expect(page.get_by_role("group", name="nachts").get_by_label("unsicher", exact=True)).to_be_checked()
     assert not Response.objects.exists()
+
+    # Pages are reordered with a plain form per page (no JavaScript needed).
+    page.goto(live_server.url + f"/sicherheitsanalysen/{analysis.pk}/fragebogen/")
+    page.get_by_role("button", name=re.compile("^Seite nach unten.*Vorsicht und Schutz$")).click()
+    expect(page.get_by_role("heading", name="Seite 4: Vorsicht und Schutz")).to_be_visible()
+    expect(page.get_by_role("heading", name="Seite 3: Erfahrungen mit Kriminalität")).to_be_visible()
+
+    # A further language: added from the list, one text translated, the preview in Arabic runs right to left.
+    page.get_by_role("link", name="Sprachen und Übersetzungen").click()
+    page.get_by_label("Sprache", exact=True).select_option("ar")
+    page.get_by_role("button", name="Sprache hinzufügen").click()
+    expect(page.get_by_role("heading", name="Übersetzung: Arabisch")).to_be_visible()
+    question = Question.objects.get(questionnaire=analysis.questionnaire, code="sicher_dunkel")
+    page.locator(f"#id_text-{question.pk}").fill("ما مدى شعورك بالأمان بعد حلول الظلام؟")
+    page.get_by_role("button", name="Übersetzung speichern").click()
+    expect(page.get_by_text("Die Übersetzung ist gespeichert")).to_be_visible()
+    page.goto(live_server.url + f"/sicherheitsanalysen/{analysis.pk}/vorschau/?neu=1")
+    page.locator('button[name="language"][value="ar"]').click()
+    expect(page.locator(".survey__content")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("group", name=re.compile("ما مدى شعورك"))).to_be_visible()
+    expect(page.get_by_text("Vorschau einer unvollständigen Übersetzung")).to_be_visible()

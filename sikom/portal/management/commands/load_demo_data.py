@@ -15,9 +15,12 @@ from sikom.coaching import demo as coaching_demo
 from sikom.consultations import demo as consultations_demo
 from sikom.councils import demo as councils_demo
 from sikom.events import demo as events_demo
+from sikom.funding import demo as funding_demo
 from sikom.geo.models import District, Municipality
 from sikom.indicators import demo as indicators_demo
+from sikom.netrequests import demo as netrequests_demo
 from sikom.portal.demo import record_case
+from sikom.selfcheck import demo as selfcheck_demo
 from sikom.situation import demo as situation_demo
 from sikom.surveys import demo as surveys_demo
 from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
@@ -66,6 +69,9 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("surveys", surveys_demo.load),
     ("surveys_fieldwork", surveys_fieldwork_demo.load),
     ("surveys_report", surveys_report_demo.load),
+    ("selfcheck", selfcheck_demo.load),
+    ("netrequests", netrequests_demo.load),
+    ("funding", funding_demo.load),
     ("situation", situation_demo.load),
 ]
 

@@ -7,7 +7,9 @@ from django.db import transaction
 from sikom.accounts.services import ensure_reference_organisations
 from sikom.cases.routing import ensure_default_rules
 from sikom.geo.services import load_reference_data
+from sikom.netrequests.angles import ensure_default_angles
 from sikom.offers.services import load_offer_catalogue
+from sikom.selfcheck.services import load_guide
 
 
 class Command(BaseCommand):
@@ -23,6 +25,8 @@ class Command(BaseCommand):
                 data_file=settings.BASE_DIR / "sikom" / "accounts" / "data" / "organisations.json"
             )
             counts["routing_rules_created"] = ensure_default_rules()
+            counts["legal_angles_created"] = ensure_default_angles()
             counts |= load_offer_catalogue(data_file=settings.BASE_DIR / "sikom" / "offers" / "data" / "offers.json")
+            counts |= load_guide()
         if options["verbosity"]:
             self.stdout.write(", ".join(f"{name}: {number}" for name, number in counts.items()))

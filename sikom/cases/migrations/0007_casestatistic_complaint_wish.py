@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_caseevent_details_first_contact_and_measures'),
+        ('cases', '0006_case_kind_share_question_inbox_event'),
     ]
 
     operations = [

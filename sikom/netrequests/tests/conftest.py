@@ -1,0 +1,38 @@
+"""The personas as a request gives them to the services and selectors: second factor passed in this session (the
+OTP middleware sets `is_verified`; outside a request the tests set it)."""
+
+import pytest
+
+from sikom.netrequests.tests.factories import make_request, verified
+
+
+@pytest.fixture
+def municipality_user(municipality_user):
+    return verified(municipality_user)
+
+
+@pytest.fixture
+def expert_network(expert_network):
+    return verified(expert_network)
+
+
+@pytest.fixture
+def pd_dresden(pd_dresden):
+    return verified(pd_dresden)
+
+
+@pytest.fixture
+def zastex(zastex):
+    return verified(zastex)
+
+
+@pytest.fixture
+def filed(municipality_user):
+    """A request of Pirna (district 14628) about an assembly in five days, led by the district's coordination."""
+    return make_request(by=municipality_user)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Source files go to a fresh private storage per test."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
