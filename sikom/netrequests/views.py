@@ -34,7 +34,6 @@ from sikom.netrequests.forms import (
     SourceFileForm,
     StatusForm,
 )
-from sikom.netrequests.urgency import urgency
 
 
 @never_cache
@@ -47,8 +46,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
         listed = selectors.requests_of_municipality(request.user, open_only=not show_all)
     else:
         listed = selectors.inbox(request.user, open_only=not show_all)
-    for item in listed:
-        item.urgency = urgency(item.event_at)
     return render(
         request,
         "netrequests/request_list.html",
@@ -88,7 +85,6 @@ def _detail_context(user, item, **forms) -> dict:
     context = {
         "item": item,
         "case": case,
-        "urgency": urgency(item.event_at),
         "municipality_side": municipality_side,
         "is_lead": lead,
         "outcome_recorded": bool(item.outcome),
@@ -318,7 +314,6 @@ def _checklist_context(item, user, forms=None) -> dict:
     return {
         "item": item,
         "case": item.case,
-        "urgency": urgency(item.event_at),
         "rows": rows,
         "is_lead": cases.is_lead(user, item.case),
     }
