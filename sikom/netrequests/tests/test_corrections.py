@@ -184,3 +184,15 @@ def test_a_closed_request_shows_no_form(client, filed, municipality_user, expert
     )
     response = client.post(reverse("netrequests:correct", args=[filed.case.number]), _form(filed, place="X"))
     assert response.status_code == 400 and "abgeschlossen" in response.content.decode()
+
+
+def test_a_pending_first_answer_is_brought_forward_to_an_earlier_event(filed, municipality_user):
+    # The day's end today lies before one working day from now: the first answer may not come after the event.
+    today = timezone.localdate()
+    at = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()).replace(hour=23, minute=59))
+    services.correct_facts(
+        request=filed, by=municipality_user, data=_data(event_at=at, event_time_known=False), version=filed.version
+    )
+    filed.case.refresh_from_db()
+    assert filed.case.first_contact_due_at == at
+    assert set(InboxEntry.objects.filter(case=filed.case).values_list("first_contact_due_at", flat=True)) == {at}
