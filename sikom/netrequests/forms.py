@@ -236,6 +236,7 @@ class EntryDeleteForm(forms.Form):
         error_messages={"required": _("Bitte bestätigen Sie das Löschen.")},
     )
     version = version_field(required=True)
+    notes = version_field(required=True)  # the number of notes the page named: more since then → refused
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "delete_%s")

@@ -442,14 +442,18 @@ def update_entry(
     return locked
 
 
-def delete_entry(*, entry: RegisterEntry, by: User, version: int | None) -> int:
-    """The coordination deletes an entry, and with it its history notes (the page says so before); an entry
-    changed since the page was opened is not deleted. Returns the number of notes deleted with it."""
+def delete_entry(*, entry: RegisterEntry, by: User, version: int | None, notes_seen: int | None = None) -> int:
+    """The coordination deletes an entry, and with it its history notes (the page says how many before); an entry
+    changed, or with notes added, since the page was opened is not deleted. Returns the number of notes deleted."""
     _own_entry(entry, by)
     with transaction.atomic():
         locked = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         check_version(locked, version)
         notes = locked.notes.count()
+        if notes_seen is not None and notes != notes_seen:
+            raise RequestRefused(
+                _("Inzwischen sind Vermerke hinzugekommen. Bitte prüfen Sie den Eintrag, bevor Sie ihn löschen.")
+            )
         audit.log(
             "netrequests.register_entry_deleted",
             actor=by,

@@ -491,6 +491,7 @@ def _own_entry(request, entry_id: int):
 
 
 def _entry_edit_page(request, entry, form=None, delete_form=None, status=200):
+    note_count = entry.notes.count()
     return render(
         request,
         "netrequests/entry_edit.html",
@@ -506,8 +507,8 @@ def _entry_edit_page(request, entry, form=None, delete_form=None, status=200):
                     "version": entry.version,
                 }
             ),
-            "delete_form": delete_form or EntryDeleteForm(initial={"version": entry.version}),
-            "note_count": entry.notes.count(),
+            "delete_form": delete_form or EntryDeleteForm(initial={"version": entry.version, "notes": note_count}),
+            "note_count": note_count,
         },
         status=status,
     )
@@ -539,7 +540,12 @@ def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = EntryDeleteForm(request.POST)
     if form.is_valid():
         try:
-            notes = services.delete_entry(entry=entry, by=request.user, version=form.cleaned_data["version"])
+            notes = services.delete_entry(
+                entry=entry,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                notes_seen=form.cleaned_data["notes"],
+            )
         except (TransitionNotAllowed, EditConflict) as refusal:
             form.add_error(None, str(refusal))
         else:

@@ -45,7 +45,9 @@ def test_an_edit_keeps_the_notes_and_refuses_a_stale_version(entry, expert_netwo
 def test_a_delete_takes_the_notes_and_is_audited(entry, expert_network):
     with pytest.raises(EditConflict):
         services.delete_entry(entry=entry, by=expert_network, version=5)
-    assert services.delete_entry(entry=entry, by=expert_network, version=1) == 2
+    with pytest.raises(services.RequestRefused, match="Vermerke hinzugekommen"):
+        services.delete_entry(entry=entry, by=expert_network, version=1, notes_seen=1)
+    assert services.delete_entry(entry=entry, by=expert_network, version=1, notes_seen=2) == 2
     assert not RegisterEntry.objects.exists() and not RegisterNote.objects.exists()
     assert AuditEvent.objects.get(action="netrequests.register_entry_deleted").data == {
         "kind": "property",
@@ -79,9 +81,11 @@ def test_the_pages_edit_and_delete_after_saying_what_goes(client, entry, expert_
     assert response.status_code == 400 and "inzwischen" in response.content.decode()
     assert RegisterEntry.objects.get().name == "Gasthof zur Linde"
     # Delete without confirming: a message at the field; with it the entry and its notes go.
-    response = client.post(reverse("netrequests:entry_delete", args=[entry.pk]), {"version": "2"})
+    response = client.post(reverse("netrequests:entry_delete", args=[entry.pk]), {"version": "2", "notes": "2"})
     assert response.status_code == 400 and "Bitte bestätigen Sie das Löschen." in response.content.decode()
-    response = client.post(reverse("netrequests:entry_delete", args=[entry.pk]), {"version": "2", "confirm": "on"})
+    response = client.post(
+        reverse("netrequests:entry_delete", args=[entry.pk]), {"version": "2", "notes": "2", "confirm": "on"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("netrequests:register")
     assert not RegisterEntry.objects.exists() and not RegisterNote.objects.exists()
     assert client.get(reverse("netrequests:entry_edit", args=[entry.pk])).status_code == 404
@@ -110,7 +114,18 @@ def test_hostile_edits_are_refused_and_save_nothing(client, entry, expert_networ
     assert RegisterEntry.objects.get().name == "Gasthof"
 
 
-@pytest.mark.parametrize("fields", [{}, {"confirm": "on"}, {"confirm": "on", "version": "x"}, {"version": "1"}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"confirm": "on"},
+        {"confirm": "on", "version": "x", "notes": "2"},
+        {"version": "1", "notes": "2"},
+        {"confirm": "on", "version": "1"},
+        {"confirm": "on", "version": "1", "notes": "-5"},
+        {"confirm": "on", "version": "1", "notes": "1"},  # a note was added since the page was opened
+    ],
+)
 def test_hostile_deletes_are_refused(client, entry, expert_network, fields):
     testing.login(client, expert_network)
     response = client.post(reverse("netrequests:entry_delete", args=[entry.pk]), fields)
@@ -121,13 +136,17 @@ def test_hostile_deletes_are_refused(client, entry, expert_network, fields):
 def test_forged_ids_and_missing_csrf(client, entry, expert_network):
     testing.login(client, expert_network)
     assert (
-        client.post(reverse("netrequests:entry_delete", args=[2**31]), {"confirm": "on", "version": "1"}).status_code
+        client.post(
+            reverse("netrequests:entry_delete", args=[2**31]), {"confirm": "on", "version": "1", "notes": "2"}
+        ).status_code
         == 404
     )
     strict = Client(enforce_csrf_checks=True)
     testing.login(strict, expert_network)
     assert (
-        strict.post(reverse("netrequests:entry_delete", args=[entry.pk]), {"confirm": "on", "version": "1"}).status_code
+        strict.post(
+            reverse("netrequests:entry_delete", args=[entry.pk]), {"confirm": "on", "version": "1", "notes": "2"}
+        ).status_code
         == 403
     )
     assert RegisterEntry.objects.exists()
