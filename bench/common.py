@@ -4,8 +4,11 @@ import base64
 import contextlib
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
+import sys
+import tempfile
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +84,32 @@ def report(name: str, samples_ms: list[float], target_p95_ms: float) -> bool:
         f"{name:<44} n={len(samples_ms):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms  target p95<{target_p95_ms:g} ms  ratio={ratio:4.2f}  {verdict}"
     )
     return ratio <= 1
+
+
+def measure_in_child(script: str, *, name: str, env_prefix: str, timeout: int) -> int:
+    """The driver of a benchmark that measures in a child process: a temporary folder and a throw-away database
+    (PostgreSQL ``sikom_bench_<name>`` when BENCH_DATABASE_URL names a server, else SQLite in the folder), then
+    ``script --measure`` in a clean environment (`child_env` with the script's tunables ``env_prefix``*); both go
+    afterwards. Returns the child's exit status."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"sikom-{name}-"))
+    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
+    # Clean-up in reverse order of entry: the database (if any) is dropped first, then the folder removed.
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        try:
+            if admin_url:
+                database_url = cleanup.enter_context(throwaway_database(admin_url, f"sikom_bench_{name}"))
+            else:
+                database_url = f"sqlite:///{workdir}/{name}.sqlite3"
+            print()
+            sys.stdout.flush()
+            child = subprocess.run(
+                [sys.executable, str(Path(script).resolve()), "--measure"],
+                cwd=Path(__file__).resolve().parent.parent,
+                env=child_env(workdir, database_url, env_prefix),
+                timeout=timeout,
+            )
+            return child.returncode
+        except (BenchError, subprocess.SubprocessError) as error:
+            print(f"{name} benchmark failed: {error}")
+            return 1

@@ -19,12 +19,9 @@ list held in memory would grow about 10×; growth below 5 MB counts as 5 MB, the
 under 100 MB; the large CSV under 60 s and the XLSX under 180 s.
 """
 
-import contextlib
 import logging
 import os
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +29,7 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import BenchError, child_env, throwaway_database
+from common import BenchError, measure_in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 5000
@@ -43,27 +40,7 @@ TIME_TARGETS_S = {"csv": 60, "xlsx": 180}
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="sikom-export-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_export"))
-            else:
-                database_url = f"sqlite:///{workdir}/export.sqlite3"
-            print()
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure"],
-                cwd=ROOT,
-                env=child_env(workdir, database_url, "BENCH_EXPORT_"),
-                timeout=3 * 3600,
-            )
-            return child.returncode
-        except (BenchError, subprocess.SubprocessError) as error:
-            print(f"export benchmark failed: {error}")
-            return 1
+    return measure_in_child(__file__, name="export", env_prefix="BENCH_EXPORT_", timeout=3 * 3600)
 
 
 # Child: generation

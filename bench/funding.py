@@ -17,20 +17,16 @@ Targets (exit non-zero on a miss): p95 under 150 ms for each page at the large s
 queries at both sizes (constant query counts).
 """
 
-import contextlib
 import logging
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from common import BenchError, child_env, report, throwaway_database
+from common import BenchError, measure_in_child, report
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 2000
@@ -38,27 +34,7 @@ TARGET_P95_MS = 150
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="sikom-funding-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_funding"))
-            else:
-                database_url = f"sqlite:///{workdir}/funding.sqlite3"
-            print()
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure"],
-                cwd=ROOT,
-                env=child_env(workdir, database_url, "BENCH_FUNDING_"),
-                timeout=3600,
-            )
-            return child.returncode
-        except (BenchError, subprocess.SubprocessError) as error:
-            print(f"funding benchmark failed: {error}")
-            return 1
+    return measure_in_child(__file__, name="funding", env_prefix="BENCH_FUNDING_", timeout=3600)
 
 
 def make_call():

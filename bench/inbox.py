@@ -21,18 +21,15 @@ import logging
 import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from common import BenchError, child_env, report, throwaway_database
+from common import BenchError, measure_in_child, report
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150
@@ -45,28 +42,7 @@ MEMBERS = [("police_directorate", "Polizeidirektion Dresden"), ("zastex", "ZASTE
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="sikom-inbox-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    # Clean-up in reverse order of entry: the database (if any) is dropped first, then the temp dir removed.
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_inbox"))
-            else:
-                database_url = f"sqlite:///{workdir}/inbox.sqlite3"
-            print()
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure"],
-                cwd=ROOT,
-                env=child_env(workdir, database_url, "BENCH_INBOX_"),
-                timeout=3 * 3600,
-            )
-            return child.returncode
-        except (BenchError, subprocess.SubprocessError) as error:
-            print(f"inbox benchmark failed: {error}")
-            return 1
+    return measure_in_child(__file__, name="inbox", env_prefix="BENCH_INBOX_", timeout=3 * 3600)
 
 
 # Child: generation

@@ -21,19 +21,15 @@ user, second factor and organisation). Exits non-zero on a miss. Tunables: BENCH
 BENCH_PROGRAMME_REQUESTS (default 50), BENCH_PROGRAMME_SEED (default 2019).
 """
 
-import contextlib
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from common import BenchError, child_env, percentile, report, throwaway_database
+from common import BenchError, measure_in_child, percentile, report
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150
@@ -44,27 +40,7 @@ START = date(2019, 2, 1)
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="sikom-programme-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_programme"))
-            else:
-                database_url = f"sqlite:///{workdir}/programme.sqlite3"
-            print()
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure"],
-                cwd=ROOT,
-                env=child_env(workdir, database_url, "BENCH_PROGRAMME_"),
-                timeout=3600,
-            )
-            return child.returncode
-        except (BenchError, subprocess.SubprocessError) as error:
-            print(f"programme benchmark failed: {error}")
-            return 1
+    return measure_in_child(__file__, name="programme", env_prefix="BENCH_PROGRAMME_", timeout=3600)
 
 
 # Child: generation

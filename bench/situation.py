@@ -19,19 +19,15 @@ must all run the same number), the load. Tunables: BENCH_SITUATION_INCIDENTS, BE
 BENCH_SITUATION_REQUESTS (default 30), BENCH_SITUATION_SEED (default 2016).
 """
 
-import contextlib
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from common import BenchError, child_env, percentile, report, throwaway_database
+from common import BenchError, measure_in_child, percentile, report
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 300
@@ -40,27 +36,7 @@ START = date(2016, 1, 1)
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="sikom-situation-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_situation"))
-            else:
-                database_url = f"sqlite:///{workdir}/situation.sqlite3"
-            print()
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure"],
-                cwd=ROOT,
-                env=child_env(workdir, database_url, "BENCH_SITUATION_"),
-                timeout=7200,
-            )
-            return child.returncode
-        except (BenchError, subprocess.SubprocessError) as error:
-            print(f"situation benchmark failed: {error}")
-            return 1
+    return measure_in_child(__file__, name="situation", env_prefix="BENCH_SITUATION_", timeout=7200)
 
 
 # Child: generation

@@ -9,14 +9,10 @@ its own SQLite database in a temp dir (or a fresh PostgreSQL database with BENCH
 `python bench/survey_report.py` (with the test environment of `make bench`).
 """
 
-import contextlib
 import io
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,32 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import BenchError, child_env, throwaway_database  # noqa: E402 -- bench/common.py
+from common import measure_in_child  # noqa: E402 -- bench/common.py
 
 TARGET_S = 15.0
 
 
 def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="sikom-survey-report-"))
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        try:
-            if admin_url:
-                database_url = cleanup.enter_context(throwaway_database(admin_url, "sikom_bench_survey_report"))
-            else:
-                database_url = f"sqlite:///{workdir}/survey_report.sqlite3"
-            sys.stdout.flush()
-            child = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--measure"],
-                cwd=ROOT,
-                env=child_env(workdir, database_url, "BENCH_SURVEY_REPORT_"),
-                timeout=1800,
-            )
-            return child.returncode
-        except (BenchError, subprocess.SubprocessError) as error:
-            print(f"survey report benchmark failed: {error}")
-            return 1
+    return measure_in_child(__file__, name="survey_report", env_prefix="BENCH_SURVEY_REPORT_", timeout=1800)
 
 
 def generate(count: int):
