@@ -187,3 +187,30 @@ def make_coaching(ags: str = "14628270", *, begun=None, by: User | None = None):
     return coaching_services.create_coaching(
         municipality=Municipality.objects.get(ags=ags), begun=begun or date(2024, 1, 10), by=by
     )
+
+
+def in_parallel(work, count: int) -> list[Exception]:
+    """Run ``work(index)`` in ``count`` threads that start together (a barrier), each with its own database
+    connection, closed afterwards; the exceptions they raised, for the test to look at."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    errors: list[Exception] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            work(index)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -3,11 +3,10 @@ row lock is taken before the seat count in the same transaction, so exactly 10 a
 
 PostgreSQL only: SQLite serialises every write transaction (opened IMMEDIATE), which the service tests cover."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from sikom import testing
 from sikom.events import services
 from sikom.events.models import HOLDS_SEATS, Registration
 from sikom.events.models import RegistrationStatus as R
@@ -22,33 +21,12 @@ PEOPLE = 50
 SEATS = 10
 
 
-def _in_parallel(work, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait()
-            work(index)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_fifty_parallel_registrations_for_ten_seats():
     assert connection.vendor == "postgresql"
     session = make_session(capacity=SEATS)
     users = [member(n) for n in range(PEOPLE)]
 
-    errors = _in_parallel(
+    errors = testing.in_parallel(
         lambda i: services.register_member(session_id=session.pk, user=users[i], data={"organisation": "Gemeinde"}),
         PEOPLE,
     )
@@ -78,7 +56,7 @@ def test_parallel_cancellations_and_registrations_never_oversell():
                 session_id=session.pk, user=newcomers[i - len(confirmed)], data={"organisation": "G"}
             )
 
-    errors = _in_parallel(work, len(confirmed) + len(newcomers))
+    errors = testing.in_parallel(work, len(confirmed) + len(newcomers))
     assert errors == []
     held = sum(Registration.objects.filter(session=session, status__in=HOLDS_SEATS).values_list("seats", flat=True))
     assert held == SEATS  # every freed seat went to the waiting list, none twice

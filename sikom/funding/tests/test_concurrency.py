@@ -4,13 +4,13 @@ the sum of commitments equals the budget, never more.
 
 PostgreSQL only: SQLite serialises every write transaction (opened IMMEDIATE), which the service tests cover."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
+from sikom import testing
 from sikom.funding import services
 from sikom.funding.models import Commitment, Status
 from sikom.funding.tests.factories import make_call, reviewed, reviewer
@@ -24,27 +24,6 @@ APPROVALS = 30
 BUDGET = Decimal("10000.00")
 
 
-def _in_parallel(work, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait()
-            work(index)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_thirty_parallel_approvals_never_exceed_the_budget(asskomm):
     assert connection.vendor == "postgresql"
     call = make_call(budget=BUDGET)
@@ -54,7 +33,7 @@ def test_thirty_parallel_approvals_never_exceed_the_budget(asskomm):
         for _ in range(APPROVALS)
     ]
 
-    errors = _in_parallel(
+    errors = testing.in_parallel(
         lambda i: services.decide(
             application=applications[i], by=asskomm, outcome="approved", amount=Decimal("1000.00")
         ),
@@ -88,7 +67,7 @@ def test_parallel_withdrawals_and_approvals_reuse_released_money(asskomm, munici
         else:
             services.decide(application=waiting[i - 3], by=asskomm, outcome="approved", amount=Decimal("1000.00"))
 
-    _in_parallel(work, 13)
+    testing.in_parallel(work, 13)
     total = Commitment.objects.filter(call=call).aggregate(total=Sum("amount"))["total"]
     assert total <= Decimal("5000.00")
     approved = type(first[0]).objects.filter(call=call, status=Status.APPROVED).count()
