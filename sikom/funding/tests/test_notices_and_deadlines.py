@@ -124,9 +124,7 @@ def _asked(call, *, applicant, staff, deadline):
     return application
 
 
-def test_staff_continue_without_the_answer_only_after_the_deadline_and_with_a_reason(
-    call, asskomm, municipality_user
-):
+def test_staff_continue_without_the_answer_only_after_the_deadline_and_with_a_reason(call, asskomm, municipality_user):
     deadline = TODAY + timedelta(days=7)
     application = _asked(call, applicant=municipality_user, staff=asskomm, deadline=deadline)
     with pytest.raises(services.Refused, match="Frist"):
@@ -199,5 +197,3 @@ def test_the_review_list_keeps_a_constant_query_count(
         _asked(call, applicant=municipality_user, staff=asskomm, deadline=TODAY + timedelta(days=1))
     with django_assert_max_num_queries(count):
         client.get(reverse("funding:applications"))
-
-
