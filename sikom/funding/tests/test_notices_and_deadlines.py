@@ -197,3 +197,22 @@ def test_the_review_list_keeps_a_constant_query_count(
         _asked(call, applicant=municipality_user, staff=asskomm, deadline=TODAY + timedelta(days=1))
     with django_assert_max_num_queries(count):
         client.get(reverse("funding:applications"))
+
+
+def test_resuming_refuses_hostile_input(client, call, asskomm, municipality_user, monkeypatch):
+    application = _asked(call, applicant=municipality_user, staff=asskomm, deadline=TODAY)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY + timedelta(days=1))
+    testing.login(client, asskomm)
+    url = reverse("funding:resume", args=[application.pk])
+    assert client.post(reverse("funding:resume", args=[999999999]), {"resume-reason": "x"}).status_code == 404
+    assert client.get(url).status_code == 405
+    for reason in ("x" * 5000, "   "):
+        response = client.post(url, {"resume-reason": reason}, follow=True)
+        assert "Bitte begründen Sie" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.QUERIES
+    strict = client.__class__(enforce_csrf_checks=True)
+    testing.login(strict, asskomm)
+    assert strict.post(url, {"resume-reason": "Frist verstrichen"}).status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.QUERIES
