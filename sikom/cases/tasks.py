@@ -13,6 +13,7 @@ SUBJECTS = {
     "referred": gettext_noop("sikom: Fall %(number)s an Ihre Stelle weitergeleitet"),
     "shared": gettext_noop("sikom: Ihre Stelle ist an Fall %(number)s beteiligt"),
     "reporter_activity": gettext_noop("sikom: neue Nachricht zu %(number)s"),
+    "corrected": gettext_noop("sikom: Angaben zu %(number)s geändert"),
 }
 
 

@@ -14,6 +14,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from sikom.accounts.selectors import is_asskomm, is_verified_staff, municipality_of
+from sikom.coaching.models import StrategyStep
+from sikom.coaching.selectors import coachings_visible_to
 from sikom.consultations.selectors import consultations_visible_to
 from sikom.funding.models import (
     FUNDED,
@@ -205,6 +207,7 @@ class OverviewRow:
     approved: int
     requested: Decimal
     granted: Decimal
+    district_key: str = ""
 
     @property
     def approval_rate(self) -> Decimal | None:
@@ -222,7 +225,7 @@ def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
     if year:
         applications = applications.filter(call__year=year)
     rows = (
-        applications.values("call__year", "municipality__district__short_name")
+        applications.values("call__year", "municipality__district__key", "municipality__district__short_name")
         .annotate(
             applications=Count("pk"),
             decided=Count("pk", filter=Q(status__in=DECIDED) | Q(status=Status.WITHDRAWN, decided_at__isnull=False)),
@@ -236,6 +239,7 @@ def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
         OverviewRow(
             year=row["call__year"],
             district=row["municipality__district__short_name"] or "",
+            district_key=row["municipality__district__key"] or "",
             applications=row["applications"],
             decided=row["decided"],
             approved=row["approved"],
@@ -244,6 +248,11 @@ def funding_overview(*, year: int | None = None) -> list[OverviewRow]:
         )
         for row in rows
     ]
+
+
+def applications_by_district(rows: list[OverviewRow], year: int) -> dict[str, int]:
+    """Submitted applications of one funding year per district key, for the map."""
+    return {row.district_key: row.applications for row in rows if row.year == year and row.district_key}
 
 
 def overview_by_year(rows: list[OverviewRow]) -> list[OverviewRow]:
@@ -263,6 +272,19 @@ def overview_by_year(rows: list[OverviewRow]) -> list[OverviewRow]:
         )
         for year, group in sorted(years.items())
     ]
+
+
+def strategy_steps(user) -> dict[int, str]:
+    """The texts of Beccaria steps 1–5 of the applicant's municipality's latest coaching towards a prevention
+    strategy, where one exists: a new application starts from them instead of from scratch."""
+    municipality = municipality_of(user)
+    if municipality is None:
+        return {}
+    coaching = coachings_visible_to(user).filter(municipality=municipality).order_by("-begun", "-pk").first()
+    if coaching is None:
+        return {}
+    steps = StrategyStep.objects.filter(coaching=coaching, number__lte=5).exclude(text="")
+    return dict(steps.values_list("number", "text"))
 
 
 def consultation_records(user) -> list:

@@ -21,6 +21,7 @@ from sikom.funding import charts, files, forms, rules, selectors, services
 from sikom.funding.models import DECIDED, EDITABLE, FUNDED, Instalment, Payment, PaymentStatus, ProofOfUse
 from sikom.funding.models import Status as S
 from sikom.funding.money import format_money
+from sikom.geo.maps import choropleth
 
 PER_PAGE = 50
 
@@ -169,11 +170,14 @@ def _application_page(request: HttpRequest, call, application=None) -> HttpRespo
         form = forms.ApplicationForm(call=call, attachments=uploaded, initial=initial, consultations=records)
     else:
         municipality = municipality_of(request.user)
+        # The project description starts from the municipality's prevention strategy, where its coaching wrote one.
+        from_strategy = {f"step_{number}": text for number, text in selectors.strategy_steps(request.user).items()}
         form = forms.ApplicationForm(
             call=call,
-            initial=forms.default_dates(call) | {"applicant": municipality.display_name},
+            initial=forms.default_dates(call) | {"applicant": municipality.display_name} | from_strategy,
             consultations=records,
         )
+        form.from_strategy = bool(from_strategy)
     lines, own, third = forms.plan_forms(call, request.POST if post else None, application)
     problems: list[str] = []
     if post:
@@ -754,11 +758,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
         return exports.table_download(fmt, "foerderuebersicht", OVERVIEW_HEADER, table)
     years = selectors.overview_by_year(rows)
-    return render(
-        request,
-        "funding/overview.html",
-        {"rows": rows, "years": years, "chart": charts.granted_chart(years)},
-    )
+    context = {"rows": rows, "years": years, "chart": charts.granted_chart(years)}
+    if years:
+        latest = years[-1].year
+        context["map_year"] = latest
+        context["map"] = choropleth(
+            values=selectors.applications_by_district(rows, latest),
+            title=_("Eingereichte Anträge für das Förderjahr %(year)s nach Landkreisen") % {"year": latest},
+            description=_(
+                "Karte der 13 Landkreise und Kreisfreien Städte Sachsens; je dunkler, desto mehr Anträge. "
+                "Die Zahlen stehen auch in der Tabelle unter der Karte."
+            ),
+            element_id="karte-antraege",
+        )
+    return render(request, "funding/overview.html", context)
 
 
 @staff_required(selectors.can_manage_funding)

@@ -141,6 +141,17 @@ def load() -> list[str]:
     services.add_information(
         request=concert, by=dresden, body=f"{MARK} Ein zweiter Aufruf nennt einen anderen Treffpunkt."
     )
+    # The municipality corrects the facts after filing: the request page shows the change from old to new.
+    corrected = _data("event", 8, "Gelände am Stadtrand (Nordeinfahrt)", "-", "-", participants=450)
+    services.correct_facts(
+        request=concert,
+        by=dresden,
+        data={
+            name: corrected[name]
+            for name in ("event_at", "event_time_known", "place", "organiser", "expected_participants")
+        },
+        version=concert.version,
+    )
     closed = services.file_request(
         by=dresden,
         data=_data(

@@ -9,7 +9,7 @@ known; a file whose row could not be written is deleted at once."""
 
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sikom.core.crypto import StreamEncryptor, decrypt_stream
+from sikom.core.crypto import StreamEncryptor, decrypt_stream, read_header
 from sikom.reports.evidence import MAX_FILE_BYTES, SNIFF_BYTES, EvidenceRejected, detect_type, sanitize_name
 
 STORAGE_ALIAS = "evidence"
@@ -82,13 +82,26 @@ def _checked(storage_name: str) -> str:
 def store_encrypted(upload: UploadedFile) -> tuple[str, int, str]:
     """Encrypt the upload into a new file of the storage; return its name, the plaintext size and SHA-256."""
     upload.seek(0)
+    return save_encrypted(upload.chunks())
+
+
+def save_encrypted(chunks: Iterable[bytes]) -> tuple[str, int, str]:
+    """Encrypt ``chunks`` under the current key into a new file of the storage; return its name, the plaintext size
+    and SHA-256 (for an upload, and to rewrite a file under a new key: `rotation.py`)."""
     with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
         with StreamEncryptor(spool) as encryptor:
-            for chunk in upload.chunks():
+            for chunk in chunks:
                 encryptor.write(chunk)
         spool.seek(0)
         name = _storage().save(f"{FOLDER}/{uuid.uuid4().hex}{SUFFIX}", File(spool))
     return name, encryptor.size, encryptor.sha256_hex
+
+
+def is_current(storage_name: str) -> bool:
+    """Whether the file is in the current format under the key that encrypts now; DecryptionError if it is not an
+    encrypted file at all."""
+    with _storage().open(_checked(storage_name), "rb") as source:
+        return read_header(source).is_current
 
 
 def open_source(storage_name: str) -> Iterator[bytes]:

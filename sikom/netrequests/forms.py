@@ -82,20 +82,52 @@ class RequestForm(forms.Form):
         return upload
 
     def clean(self):
-        data = super().clean()
-        day, at_time = data.get("event_day"), data.get("event_time")
-        if day is None:
-            return data
-        if day.year > timezone.localdate().year + 5:
-            self.add_error("event_day", _("Bitte geben Sie einen Termin in den nächsten fünf Jahren ein."))
-            return data
-        # A day without a time counts to its end: the event may still be ahead today.
-        at = timezone.make_aware(datetime.combine(day, at_time or time(23, 59)))
-        if at <= timezone.now():
-            self.add_error("event_day", _("Der Termin muss in der Zukunft liegen."))
-        else:
-            data["event_at"], data["event_time_known"] = at, at_time is not None
+        return _clean_event(self, super().clean())
+
+
+def _clean_event(form: forms.Form, data: dict) -> dict:
+    """Day and optional time → ``event_at`` (in the future, within five years) and ``event_time_known``."""
+    day, at_time = data.get("event_day"), data.get("event_time")
+    if day is None:
         return data
+    if day.year > timezone.localdate().year + 5:
+        form.add_error("event_day", _("Bitte geben Sie einen Termin in den nächsten fünf Jahren ein."))
+        return data
+    # A day without a time counts to its end: the event may still be ahead today.
+    at = timezone.make_aware(datetime.combine(day, at_time or time(23, 59)))
+    if at <= timezone.now():
+        form.add_error("event_day", _("Der Termin muss in der Zukunft liegen."))
+    else:
+        data["event_at"], data["event_time_known"] = at, at_time is not None
+    return data
+
+
+class CorrectionForm(forms.Form):
+    """The facts of the event the municipality may correct after filing (the same fields and checks as filing)."""
+
+    event_day = RequestForm.base_fields["event_day"]
+    event_time = RequestForm.base_fields["event_time"]
+    place = RequestForm.base_fields["place"]
+    organiser = RequestForm.base_fields["organiser"]
+    expected_participants = RequestForm.base_fields["expected_participants"]
+    version = version_field(required=True)
+
+    def clean(self):
+        return _clean_event(self, super().clean())
+
+    @classmethod
+    def for_request(cls, request) -> "CorrectionForm":
+        at = timezone.localtime(request.event_at)
+        return cls(
+            initial={
+                "event_day": at.date(),
+                "event_time": at.time() if request.event_time_known else None,
+                "place": request.place,
+                "organiser": request.organiser,
+                "expected_participants": request.expected_participants,
+                "version": request.version,
+            }
+        )
 
 
 class MessageForm(forms.Form):
@@ -192,6 +224,23 @@ class EntryForm(forms.Form):
     name = text_field(_("Bezeichnung"), 200)
     place = text_field(_("Ort"), 300)
     description = text_field(_("Beschreibung"), LONG, required=False, rows=4)
+
+
+class EntryEditForm(EntryForm):
+    version = version_field(required=True)
+
+
+class EntryDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ja, den Eintrag mit allen Vermerken endgültig löschen"),
+        error_messages={"required": _("Bitte bestätigen Sie das Löschen.")},
+    )
+    version = version_field(required=True)
+    notes = version_field(required=True)  # the number of notes the page named: more since then → refused
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "delete_%s")
+        super().__init__(*args, **kwargs)
 
 
 class NoteForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sikom.accounts.models import Organisation
-from sikom.core.crypto import EncryptedTextField
+from sikom.core.crypto import EncryptedJSONField, EncryptedTextField
 from sikom.geo.models import Municipality
 
 MAX_PARTICIPANTS = 1_000_000
@@ -68,6 +68,37 @@ class ExpertRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.case_id)
+
+
+class FactCorrection(models.Model):
+    """The municipality corrected the event's facts after filing: which fields, from what to what. Rows are only
+    inserted (the request page shows them as its history of corrections); the values are encrypted because the
+    organiser may be a person, the case's history (`CaseEvent`, plain JSON) names only the fields."""
+
+    request = models.ForeignKey(ExpertRequest, on_delete=models.CASCADE, related_name="corrections")
+    changes = EncryptedJSONField(default=list)  # [{"field": name, "old": text, "new": text}, ...]
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_organisation = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    LABELS = {
+        "event_at": _("Datum und Uhrzeit"),
+        "place": _("Ort"),
+        "organiser": _("Veranstalter:in oder Käufer:in / Mieter:in"),
+        "expected_participants": _("Erwartete Teilnehmende"),
+    }
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.at}"
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) per changed field, for the page."""
+        return [
+            (self.LABELS.get(change["field"], change["field"]), change["old"], change["new"]) for change in self.changes
+        ]
 
 
 class SourceFile(models.Model):
@@ -170,6 +201,7 @@ class RegisterEntry(models.Model):
     name = models.CharField(_("Bezeichnung"), max_length=200)
     place = models.CharField(_("Ort"), max_length=300)
     description = EncryptedTextField(_("Beschreibung"), blank=True)
+    version = models.PositiveIntegerField(default=1)  # the lost-update check of an edit (core.versions)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -15,6 +15,7 @@ from sikom.cases import services as cases
 from sikom.cases.kinds import InboxFacts
 from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseKind, CaseStatus
 from sikom.cases.selectors import is_lead, is_on_case
+from sikom.cases.tasks import notify_case_recipients
 from sikom.core import audit
 from sikom.core.versions import check_version
 from sikom.core.workflow import TransitionNotAllowed
@@ -24,6 +25,7 @@ from sikom.netrequests.models import (
     AngleStatus,
     EntryKind,
     ExpertRequest,
+    FactCorrection,
     LegalAngle,
     Outcome,
     RegisterEntry,
@@ -135,6 +137,72 @@ def post_message(*, request: ExpertRequest, by: User, body: str, internal: bool)
         cases.post_handler_message(case=request.case, by=by, body=body, internal=internal)
         if not internal:
             _notify(request)
+
+
+# The facts the municipality may correct after filing, in the order of the page; each shown as text in the history.
+CORRECTABLE = ("event_at", "place", "organiser", "expected_participants")
+
+
+def _shown(request: ExpertRequest, field: str) -> str:
+    if field == "event_at":
+        at = timezone.localtime(request.event_at)
+        return at.strftime("%d.%m.%Y %H:%M" if request.event_time_known else "%d.%m.%Y")
+    value = getattr(request, field)
+    return "" if value is None else str(value)
+
+
+def correct_facts(*, request: ExpertRequest, by: User, data: dict, version: int | None) -> FactCorrection | None:
+    """The municipality corrects the event's date and time, place, organiser or expected participants while the
+    request is open. The old and new values go into an encrypted `FactCorrection` (the page's history), the case's
+    history names the fields; the inbox rows (event date, so the order and urgency) follow at once, a first answer
+    due after the new date is brought forward to it, and the case's offices get the usual notice. Share due dates
+    after the new date are not changed: the request page flags them for the coordination. None if nothing changed."""
+    municipality = _municipality_of_member(by)
+    if municipality is None or municipality.pk != request.municipality_id:
+        raise RequestRefused(_("Nur die Kommune, die angefragt hat, kann die Angaben korrigieren."))
+    if data["event_at"] <= timezone.now():
+        raise RequestRefused(_("Der Termin muss in der Zukunft liegen."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=request.case_id)
+        if case.status == CaseStatus.CLOSED:
+            raise RequestRefused(_("Die Anfrage ist abgeschlossen."))
+        locked = ExpertRequest.objects.select_for_update().get(pk=request.pk)
+        check_version(locked, version)
+        before = {field: _shown(locked, field) for field in CORRECTABLE}
+        locked.event_at, locked.event_time_known = data["event_at"], data["event_time_known"]
+        locked.place, locked.organiser = data["place"], data["organiser"]
+        locked.expected_participants = data["expected_participants"]
+        changes = [
+            {"field": field, "old": before[field], "new": _shown(locked, field)}
+            for field in CORRECTABLE
+            if before[field] != _shown(locked, field)
+        ]
+        if not changes:
+            return None
+        locked.version += 1
+        locked.save(update_fields=[*CORRECTABLE, "event_time_known", "version"])
+        correction = FactCorrection.objects.create(
+            request=locked, changes=changes, by=by, by_organisation=by.organisation_name
+        )
+        fields = [change["field"] for change in changes]
+        labels = ", ".join(str(FactCorrection.LABELS[field]) for field in fields)
+        cases.record_step(
+            case=case,
+            by=by,
+            details={
+                "text": _("Die Kommune hat Angaben zum Anlass korrigiert: %(fields)s.") % {"fields": labels},
+                "correction": correction.pk,
+                "fields": fields,
+            },
+        )
+        if case.first_contact_at is None and case.first_contact_due_at and case.first_contact_due_at > locked.event_at:
+            Case.objects.filter(pk=case.pk).update(first_contact_due_at=locked.event_at)
+        # Marks the request in the inbox and rewrites its rows (event date, order, urgency) in this transaction.
+        cases.record_reporter_activity(case_id=case.pk)
+        audit.log("netrequests.facts_corrected", actor=by, obj=case, data={"fields": fields})
+        transaction.on_commit(lambda: notify_case_recipients.enqueue(case.pk, "corrected"))
+    request.refresh_from_db()
+    return correction
 
 
 def _notify(request: ExpertRequest) -> None:
@@ -348,6 +416,52 @@ def create_entry(*, by: User, kind: str, name: str, place: str, description: str
         )
         audit.log("netrequests.register_entry_created", actor=by, obj=entry)
     return entry
+
+
+def _own_entry(entry: RegisterEntry, by: User) -> None:
+    if entry.coordination_id != _coordination(by).pk:
+        raise RequestRefused(_("Das Register führt die regionale Koordination."))
+
+
+def update_entry(
+    *, entry: RegisterEntry, by: User, kind: str, name: str, place: str, description: str, version: int | None
+) -> RegisterEntry:
+    """The coordination corrects an entry; an edit based on an older version is refused (no lost update). Its
+    history notes stay as they are."""
+    _own_entry(entry, by)
+    with transaction.atomic():
+        locked = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+        check_version(locked, version)
+        new = {"kind": EntryKind(kind), "name": name, "place": place, "description": description}
+        changed = sorted(field for field, value in new.items() if getattr(locked, field) != value)
+        for field, value in new.items():
+            setattr(locked, field, value)
+        locked.version += 1
+        locked.save(update_fields=[*new, "version"])
+        audit.log("netrequests.register_entry_updated", actor=by, obj=locked, data={"fields": changed})
+    return locked
+
+
+def delete_entry(*, entry: RegisterEntry, by: User, version: int | None, notes_seen: int | None = None) -> int:
+    """The coordination deletes an entry, and with it its history notes (the page says how many before); an entry
+    changed, or with notes added, since the page was opened is not deleted. Returns the number of notes deleted."""
+    _own_entry(entry, by)
+    with transaction.atomic():
+        locked = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+        check_version(locked, version)
+        notes = locked.notes.count()
+        if notes_seen is not None and notes != notes_seen:
+            raise RequestRefused(
+                _("Inzwischen sind Vermerke hinzugekommen. Bitte prüfen Sie den Eintrag, bevor Sie ihn löschen.")
+            )
+        audit.log(
+            "netrequests.register_entry_deleted",
+            actor=by,
+            obj=locked,
+            data={"kind": locked.kind, "notes_deleted": notes},
+        )
+        locked.delete()
+    return notes
 
 
 def add_note(*, entry: RegisterEntry, by: User, on: date, text: str) -> RegisterNote:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("expertennetzwerk/anfragen/neu/", views.request_create, name="create"),
     path("expertennetzwerk/anfragen/<str:number>/", views.request_detail, name="detail"),
     path("expertennetzwerk/anfragen/<str:number>/ergaenzen/", views.add_information, name="information"),
+    path("expertennetzwerk/anfragen/<str:number>/korrigieren/", views.correct_facts, name="correct"),
     path("expertennetzwerk/anfragen/<str:number>/nachricht/", views.post_message, name="message"),
     path("expertennetzwerk/anfragen/<str:number>/beteiligen/", views.bring_in, name="bring_in"),
     path(
@@ -26,6 +27,8 @@ urlpatterns = [
     path("expertennetzwerk/register/neu/", views.entry_create, name="entry_create"),
     path("expertennetzwerk/register/<int:entry_id>/", views.entry_detail, name="entry"),
     path("expertennetzwerk/register/<int:entry_id>/vermerk/", views.entry_note, name="entry_note"),
+    path("expertennetzwerk/register/<int:entry_id>/bearbeiten/", views.entry_edit, name="entry_edit"),
+    path("expertennetzwerk/register/<int:entry_id>/loeschen/", views.entry_delete, name="entry_delete"),
     path("expertennetzwerk/lagebesprechungen/neu/", views.conference_create, name="conference_create"),
     path("expertennetzwerk/lagebesprechungen/<int:conference_id>/", views.conference_detail, name="conference"),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,9 @@ from sikom.core.workflow import TransitionNotAllowed
 from sikom.netrequests import files, selectors, services
 from sikom.netrequests.forms import (
     ConferenceForm,
+    CorrectionForm,
+    EntryDeleteForm,
+    EntryEditForm,
     EntryForm,
     ExpertForm,
     InformationForm,
@@ -34,7 +38,6 @@ from sikom.netrequests.forms import (
     SourceFileForm,
     StatusForm,
 )
-from sikom.netrequests.urgency import urgency
 
 
 @never_cache
@@ -47,8 +50,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
         listed = selectors.requests_of_municipality(request.user, open_only=not show_all)
     else:
         listed = selectors.inbox(request.user, open_only=not show_all)
-    for item in listed:
-        item.urgency = urgency(item.event_at)
     return render(
         request,
         "netrequests/request_list.html",
@@ -88,24 +89,29 @@ def _detail_context(user, item, **forms) -> dict:
     context = {
         "item": item,
         "case": case,
-        "urgency": urgency(item.event_at),
         "municipality_side": municipality_side,
         "is_lead": lead,
         "outcome_recorded": bool(item.outcome),
         "source_files": item.source_files.all(),
         "source_form": forms.get("source_form") or SourceFileForm(),
         "can_add_sources": not (municipality_side and case.status == CaseStatus.CLOSED),
+        "can_correct": municipality_side and case.status != CaseStatus.CLOSED,
+        "corrections": item.corrections.all(),
+        "event_day": timezone.localdate(item.event_at),
     }
     if municipality_side:
         return context | {
             "messages_on_case": cases.messages_for_reporter(case),
             "info_form": forms.get("info_form") or InformationForm(),
         }
-    event_day = timezone.localdate(item.event_at)
+    event_day = context["event_day"]
+    shares = list(cases.shares_of(case))
     return context | {
         "messages_on_case": cases.messages_on_case(case),
         "events": cases.events_of(case),
-        "shares": cases.shares_of(case),
+        "shares": shares,
+        # After a correction of the date, answers asked for after the event are flagged, never moved silently.
+        "late_shares": [share for share in shares if share.due_on and share.due_on > event_day],
         "checklist": selectors.checklist(item),
         "message_form": forms.get("message_form") or MessageForm(),
         "expert_form": forms.get("expert_form")
@@ -196,6 +202,37 @@ def _lead_only(request, number):
     if not cases.is_lead(request.user, item.case):
         raise Http404
     return item
+
+
+@never_cache
+@staff_required(selectors.can_file)
+@require_http_methods(["GET", "POST"])
+def correct_facts(request: HttpRequest, number: str) -> HttpResponse:
+    """The municipality corrects the event's date, place, organiser or expected participants while it is open."""
+    item = selectors.get_request_for(request.user, number)
+    if not selectors.is_municipality_side(request.user, item):
+        raise Http404
+    closed = item.case.status == CaseStatus.CLOSED
+    form = CorrectionForm(request.POST) if request.method == "POST" else CorrectionForm.for_request(item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.correct_facts(
+                request=item, by=request.user, data=form.cleaned_data, version=form.cleaned_data["version"]
+            )
+        except (TransitionNotAllowed, EditConflict) as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if correction is None:
+                messages.info(request, _("Es wurde nichts geändert."))
+            else:
+                messages.success(request, _("Die Angaben sind korrigiert; die Koordination ist benachrichtigt."))
+            return redirect("netrequests:detail", number=item.case.number)
+    return render(
+        request,
+        "netrequests/correction_form.html",
+        {"item": item, "case": item.case, "form": form, "closed": closed},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required(selectors.can_use_requests)
@@ -318,7 +355,6 @@ def _checklist_context(item, user, forms=None) -> dict:
     return {
         "item": item,
         "case": item.case,
-        "urgency": urgency(item.event_at),
         "rows": rows,
         "is_lead": cases.is_lead(user, item.case),
     }
@@ -439,15 +475,91 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
 @staff_required(selectors.can_keep_register)
 @require_POST
 def entry_note(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(
-        selectors.entries_visible_to(request.user).filter(coordination=request.user.organisation), pk=entry_id
-    )
+    entry = _own_entry(request, entry_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.add_note(entry=entry, by=request.user, **form.cleaned_data)
         messages.success(request, _("Der Vermerk ist gespeichert."))
         return redirect("netrequests:entry", entry_id=entry.pk)
     return _entry_page(request, entry, form, status=400)
+
+
+def _own_entry(request, entry_id: int):
+    return get_object_or_404(
+        selectors.entries_visible_to(request.user).filter(coordination=request.user.organisation), pk=entry_id
+    )
+
+
+def _entry_edit_page(request, entry, form=None, delete_form=None, status=200):
+    note_count = entry.notes.count()
+    return render(
+        request,
+        "netrequests/entry_edit.html",
+        {
+            "entry": entry,
+            "form": form
+            or EntryEditForm(
+                initial={
+                    "kind": entry.kind,
+                    "name": entry.name,
+                    "place": entry.place,
+                    "description": entry.description,
+                    "version": entry.version,
+                }
+            ),
+            "delete_form": delete_form or EntryDeleteForm(initial={"version": entry.version, "notes": note_count}),
+            "note_count": note_count,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@staff_required(selectors.can_keep_register)
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = _own_entry(request, entry_id)
+    if request.method == "GET":
+        return _entry_edit_page(request, entry)
+    form = EntryEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_entry(entry=entry, by=request.user, **form.cleaned_data)
+        except (TransitionNotAllowed, EditConflict) as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Der Eintrag ist gespeichert."))
+            return redirect("netrequests:entry", entry_id=entry.pk)
+    return _entry_edit_page(request, entry, form=form, status=400)
+
+
+@staff_required(selectors.can_keep_register)
+@require_POST
+def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = _own_entry(request, entry_id)
+    form = EntryDeleteForm(request.POST)
+    if form.is_valid():
+        try:
+            notes = services.delete_entry(
+                entry=entry,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                notes_seen=form.cleaned_data["notes"],
+            )
+        except (TransitionNotAllowed, EditConflict) as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Der Eintrag und %(count)d Vermerk sind gelöscht.",
+                    "Der Eintrag und %(count)d Vermerke sind gelöscht.",
+                    notes,
+                )
+                % {"count": notes},
+            )
+            return redirect("netrequests:register")
+    return _entry_edit_page(request, entry, delete_form=form, status=400)
 
 
 @never_cache

@@ -25,7 +25,7 @@ from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext
 
 from sikom.core.figures import Figure, registered
-from sikom.programme.maps import district_shapes
+from sikom.geo.maps import district_shapes
 
 PROGRAMME_START = date(2019, 2, 1)  # the alliance was founded in February 2019 (seed 003)
 NO_DISTRICT = None

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET
 from sikom.accounts.decorators import staff_required
 from sikom.accounts.selectors import is_asskomm
 from sikom.core.exports import export_format, table_download
+from sikom.geo.maps import choropleth
 from sikom.programme import selectors
 from sikom.programme.charts import bar_chart, quarter_label
 from sikom.programme.forms import SelectionForm
-from sikom.programme.maps import choropleth
 
 
 def _form(request: HttpRequest, *, public_only: bool) -> SelectionForm:

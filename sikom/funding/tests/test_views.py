@@ -1,5 +1,6 @@
 """The pages as people use them: apply with the form (formsets, no JavaScript), refusals at the field, staff steps."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -311,6 +312,11 @@ def test_the_overview_counts_per_year_and_district(client, asskomm, django_asser
     assert (row.applications, row.decided, row.approved, row.approval_rate) == (2, 2, 1, Decimal("50.0"))
     assert row.granted == Decimal("8000.00") and row.requested == Decimal("18000.00")
     assert "8.000,00" in response.content.decode()
+    # The map of the latest funding year: the district of both applications in the darkest class, with its count.
+    html = response.content.decode()
+    assert 'id="karte-antraege"' in html and f"Förderjahr {call.year}" in html
+    district = first.municipality.district
+    assert re.search(rf'data-kreis="{district.key}"><title>[^<]*: 2</title>', html)
     export = client.get(reverse("funding:overview") + "?format=csv")
     assert "8000,00" in b"".join(export.streaming_content if export.streaming else [export.content]).decode()
 
@@ -423,3 +429,21 @@ def test_a_cost_category_in_use_cannot_be_deleted(client, asskomm):
     assert response.status_code == 200
     assert "kann nicht gelöscht werden" in response.content.decode()
     assert call.categories.filter(pk=honorare.pk).exists()
+
+
+def test_a_new_application_starts_from_the_municipalitys_prevention_strategy(client, call, municipality_user):
+    """Steps 1–5 of the municipality's coaching towards a strategy fill the project description; edits stay free."""
+    from sikom.coaching.models import StrategyStep
+
+    url = reverse("funding:apply", args=[call.pk])
+    testing.login(client, municipality_user)
+    plain = client.get(url)
+    assert not plain.context["form"].initial.get("step_1")
+    coaching = testing.make_coaching(municipality_user.organisation.municipality.ags)
+    StrategyStep.objects.filter(coaching=coaching, number=1).update(text="Lagebild: Anfeindungen im Ortsrat")
+    StrategyStep.objects.filter(coaching=coaching, number=6).update(text="Evaluation (nicht im Antrag)")
+    html = client.get(url)
+    assert html.context["form"].initial["step_1"] == "Lagebild: Anfeindungen im Ortsrat"
+    assert "step_6" not in html.context["form"].initial
+    assert "aus der Präventionsstrategie Ihres Coachings übernommen" in html.content.decode()
+    assert "Anfeindungen im Ortsrat" in html.content.decode()

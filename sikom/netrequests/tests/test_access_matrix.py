@@ -64,6 +64,8 @@ def world(municipality_user, expert_network, pd_dresden):
 REQUEST_URLS = [
     ("detail", "get"),
     ("information", "post"),
+    ("correct", "get"),
+    ("correct", "post"),
     ("message", "post"),
     ("bring_in", "post"),
     ("status", "post"),
@@ -89,7 +91,11 @@ def _urls(world) -> list[tuple[str, str, str, str]]:
         for which in ("own", "other"):
             urls.append((record, "get", reverse(f"netrequests:{record}", args=[world[record][which].pk]), which))
     for which in ("own", "other"):
-        urls.append(("entry_note", "post", reverse("netrequests:entry_note", args=[world["entry"][which].pk]), which))
+        pk = world["entry"][which].pk
+        urls.append(("entry_note", "post", reverse("netrequests:entry_note", args=[pk]), which))
+        urls.append(("entry_edit", "get", reverse("netrequests:entry_edit", args=[pk]), which))
+        urls.append(("entry_edit", "post", reverse("netrequests:entry_edit", args=[pk]), which))
+        urls.append(("entry_delete", "post", reverse("netrequests:entry_delete", args=[pk]), which))
     for record in ("unshared", "other", "own"):
         number = world[record].case.number
         for name, method in REQUEST_URLS:
@@ -106,9 +112,21 @@ def _urls(world) -> list[tuple[str, str, str, str]]:
 
 
 LEAD_ONLY = {"bring_in", "status", "outcome", "review", "end_expert"}
-FORM_POSTS = {"information", "message", "bring_in", "status", "outcome", "review", "entry_note", "source_add"}
+FORM_POSTS = {
+    "information",
+    "correct",
+    "message",
+    "bring_in",
+    "status",
+    "outcome",
+    "review",
+    "entry_note",
+    "entry_edit",
+    "entry_delete",
+    "source_add",
+}
 REGISTER_READ = {"register", "entry", "conference"}
-REGISTER_KEEP = {"entry_create", "conference_create", "entry_note", "readers"}
+REGISTER_KEEP = {"entry_create", "conference_create", "entry_note", "entry_edit", "entry_delete", "readers"}
 
 
 def _ok(name: str, method: str, record: str = "") -> int:
@@ -137,6 +155,10 @@ def expected(persona: str | None, name: str, method: str, record: str) -> int:
     if name == "create":
         return 200 if municipality else 403
     # One request's pages.
+    if name == "correct":  # the municipality's own correction of the facts; no office files or corrects
+        if not municipality:
+            return 403
+        return _ok(name, method) if record in {"own", "unshared"} else 404
     if municipality:
         visible = record in {"own", "unshared"}
         return (
@@ -179,3 +201,10 @@ def test_an_expert_loses_the_request_when_the_share_ends(client, world, pd_dresd
     services.end_expert(request=world["own"], organisation=world["pd"], by=verified(expert_network))
     assert client.get(url).status_code == 404
     assert world["own"].case.number not in client.get(reverse("netrequests:list")).content.decode()
+
+
+def test_the_matrix_posts_delete_nothing(client, world, expert_network):
+    testing.login(client, expert_network)
+    url = reverse("netrequests:entry_delete", args=[world["entry"]["own"].pk])
+    assert client.post(url).status_code == 400
+    assert RegisterEntry.objects.filter(pk=world["entry"]["own"].pk).exists()

@@ -118,13 +118,18 @@ def test_the_pages_work_on_a_phone(phone_page, live_server, municipality_user, e
         agreed_steps="",
     )
     pages = {
-        municipality_user: [reverse("netrequests:list"), reverse("netrequests:detail", args=[number])],
+        municipality_user: [
+            reverse("netrequests:list"),
+            reverse("netrequests:detail", args=[number]),
+            reverse("netrequests:correct", args=[number]),
+        ],
         expert_network: [
             reverse("netrequests:list"),
             reverse("netrequests:detail", args=[number]),
             reverse("netrequests:checklist", args=[number]),
             reverse("netrequests:register"),
             reverse("netrequests:entry", args=[entry.pk]),
+            reverse("netrequests:entry_edit", args=[entry.pk]),
             reverse("netrequests:conference_create"),
             reverse("netrequests:conference", args=[conference.pk]),
             reverse("netrequests:entry_create"),

@@ -1,11 +1,11 @@
-"""The choropleth's classes and legend, and the chart's value axis."""
+"""The choropleth's classes and legend (sikom.geo.maps), and the chart's value axis."""
 
 import re
 
 import pytest
 
+from sikom.geo.maps import COLOURS, choropleth, class_of, classes, district_shapes
 from sikom.programme.charts import nice_step
-from sikom.programme.maps import COLOURS, choropleth, class_of, classes, district_shapes
 
 pytestmark = pytest.mark.django_db
 

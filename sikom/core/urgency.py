@@ -1,5 +1,7 @@
-"""Urgency of a request follows the day of the event: the days left, in words and as a badge level, shown on every
-page that names a request (list, request page, checklist)."""
+"""Urgency follows the day of an event: the days left, in words and as a badge level. An Expertennetzwerk request
+shows it on every page that names it (its list, its page, the checklist) and in the case file's inbox; both render
+it with the template tag ``{% urgency_badge event_at %}`` (`templatetags/sikom_urgency.py`), so it lives here, below
+both apps."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
