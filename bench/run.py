@@ -11,7 +11,8 @@ programme figures page at 100 times the demo volume, bench/consultations_export.
 rush and the event list over HTTP on gunicorn, bench/survey_stats.py the survey statistics (raking and 30
 estimates on 100,000 responses, against R's survey package when R is installed), bench/survey_letters.py 10,000
 survey letters as one PDF, bench/survey_report.py the survey report for 5,000 responses (HTML and PDF) and
-bench/funding.py the funding review list and budget overview with 20,000 applications.
+bench/funding.py the funding review list and budget overview with 20,000 applications and
+bench/situation.py the situation report over 1,000,000 incidents.
 """
 
 import contextlib
@@ -35,6 +36,7 @@ import funding  # noqa: E402 -- bench/funding.py, found through the path set abo
 import inbox  # noqa: E402 -- bench/inbox.py, found through the path set above
 import intake  # noqa: E402 -- bench/intake.py, found through the path set above
 import programme  # noqa: E402 -- bench/programme.py, found through the path set above
+import situation  # noqa: E402 -- bench/situation.py, found through the path set above
 import survey_letters  # noqa: E402 -- bench/survey_letters.py, found through the path set above
 import survey_report  # noqa: E402 -- bench/survey_report.py, found through the path set above
 import survey_stats  # noqa: E402 -- bench/survey_stats.py, found through the path set above
@@ -127,6 +129,8 @@ def in_process() -> int:
     report_status = survey_report.main()
     # The funding review list and budget overview with 20,000 applications (bench/funding.py): its own child process.
     funding_status = funding.main()
+    # The Lagebild over 1,000,000 incidents (bench/situation.py): its own child process and database.
+    situation_status = situation.main()
     statuses = (
         intake_status,
         inbox_status,
@@ -138,6 +142,7 @@ def in_process() -> int:
         letters_status,
         report_status,
         funding_status,
+        situation_status,
     )
     return 0 if all(results) and not any(statuses) else 1
 

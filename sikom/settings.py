@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sikom.intake",
     "sikom.casefile",
     "sikom.netrequests",
+    "sikom.situation",
     "sikom.alliance",
     "sikom.events",
     "sikom.indicators",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sikom.intake.urls")),
     path("", include("sikom.casefile.urls")),
     path("", include("sikom.netrequests.urls")),
+    path("", include("sikom.situation.urls")),
     path("", include("sikom.assessments.urls")),
     path("", include("sikom.measures.urls")),
     path("", include("sikom.alliance.urls")),

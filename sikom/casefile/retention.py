@@ -37,6 +37,7 @@ def _statistic(case: Case) -> CaseStatistic:
         channel=report.channel,
         risk_level=case.risk_level,
         lead_type=case.lead.type if case.lead_id else "",
+        complaint_wish=report.complaint_wish,
     )
 
 

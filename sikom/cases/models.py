@@ -349,6 +349,8 @@ class CaseStatistic(models.Model):
     channel = models.CharField(_("Weg"), max_length=20)
     risk_level = models.PositiveSmallIntegerField(_("Gefährdungsstufe"), null=True)
     lead_type = models.CharField(_("Art der federführenden Stelle"), max_length=30, blank=True)
+    # The reporter's answer on a criminal complaint (reports.vocabulary.ComplaintWish); empty for older statistics.
+    complaint_wish = models.CharField(_("Strafanzeige"), max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

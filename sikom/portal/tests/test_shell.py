@@ -28,6 +28,7 @@ def test_visitors_see_the_public_entries_in_order(client):
         "Förderung",
         "Bürgerbeteiligung",
         "Zahlen",
+        "Lagebild in Zahlen",
     ]
 
 
@@ -76,6 +77,12 @@ def test_housekeeping_runs_the_jobs_of_every_app(settings):
     case = testing.make_case()
     testing.update_case(case, status=CaseStatus.CLOSED, closed_at=case.created_at)
     result = run_jobs()
-    assert set(result) >= {"drafts", "orphan_files", "throttle_counters", "cases_deleted_by_retention"}
+    assert set(result) >= {
+        "drafts",
+        "orphan_files",
+        "throttle_counters",
+        "cases_deleted_by_retention",
+        "situation_months_refreshed",
+    }
     assert result["cases_deleted_by_retention"] == 1
     assert not Case.objects.filter(pk=case.pk).exists()

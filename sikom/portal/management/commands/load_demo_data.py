@@ -21,6 +21,7 @@ from sikom.indicators import demo as indicators_demo
 from sikom.netrequests import demo as netrequests_demo
 from sikom.portal.demo import record_case
 from sikom.selfcheck import demo as selfcheck_demo
+from sikom.situation import demo as situation_demo
 from sikom.surveys import demo as surveys_demo
 from sikom.surveys import fieldwork_demo as surveys_fieldwork_demo
 from sikom.surveys import report_demo as surveys_report_demo
@@ -71,6 +72,7 @@ DEMO_LOADERS: list[tuple[str, Callable[[], list[str]]]] = [
     ("selfcheck", selfcheck_demo.load),
     ("netrequests", netrequests_demo.load),
     ("funding", funding_demo.load),
+    ("situation", situation_demo.load),
 ]
 
 DEMO_CASES = [
