@@ -9,7 +9,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -25,6 +25,7 @@ from sikom.funding.models import (
     Commitment,
     Payment,
     PaymentStatus,
+    Query,
     ReviewerAssignment,
     Status,
 )
@@ -127,7 +128,18 @@ def application_listing(user, *, call_id: int | None = None, status: str = "") -
             "municipality__name",
             "municipality__ags",
         )
+        .annotate(query_deadline=open_query_deadline())
         .order_by("-submitted_at", "-pk")
+    )
+
+
+def open_query_deadline() -> Subquery:
+    """The deadline of the latest unanswered question (meaningful while the application is in »Rückfragen«; the pages
+    look at the status too); one correlated subquery per listed row, so the page's query count stays constant."""
+    return Subquery(
+        Query.objects.filter(application=OuterRef("pk"), answered_at=None)
+        .order_by("-asked_at", "-pk")
+        .values("deadline")[:1]
     )
 
 

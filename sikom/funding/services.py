@@ -278,6 +278,23 @@ def _move(application: Application, to: str, *, by, reason: str = "", responsibl
     audit.log("funding.status_changed", actor=by, obj=application, data={"from": before, "to": to}, atomic=True)
 
 
+def applicant_user_id(application: Application) -> int | None:
+    """The user who submitted the application (the one to tell about its steps); before submission, its author."""
+    submitted_by = (
+        application.history.filter(status=S.SUBMITTED).exclude(by=None).order_by("-at", "-pk").values_list("by_id")
+    ).first()
+    return submitted_by[0] if submitted_by else application.created_by_id
+
+
+def _notify(application: Application, kind: str, user_id: int | None) -> None:
+    # In the transaction, as the events e-mails: the database task backend writes the task row with the change, so a
+    # crash after the commit cannot lose the notice (and a rolled-back change sends none).
+    from sikom.funding.tasks import send_funding_notice
+
+    if user_id is not None:
+        send_funding_notice.enqueue(application.pk, kind, user_id)
+
+
 def submit(*, application: Application, by, today: date | None = None) -> Application:
     """Submission inside the call's window, with every rule kept: the reference number is given here."""
     today = today or timezone.localdate()
@@ -325,8 +342,10 @@ def start_review(*, application: Application, by) -> Application:
 
 def assign_reviewer(*, application: Application, reviewer, by) -> ReviewerAssignment:
     with transaction.atomic():
-        assignment, _created = ReviewerAssignment.objects.get_or_create(application=application, reviewer=reviewer)
+        assignment, created = ReviewerAssignment.objects.get_or_create(application=application, reviewer=reviewer)
         audit.log("funding.reviewer_assigned", actor=by, obj=application, data={"reviewer": reviewer.pk}, atomic=True)
+        if created:
+            _notify(application, "reviewer_assigned", reviewer.pk)
     return assignment
 
 
@@ -396,7 +415,45 @@ def ask_query(*, application: Application, by, text: str, deadline: date) -> Que
         query = Query.objects.create(
             application=application, text=text, deadline=deadline, asked_by=by, snapshot=snapshot(application)
         )
+        _notify(application, "query", applicant_user_id(application))
     return query
+
+
+def open_query(application: Application) -> Query | None:
+    """The question the applicant has still to answer (only while the application is with them)."""
+    if application.status != S.QUERIES:
+        return None
+    return application.queries.filter(answered_at=None).last()
+
+
+def resume_review(*, application: Application, by, reason: str, today: date | None = None) -> Application:
+    """Staff continue the review without the answer once the question's deadline has passed (``workflow.RESUME``):
+    the reason is kept in the history and the audit; the question stays visibly unanswered. The move is the table's
+    »queries → in review« (checked by ``_move``), the staff's variant of the applicant's answer."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        query = open_query(application)
+        if query is None:
+            raise Refused(_("Zu diesem Antrag ist keine Rückfrage offen."))
+        if query.deadline >= today:
+            raise Refused(
+                _(
+                    "Die Frist für die Antwort läuft bis %(deadline)s; erst danach kann ohne Antwort weitergeprüft werden."
+                )
+                % {"deadline": f"{query.deadline:%d.%m.%Y}"}
+            )
+        if not reason.strip():
+            raise Refused(_("Bitte begründen Sie, warum ohne Antwort weitergeprüft wird."))
+        _move(application, S.IN_REVIEW, by=by, reason=reason)
+        audit.log(
+            "funding.review_resumed",
+            actor=by,
+            obj=application,
+            data={"query": query.pk, "deadline": query.deadline.isoformat()},
+            atomic=True,
+        )
+    return application
 
 
 def answer_query(*, application: Application, by, answer: str) -> Query:
@@ -515,6 +572,7 @@ def decide(
             data={"outcome": outcome, "amount": str(amount) if amount is not None else None},
             atomic=True,
         )
+        _notify(application, "decided", applicant_user_id(application))
     return application
 
 
@@ -613,6 +671,7 @@ def pay(*, payment: Payment, by) -> Payment:
             data={"amount": str(payment.amount)},
             atomic=True,
         )
+        _notify(payment.application, "payment_released", applicant_user_id(payment.application))
     return payment
 
 
@@ -719,6 +778,7 @@ def close_proof(*, application: Application, by, final_amount: Decimal) -> Proof
             data={"final": str(final_amount), "repayment": str(proof.repayment)},
             atomic=True,
         )
+        _notify(application, "proof_closed", applicant_user_id(application))
     return proof
 
 
@@ -777,4 +837,5 @@ def pay_instalment(*, instalment: Instalment, by) -> Payment:
         audit.log(
             "funding.instalment_paid", actor=by, obj=application, data={"amount": str(payment.amount)}, atomic=True
         )
+        _notify(application, "payment_released", applicant_user_id(application))
     return payment

@@ -25,6 +25,7 @@ urlpatterns = [
     path("foerderung/antraege/<int:pk>/gutachten/", views.assign, name="assign"),
     path("foerderung/antraege/<int:pk>/rueckfrage/", views.ask, name="ask"),
     path("foerderung/antraege/<int:pk>/antwort/", views.answer, name="answer"),
+    path("foerderung/antraege/<int:pk>/weiterpruefen/", views.resume, name="resume"),
     path("foerderung/antraege/<int:pk>/entscheidung/", views.decide, name="decide"),
     path("foerderung/antraege/<int:pk>/mittelabruf/", views.payment_request, name="payment_request"),
     path("foerderung/antraege/<int:pk>/auszahlungen/<int:payment_pk>/", views.pay, name="pay"),

@@ -149,6 +149,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "call_id": call_id,
             "status": status,
             "ranked": ranked,
+            "today": timezone.localdate(),
             "can_manage": selectors.can_manage_funding(request.user),
             "open_calls": selectors.calls_open_for_application(request.user, timezone.localdate()),
         },
@@ -281,6 +282,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reviews = list(application.reviews.select_related("reviewer"))
     criteria = list(application.call.criteria.all())
     assigned = application.assignments.filter(reviewer=user).exists()
+    today = timezone.localdate()
+    open_query = services.open_query(application)
+    overdue = open_query is not None and open_query.deadline < today
     return render(
         request,
         "funding/application_detail.html",
@@ -312,6 +316,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_start_review": staff and application.status == S.SUBMITTED,
             "can_review": (staff or assigned) and application.status == S.IN_REVIEW and criteria,
             "can_query": staff and application.status == S.IN_REVIEW,
+            "today": today,
+            "open_query": open_query,
+            "overdue": overdue,
+            "resume_form": forms.ReasonForm(prefix="resume") if staff and overdue else None,
             "can_decide": staff and application.status == S.IN_REVIEW,
             "can_request_payment": own and application.status in FUNDED and not application.instalments.exists(),
             "decided": application.status in DECIDED,
@@ -502,6 +510,24 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funding:application_detail", pk=pk)
 
 
+@staff_required(selectors.can_manage_funding)
+@require_POST
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Continue the review without the applicant's answer after the question's deadline (with a reason)."""
+    application = get_object_or_404(selectors.applications_manageable_by(request.user), pk=pk)
+    form = forms.ReasonForm(request.POST, prefix="resume")
+    if not form.is_valid():
+        messages.error(request, _("Bitte begründen Sie, warum ohne Antwort weitergeprüft wird."))
+        return redirect("funding:application_detail", pk=pk)
+    try:
+        services.resume_review(application=application, by=request.user, reason=form.cleaned_data["reason"])
+    except (services.Refused, TransitionNotAllowed) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Die Prüfung wird ohne Antwort fortgesetzt."))
+    return redirect("funding:application_detail", pk=pk)
+
+
 @never_cache
 @staff_required(selectors.can_apply)
 @require_http_methods(["GET", "POST"])
@@ -519,7 +545,12 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "funding/answer.html",
-        {"application": application, "form": form, "query": application.queries.filter(answered_at=None).last()},
+        {
+            "application": application,
+            "form": form,
+            "query": services.open_query(application),
+            "today": timezone.localdate(),
+        },
     )
 
 

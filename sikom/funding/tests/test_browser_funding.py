@@ -257,3 +257,36 @@ def test_staff_pages_and_public_lists(page, live_server, client, asskomm, munici
     page.get_by_label("Begründung").fill("Projekt wird nicht durchgeführt.")
     page.get_by_role("button", name="Zurückziehen").click()
     expect(page.get_by_role("status")).to_contain_text("Der Antrag ist zurückgezogen.")
+
+
+def test_an_overdue_question_is_marked_and_the_review_continues(page, live_server, client, asskomm, municipality_user):
+    """The question's deadline has passed: »überfällig« in words for the applicant and the staff (list and page);
+    the staff continue without the answer, with a reason."""
+    from sikom.funding import services
+    from sikom.funding.tests.factories import make_application
+
+    application = make_application(make_call(), by=municipality_user)
+    application = services.start_review(application=application, by=asskomm)
+    services.ask_query(
+        application=application,
+        by=asskomm,
+        text="Bitte den Zeitplan ergänzen.",
+        deadline=timezone.localdate() - timedelta(days=2),
+    )
+    login_browser(page, live_server, client, municipality_user)
+    page.goto(live_server.url + reverse("funding:application_detail", args=[application.pk]))
+    expect(page.get_by_text("überfällig")).to_be_visible()
+    check_accessibility(page)
+    login_browser(page, live_server, client, asskomm)
+    page.goto(live_server.url + reverse("funding:applications"))
+    expect(page.get_by_role("row", name=re.compile(application.number))).to_contain_text("überfällig")
+    check_accessibility(page)
+    page.goto(live_server.url + reverse("funding:application_detail", args=[application.pk]))
+    check_accessibility(page)
+    page.get_by_label("Begründung").fill("Keine Antwort bis zur Frist; die Angaben reichen für die Prüfung.")
+    page.get_by_role("button", name="Ohne Antwort weiterprüfen").click()
+    expect(page.get_by_role("status")).to_contain_text("Die Prüfung wird ohne Antwort fortgesetzt.")
+    expect(page.get_by_text("ohne Antwort fortgesetzt (Begründung im Verlauf)")).to_be_visible()
+    check_accessibility(page)
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
