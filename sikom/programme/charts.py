@@ -9,25 +9,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from sikom.core.charts import AXIS, BAR, GRID, TEXT, nice_step
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 14, 44
-BAR = "#4f7fbf"  # 4.1:1 against white (WCAG 1.4.11 asks 3:1 for graphics)
 CHOSEN = "#0c3a73"  # the chosen day: darker
-AXIS = "#3d3d3d"
-GRID = "#d0d0d0"
-TEXT = "#1b1b1b"
-
-
-def nice_step(highest: int, ticks: int = 5) -> int:
-    """A step of 1, 2 or 5 times a power of ten that divides 0…highest into at most ``ticks`` parts."""
-    if highest <= ticks:
-        return 1
-    raw = highest / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if factor * power >= raw:
-            return int(factor * power)
-    return int(10 * power)
 
 
 def quarter_label(day: date, *, last: bool = False) -> str:

@@ -9,27 +9,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from sikom.core.charts import AXIS, BAR, GRID, TEXT, nice_step
 from sikom.geo.maps import OUTLINE, PADDING, class_of, classes, district_shapes
 from sikom.situation.disclosure import SUPPRESSED
 from sikom.situation.selectors import Table
 
 WIDTH = 640
-BAR = "#4f7fbf"  # 4.1:1 against white
-AXIS = "#3d3d3d"
-GRID = "#d0d0d0"
-TEXT = "#1b1b1b"
 HATCH = "sikom-gesperrt"
-
-
-def nice_step(highest: int, ticks: int = 5) -> int:
-    if highest <= ticks:
-        return 1
-    raw = highest / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if factor * power >= raw:
-            return int(factor * power)
-    return int(10 * power)
 
 
 def _open(element_id: str, title: str, description: str, width: float, height: float) -> list[str]:

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from sikom.core.charts import nice_step
 from sikom.geo.maps import COLOURS, choropleth, class_of, classes, district_shapes
-from sikom.programme.charts import nice_step
 
 pytestmark = pytest.mark.django_db
 
