@@ -160,7 +160,10 @@ class FinderDangerForm(forms.Form):
 FINDER_STEPS = [FinderAudienceForm, FinderSituationForm, FinderDangerForm]
 
 
-class FinderPlaceForm(forms.Form):
+class MunicipalityForm(forms.Form):
+    """A municipality as a person types it (looked up typo-tolerant, then chosen by its key); the Wegweiser's place
+    step, and the self-check's with its own wording."""
+
     gemeinde = forms.CharField(
         label=_("In welcher Gemeinde sind Sie tätig oder wohnen Sie?"),
         help_text=_(
@@ -177,4 +180,7 @@ class FinderPlaceForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid": _("Diese Gemeinde gibt es nicht. Bitte suchen Sie erneut.")},
     )
+
+
+class FinderPlaceForm(MunicipalityForm):
     ohne_ort = forms.BooleanField(required=False, widget=forms.HiddenInput)

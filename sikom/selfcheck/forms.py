@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sikom.offers.forms import MunicipalityForm
 from sikom.selfcheck.logic import Guide
 from sikom.selfcheck.models import Question
 
@@ -35,21 +36,11 @@ class TopicForm(forms.Form):
         return {name.removeprefix(FIELD_PREFIX): value for name, value in self.cleaned_data.items()}
 
 
-class PlaceForm(forms.Form):
-    gemeinde = forms.CharField(
-        label=_("In welcher Gemeinde wohnen Sie oder sind Sie tätig?"),
-        help_text=_(
+class PlaceForm(MunicipalityForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gemeinde"].label = _("In welcher Gemeinde wohnen Sie oder sind Sie tätig?")
+        self.fields["gemeinde"].help_text = _(
             "Zum Beispiel »Pirna« oder »Bautzen«. Die Gemeinde bestimmt die zuständigen Stellen und die Meldebehörde "
             "im Brief; sie wird nicht gespeichert."
-        ),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"max_length": _("Bitte verwenden Sie höchstens 100 Zeichen.")},
-    )
-    gemeinde_ags = forms.RegexField(
-        regex=r"^14\d{6}$",
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("Diese Gemeinde gibt es nicht. Bitte suchen Sie erneut.")},
-    )
+        )
