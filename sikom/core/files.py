@@ -27,10 +27,14 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sikom.core.crypto import StreamEncryptor, decrypt_stream, read_header
+from sikom.core import audit
+from sikom.core.crypto import DecryptionError, StreamEncryptor, decrypt_stream, read_header
 
 STORAGE_ALIAS = "evidence"
 SNIFF_BYTES = 4096
@@ -259,3 +263,61 @@ class Folder:
 def _raw_chunks(source: BinaryIO) -> Iterator[bytes]:
     while chunk := source.read(CHUNK_BYTES):
         yield chunk
+
+
+def reencrypt(folder: Folder, rows: QuerySet, *, action_prefix: str, item: str) -> dict[str, int]:
+    """Rewrite every file of ``rows`` (a model with ``storage_name``, ``sha256`` and ``size`` of the plaintext) that
+    is in an old format or under an older key as a new file under the first key of ENCRYPTION_KEYS (key rotation,
+    docs/operations.md »Schlüsselwechsel«; the same steps as ``reencrypt_evidence``).
+
+    The file is decrypted and encrypted again as a stream into a new name; the row is switched only if the
+    plaintext's SHA-256 and size match what was recorded at upload and the row still points to the old name (a
+    concurrent delete wins); the obsolete file is deleted after the commit. Unreadable files are left alone, counted
+    and audited as ``<action_prefix>.<item>_unreadable``; the run as ``<action_prefix>.<item>s_reencrypted``. Safe to
+    interrupt and to run again."""
+    counts = {"checked": 0, "reencrypted": 0, "unreadable": 0}
+    model = rows.model
+    unreadable = f"{action_prefix}.{item}_unreadable"
+    for row in rows.only("pk", "storage_name", "sha256", "size").iterator():
+        counts["checked"] += 1
+        try:
+            if folder.is_current(row.storage_name):
+                continue
+            stored = folder.save_encrypted(folder.open(row.storage_name))
+        except (DecryptionError, FileNotFoundError) as error:
+            counts["unreadable"] += 1
+            audit.log(unreadable, data={"file": str(row.pk), "error": str(error)})
+            continue
+        if (stored.sha256, stored.size) != (row.sha256, row.size):
+            folder.delete(stored.name)
+            counts["unreadable"] += 1
+            audit.log(unreadable, data={"file": str(row.pk), "error": "checksum differs"})
+            continue
+        with transaction.atomic():
+            switched = model.objects.filter(pk=row.pk, storage_name=row.storage_name).update(storage_name=stored.name)
+            obsolete = row.storage_name if switched else stored.name
+            transaction.on_commit(lambda name=obsolete: folder.delete(name))
+        counts["reencrypted"] += switched
+    audit.log(f"{action_prefix}.{item}s_reencrypted", data=counts)
+    return counts
+
+
+class ReencryptCommand(BaseCommand):
+    """An app's ``reencrypt_…`` command: ``rotate()`` returns the counts of `reencrypt`; it prints them and exits
+    non-zero when a file could not be read, so a rotation script stops before the old key is removed."""
+
+    what = "files"  # in the error: "<n> <what> could not be re-encrypted"
+    unreadable_action = ""
+
+    def rotate(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def handle(self, *args, **options) -> None:
+        result = self.rotate()
+        if options["verbosity"]:
+            self.stdout.write(", ".join(f"{name}: {count}" for name, count in result.items()))
+        if result["unreadable"]:
+            raise CommandError(
+                f"{result['unreadable']} {self.what} could not be re-encrypted (see the audit log, action "
+                f"{self.unreadable_action}); keep the old keys until they are resolved."
+            )
