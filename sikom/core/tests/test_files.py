@@ -267,3 +267,9 @@ def test_funding_attachments_move_to_a_new_key(settings, capsys, django_capture_
     assert new_name != old_name and funding_files.FILES.is_current(new_name)
     assert b"".join(funding_files.open_file(new_name)) == PDF_BYTES
     assert not storages[files.STORAGE_ALIAS].exists(old_name)
+
+
+@pytest.mark.django_db
+def test_coaching_documents_have_a_rotation_command_too(capsys):
+    call_command("reencrypt_coaching_documents")
+    assert capsys.readouterr().out.strip() == "checked: 0, reencrypted: 0, unreadable: 0"
