@@ -46,7 +46,22 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 ODT = "application/vnd.oasis.opendocument.text"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", ODT: ".odt", DOCX: ".docx"}
+EXTENSIONS = {
+    PDF: ".pdf",
+    PNG: ".png",
+    JPEG: ".jpg",
+    ODT: ".odt",
+    DOCX: ".docx",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "message/rfc822": ".eml",
+    "text/plain": ".txt",
+}
+
+
+def extension(content_type: str) -> str:
+    """The file name extension a download of this (sniffed) type gets; ``.bin`` for anything else."""
+    return EXTENSIONS.get(content_type, ".bin")
 
 
 class FileRejected(Exception):
@@ -139,6 +154,25 @@ def detect_type(
     if detected not in allowed:
         raise rejected(refused(name))
     return detected
+
+
+def check(
+    upload: UploadedFile,
+    *,
+    limit: int,
+    allowed: Iterable[str],
+    refused: Callable[[str], str] = _not_accepted,
+) -> str:
+    """Size first, then the type by the bytes: the content type, or FileRejected with a German message."""
+    check_size(upload, limit)
+    return detect_type(upload, allowed, refused=refused)
+
+
+def refused_unless_pdf_or_image(name: str) -> str:
+    """The refusal of a caller that takes PDF, PNG and JPEG (publications, funding attachments)."""
+    return _("Die Datei »%(name)s« hat ein Format, das wir nicht annehmen. Erlaubt sind PDF, PNG und JPEG.") % {
+        "name": name
+    }
 
 
 # Keeping files

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
 
 from sikom.core import files as core_files
 from sikom.core.files import JPEG, PDF, PNG, FileRejected, sanitize_name  # noqa: F401 (the app's names for callers)
@@ -22,16 +21,9 @@ EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
 ORPHAN_AGE = timedelta(hours=1)
 
 
-def _refused(name: str) -> str:
-    return _("Die Datei »%(name)s« hat ein Format, das wir nicht annehmen. Erlaubt sind PDF, PNG und JPEG.") % {
-        "name": name
-    }
-
-
 def check(upload: UploadedFile) -> str:
     """The content type by the file's bytes; FileRejected (German) when it is too large, empty or not allowed."""
-    core_files.check_size(upload, MAX_BYTES)
-    return core_files.detect_type(upload, EXTENSIONS, refused=_refused)
+    return core_files.check(upload, limit=MAX_BYTES, allowed=EXTENSIONS, refused=core_files.refused_unless_pdf_or_image)
 
 
 def store(upload: UploadedFile, content_type: str) -> tuple[str, str]:

@@ -36,15 +36,7 @@ def check(upload: UploadedFile) -> str:
 
 
 def suffix(content_type: str) -> str:
-    return {
-        "image/jpeg": ".jpg",
-        "image/png": ".png",
-        "image/webp": ".webp",
-        "image/heic": ".heic",
-        "application/pdf": ".pdf",
-        "message/rfc822": ".eml",
-        "text/plain": ".txt",
-    }.get(content_type, ".bin")
+    return core_files.extension(content_type)
 
 
 def store_encrypted(upload: UploadedFile) -> tuple[str, int, str]:

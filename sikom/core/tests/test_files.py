@@ -207,15 +207,14 @@ def test_orphans_of_the_folder_are_swept_and_nothing_else():
 # Funding attachments: encrypted at rest since core.files (they were kept in clear before)
 
 
-@pytest.mark.django_db
-def test_a_funding_attachment_is_stored_as_ciphertext_and_served_decrypted():
-    from sikom.funding import files as funding_files
+@pytest.fixture
+def funding_application(db):
     from sikom.funding import services
     from sikom.funding.tests.factories import PIRNA, fields, make_call, plan
     from sikom.geo.models import Municipality
 
     call = make_call(attachments=1)
-    application = services.save_application(
+    return services.save_application(
         by=None,
         call=call,
         municipality=Municipality.objects.get(ags=PIRNA),
@@ -223,6 +222,12 @@ def test_a_funding_attachment_is_stored_as_ciphertext_and_served_decrypted():
         plan=plan(call),
         uploads={call.required_attachments.get().pk: SimpleUploadedFile("antrag.pdf", PDF_BYTES)},
     )
+
+
+def test_a_funding_attachment_is_stored_as_ciphertext_and_served_decrypted(funding_application):
+    from sikom.funding import files as funding_files
+
+    application = funding_application
     attachment = application.attachments.get()
     assert attachment.storage_name.startswith("funding/") and attachment.storage_name.endswith(".ska")
     raw = stored_bytes(attachment.storage_name)
@@ -238,25 +243,15 @@ def test_a_funding_attachment_is_stored_as_ciphertext_and_served_decrypted():
     assert storages[files.STORAGE_ALIAS].exists(attachment.storage_name)
 
 
-@pytest.mark.django_db
-def test_funding_attachments_move_to_a_new_key(settings, capsys, django_capture_on_commit_callbacks):
+def test_funding_attachments_move_to_a_new_key(
+    funding_application, settings, capsys, django_capture_on_commit_callbacks
+):
     import base64
 
     from sikom.funding import files as funding_files
-    from sikom.funding import services
-    from sikom.funding.tests.factories import PIRNA, fields, make_call, plan
-    from sikom.geo.models import Municipality
 
+    application = funding_application
     new_key = base64.urlsafe_b64encode(b"N" * 32).decode()
-    call = make_call(attachments=1)
-    application = services.save_application(
-        by=None,
-        call=call,
-        municipality=Municipality.objects.get(ags=PIRNA),
-        fields=fields(call),
-        plan=plan(call),
-        uploads={call.required_attachments.get().pk: SimpleUploadedFile("antrag.pdf", PDF_BYTES)},
-    )
     old_name = application.attachments.get().storage_name
     settings.ENCRYPTION_KEYS = [new_key, *settings.ENCRYPTION_KEYS]
     assert not funding_files.FILES.is_current(old_name)
@@ -273,3 +268,24 @@ def test_funding_attachments_move_to_a_new_key(settings, capsys, django_capture_
 def test_coaching_documents_have_a_rotation_command_too(capsys):
     call_command("reencrypt_coaching_documents")
     assert capsys.readouterr().out.strip() == "checked: 0, reencrypted: 0, unreadable: 0"
+
+
+@pytest.mark.django_db
+def test_the_funding_sweep_is_a_registered_housekeeping_job():
+    from sikom.core import housekeeping
+
+    assert "funding_attachment_files" in housekeeping.run_jobs()
+
+
+def test_downloads_get_the_extension_of_the_sniffed_type():
+    assert files.extension("image/heic") == ".heic"
+    assert files.extension("message/rfc822") == ".eml"
+    assert files.extension("application/x-msdownload") == ".bin"
+
+
+def test_check_limits_first_then_sniffs():
+    big_program = SimpleUploadedFile("x.exe", b"MZ" * 1000)
+    with pytest.raises(FileRejected, match="größer als"):
+        files.check(big_program, limit=100, allowed=IMAGES_AND_PDF)
+    with pytest.raises(FileRejected, match="Erlaubt sind PDF, PNG und JPEG"):
+        files.check(big_program, limit=10_000, allowed=IMAGES_AND_PDF, refused=files.refused_unless_pdf_or_image)
