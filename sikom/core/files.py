@@ -343,6 +343,13 @@ class ReencryptCommand(BaseCommand):
     what = "files"  # in the error: "<n> <what> could not be re-encrypted"
     unreadable_action = ""
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.help = (
+            f"Re-encrypt {cls.what} in an old format or under an older key with the first key of ENCRYPTION_KEYS, so "
+            "the old key can be removed afterwards. Safe to interrupt and to run again."
+        )
+
     def rotate(self) -> dict[str, int]:
         raise NotImplementedError
 

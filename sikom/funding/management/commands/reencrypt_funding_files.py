@@ -4,10 +4,6 @@ from sikom.funding.models import Attachment
 
 
 class Command(ReencryptCommand):
-    help = (
-        "Re-encrypt funding application attachments in an old format or under an older key with the first key of "
-        "ENCRYPTION_KEYS, so the old key can be removed afterwards. Safe to interrupt and to run again."
-    )
     what = "funding attachments"
     unreadable_action = "funding.attachment_unreadable"
 
