@@ -13,7 +13,7 @@ from sikom.casefile.forms import MessageForm, ReauthForm, ReferForm, ShareForm, 
 from sikom.cases import inbox as inbox_queries
 from sikom.cases import selectors, services
 from sikom.cases.models import CaseStatus
-from sikom.core import audit, throttle
+from sikom.core import audit, files, throttle
 from sikom.core.redirects import next_path
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.reports import evidence as evidence_files
@@ -156,21 +156,9 @@ def download_evidence(request: HttpRequest, number: str, evidence_id) -> HttpRes
     audit.log("case.evidence_downloaded", actor=request.user, obj=case, data={"sha256": item.sha256})
     response = StreamingHttpResponse(evidence_files.open_evidence(item.storage_name), content_type=item.content_type)
     response["Content-Length"] = str(item.size)
-    response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}{_suffix(item.content_type)}"'
+    response["Content-Disposition"] = f'attachment; filename="{item.sha256[:16]}{files.extension(item.content_type)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _suffix(content_type: str) -> str:
-    return {
-        "image/jpeg": ".jpg",
-        "image/png": ".png",
-        "image/webp": ".webp",
-        "image/heic": ".heic",
-        "application/pdf": ".pdf",
-        "message/rfc822": ".eml",
-        "text/plain": ".txt",
-    }.get(content_type, ".bin")
 
 
 @never_cache

@@ -26,10 +26,10 @@ from sikom.coaching.models import (
 from sikom.coaching.selectors import SHARE_TYPES, participation_measures_to_take_over
 from sikom.coaching.workflow import COACHINGS, STEPS
 from sikom.core import audit
+from sikom.core.files import sanitize_name
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.councils.models import ParticipationMeasure
 from sikom.geo.models import Municipality
-from sikom.reports.evidence import sanitize_name
 
 TEXT_MAX_LENGTH = 20_000
 MAX_DOCUMENTS_PER_STEP = 20

@@ -1,90 +1,36 @@
-"""Files of the publications library: type sniffed from the bytes (PDF, PNG, JPEG), size limited, stored through
-Django's storage API (storage alias ``evidence``: file system or object store) under ``publications/<uuid><ext>``.
-Publications are public documents, so they are not encrypted; they are served only through the application."""
+"""Files of the publications library: PDF, PNG or JPEG by their bytes, at most 20 MB, kept by ``core.files`` under
+``publications/<uuid><ext>`` in the storage ``evidence``. Publications are public documents, so they are not
+encrypted; they are served only through the application."""
 
-import uuid
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
-from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
 
-from sikom.reports.evidence import sanitize_name
+from sikom.core import files as core_files
+from sikom.core.files import JPEG, PDF, PNG, FileRejected, sanitize_name  # noqa: F401 (the app's names for callers)
 
-STORAGE_ALIAS = "evidence"
-FOLDER = "publications"
+STORAGE_ALIAS = core_files.STORAGE_ALIAS
 MAX_BYTES = 20 * 1024 * 1024
-PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
-
-
-class FileRejected(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+FOLDER = "publications"
+FILES = core_files.Folder(FOLDER, encrypted=False, extensions=EXTENSIONS)
 
 
 def check(upload: UploadedFile) -> str:
     """The content type by the file's bytes; FileRejected (German) when it is too large, empty or not allowed."""
-    name = sanitize_name(upload.name or "")
-    if upload.size is None or upload.size > MAX_BYTES:
-        raise FileRejected(
-            _("Die Datei »%(name)s« ist größer als %(mb)d MB und wurde nicht gespeichert.")
-            % {"name": name, "mb": MAX_BYTES // (1024 * 1024)}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head:
-        raise FileRejected(_("Die Datei »%(name)s« ist leer.") % {"name": name})
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    raise FileRejected(
-        _("Die Datei »%(name)s« hat ein Format, das wir nicht annehmen. Erlaubt sind PDF, PNG und JPEG.")
-        % {"name": name}
-    )
-
-
-def _storage() -> Storage:
-    return storages[STORAGE_ALIAS]
-
-
-def _checked(storage_name: str) -> str:
-    pure = PurePosixPath(storage_name)
-    if (
-        not storage_name.startswith(f"{FOLDER}/")
-        or "\\" in storage_name
-        or "\x00" in storage_name
-        or any(part in {"..", "."} for part in storage_name.split("/"))
-        or pure.suffix not in EXTENSIONS.values()
-    ):
-        raise ValueError(f"invalid publication storage name: {storage_name!r}")
-    return storage_name
+    return core_files.check(upload, limit=MAX_BYTES, allowed=EXTENSIONS, refused=core_files.refused_unless_pdf_or_image)
 
 
 def store(upload: UploadedFile, content_type: str) -> str:
-    upload.seek(0)
-    return _storage().save(f"{FOLDER}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}", upload)
+    return FILES.store(upload, content_type).name
 
 
 def open_file(storage_name: str) -> Iterator[bytes]:
-    name = _checked(storage_name)
-
-    def chunks() -> Iterator[bytes]:
-        with _storage().open(name, "rb") as source:
-            while chunk := source.read(64 * 1024):
-                yield chunk
-
-    return chunks()
+    return FILES.open(storage_name)
 
 
 def delete(storage_name: str) -> None:
-    _storage().delete(_checked(storage_name))
+    FILES.delete(storage_name)
 
 
 def download_name(publication) -> str:

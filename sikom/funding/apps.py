@@ -23,8 +23,10 @@ class FundingConfig(AppConfig):
     label = "funding"
 
     def ready(self) -> None:
-        from sikom.core import figures, navigation
-        from sikom.funding import selectors
+        from sikom.core import figures, housekeeping, navigation
+        from sikom.funding import files, selectors
+
+        housekeeping.register("funding_attachment_files", files.housekeeping)
 
         navigation.register(order=60, url_name="funding:calls", label=_("Förderung"))
         navigation.register(

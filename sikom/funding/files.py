@@ -1,90 +1,53 @@
-"""Attachments of applications: type sniffed from the bytes (PDF, PNG, JPEG), size limited, stored through Django's
-storage API (alias ``evidence``) under ``funding/<uuid><ext>``; served only through the application's visibility."""
+"""Attachments of applications: PDF, PNG or JPEG by their bytes, at most 10 MB, kept encrypted at rest by
+``core.files`` (SKF2, a key per file; decisions 0010, 0015, 0049) in the private storage ``evidence`` under
+``funding/<uuid>.ska``; served decrypted, only through the application's visibility. An ``Attachment`` row is what makes
+a file known: files without one (a crash before the commit, a replaced or deleted attachment) are removed by the
+housekeeping job ``funding_attachment_files`` (`housekeeping`)."""
 
-import hashlib
-import uuid
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from datetime import timedelta
 
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
 
-from sikom.reports.evidence import sanitize_name
+from sikom.core import files as core_files
+from sikom.core.files import JPEG, PDF, PNG, FileRejected, sanitize_name  # noqa: F401 (the app's names for callers)
 
-STORAGE_ALIAS = "evidence"
+STORAGE_ALIAS = core_files.STORAGE_ALIAS
 FOLDER = "funding"
+SUFFIX = ".ska"
+FILES = core_files.Folder(FOLDER, suffix=SUFFIX)
 MAX_BYTES = 10 * 1024 * 1024
-PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
-
-
-class FileRejected(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+ORPHAN_AGE = timedelta(hours=1)
 
 
 def check(upload: UploadedFile) -> str:
     """The content type by the file's bytes; FileRejected (German) when it is too large, empty or not allowed."""
-    name = sanitize_name(upload.name or "")
-    if upload.size is None or upload.size > MAX_BYTES:
-        raise FileRejected(
-            _("Die Datei »%(name)s« ist größer als %(mb)d MB und wurde nicht gespeichert.")
-            % {"name": name, "mb": MAX_BYTES // (1024 * 1024)}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head:
-        raise FileRejected(_("Die Datei »%(name)s« ist leer.") % {"name": name})
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    raise FileRejected(
-        _("Die Datei »%(name)s« hat ein Format, das wir nicht annehmen. Erlaubt sind PDF, PNG und JPEG.")
-        % {"name": name}
-    )
+    return core_files.check(upload, limit=MAX_BYTES, allowed=EXTENSIONS, refused=core_files.refused_unless_pdf_or_image)
 
 
 def store(upload: UploadedFile, content_type: str) -> tuple[str, str]:
-    """(storage name, SHA-256) of the stored file."""
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return storages[STORAGE_ALIAS].save(
-        f"{FOLDER}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}", upload
-    ), digest.hexdigest()
-
-
-def _checked(storage_name: str) -> str:
-    pure = PurePosixPath(storage_name)
-    if (
-        not storage_name.startswith(f"{FOLDER}/")
-        or "\\" in storage_name
-        or "\x00" in storage_name
-        or any(part in {"..", "."} for part in storage_name.split("/"))
-        or pure.suffix not in EXTENSIONS.values()
-    ):
-        raise ValueError(f"invalid attachment storage name: {storage_name!r}")
-    return storage_name
+    """(storage name, SHA-256 of the plaintext) of the new encrypted file."""
+    stored = FILES.store(upload)
+    return stored.name, stored.sha256
 
 
 def open_file(storage_name: str) -> Iterator[bytes]:
-    name = _checked(storage_name)
+    """The decrypted content, chunk by chunk, each chunk authenticated."""
+    return FILES.open(storage_name)
 
-    def chunks() -> Iterator[bytes]:
-        with storages[STORAGE_ALIAS].open(name, "rb") as source:
-            while chunk := source.read(64 * 1024):
-                yield chunk
 
-    return chunks()
+def delete_file(storage_name: str) -> None:
+    FILES.delete(storage_name)
 
 
 def display_name(original_name: str) -> str:
     return sanitize_name(original_name)
+
+
+def housekeeping() -> dict[str, int]:
+    """Delete attachment files no row knows (a housekeeping job, registered in ``apps.py``)."""
+    from sikom.funding.models import Attachment
+
+    known = set(Attachment.objects.values_list("storage_name", flat=True))
+    return {"funding_attachment_files": FILES.delete_orphans(known, older_than=ORPHAN_AGE)}

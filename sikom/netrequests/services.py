@@ -17,6 +17,7 @@ from sikom.cases.models import CASE_HANDLING_TYPES, Case, CaseKind, CaseStatus
 from sikom.cases.selectors import is_lead, is_on_case
 from sikom.cases.tasks import notify_case_recipients
 from sikom.core import audit
+from sikom.core.files import sanitize_name
 from sikom.core.versions import check_version
 from sikom.core.workflow import TransitionNotAllowed
 from sikom.netrequests import files
@@ -35,7 +36,6 @@ from sikom.netrequests.models import (
     SourceFile,
 )
 from sikom.netrequests.tasks import notify_municipality
-from sikom.reports.evidence import sanitize_name
 
 ROUTING_REASON = "Expertennetzwerk des Landkreises der Gemeinde"
 FIELDS = (

@@ -34,11 +34,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sikom.core.crypto import StreamEncryptor, decrypt_stream, read_header
+from sikom.core.files import sanitize_name
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
-MAX_NAME_LENGTH = 200
 
 STORAGE_ALIAS = "evidence"
 INCOMING = "incoming"
@@ -102,17 +102,6 @@ class EvidenceRejected(Exception):
 
 
 # Recognising the content
-
-
-def sanitize_name(file_name: str) -> str:
-    """The client's file name as metadata: last path component, printable, at most 200 characters."""
-    name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if char.isprintable()).strip()
-    if len(name) > MAX_NAME_LENGTH:
-        stem, ext = os.path.splitext(name)
-        # Keep a short extension, so the shortened name still says what it is.
-        name = stem[: MAX_NAME_LENGTH - len(ext)] + ext if len(ext) <= 16 else name[:MAX_NAME_LENGTH]
-    return name or _("Datei ohne Namen")
 
 
 def _is_heic(head: bytes) -> bool:
