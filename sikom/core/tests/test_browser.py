@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -41,3 +43,17 @@ def test_axe_checks_each_loaded_page_before_the_test_moves_on(page, live_server)
     # Checked once: the same page is not checked again.
     page.get_by_role("link", name="Start").click()
     expect(page.get_by_role("link", name="Zum Inhalt springen")).to_have_count(1)
+
+
+def test_the_navigation_is_one_row_on_a_phone_and_reaches_every_entry(phone_page, live_server):
+    """With more entries than a phone's width, the navigation scrolls sideways inside its row: the header stays
+    small, the page itself never scrolls sideways, and the last entry is one tap away."""
+    page = phone_page
+    page.goto(live_server.url + reverse("portal:home"))
+    links = page.locator(".sikom-nav__link")
+    first, last = links.first.bounding_box(), links.last.bounding_box()
+    assert abs(first["y"] - last["y"]) < 2, "the entries wrap into more than one row"
+    assert page.locator("#inhalt").bounding_box()["y"] < 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    links.last.click()  # »Anmelden«, scrolled into view inside the row
+    expect(page).to_have_url(re.compile(r"/anmelden/"))
