@@ -219,16 +219,21 @@ def _pdf(template: str, context: dict, *, label: str, filename: str) -> HttpResp
     return response
 
 
-@require_POST
-def plan_pdf(request: HttpRequest) -> HttpResponse:
+def _document(request: HttpRequest, template: str, *, label: str, filename: str) -> HttpResponse:
+    """One of the check's two PDFs (plan, letter), made from the answers the request carries."""
     loaded = _load(request)
     if loaded is None:
         return _restart(request)
     guide, state = loaded
     context = {"guide": guide} | _result(request, guide, state)
-    return _pdf(
+    return _pdf(template, context, label=label, filename=filename)
+
+
+@require_POST
+def plan_pdf(request: HttpRequest) -> HttpResponse:
+    return _document(
+        request,
         "selfcheck/documents/plan.html",
-        context,
         label=_("Persönlicher Aktionsplan"),
         filename="aktionsplan-selbstcheck.pdf",
     )
@@ -236,14 +241,9 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def letter_pdf(request: HttpRequest) -> HttpResponse:
-    loaded = _load(request)
-    if loaded is None:
-        return _restart(request)
-    guide, state = loaded
-    context = {"guide": guide} | _result(request, guide, state)
-    return _pdf(
+    return _document(
+        request,
         "selfcheck/documents/letter.html",
-        context,
         label=_("Antrag auf Auskunftssperre"),
         filename="antrag-auskunftssperre.pdf",
     )
