@@ -1,5 +1,7 @@
 """The main navigation. Each app registers its entries in its `AppConfig.ready()` with the rule for who sees them,
-so core lists them without knowing the apps above it."""
+so core lists them without knowing the apps above it. The same for the personal links on »Mein Bereich«: rules that
+may ask the database (an assignment, a saved item) belong there, because the main navigation is drawn on every
+page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ class Entry:
 
 
 _entries: dict[str, Entry] = {}
+_personal: dict[str, Entry] = {}
 
 
 def register(*, order: int, url_name: str, label: Promise, shown: Callable[[object], bool] = lambda user: True) -> None:
@@ -40,3 +43,18 @@ def navigation(request) -> dict:
     for item in items:
         item["active"] = item["url"] == current
     return {"navigation": items}
+
+
+def register_personal(
+    *, order: int, url_name: str, label: Promise, shown: Callable[[object], bool] = lambda user: True
+) -> None:
+    """A link on »Mein Bereich« for the users `shown` admits; registering the same URL name again replaces it."""
+    _personal[url_name] = Entry(order=order, url_name=url_name, label=label, shown=shown)
+
+
+def personal_links(user) -> list[dict]:
+    return [
+        {"url": reverse(entry.url_name), "label": entry.label}
+        for entry in sorted(_personal.values(), key=lambda entry: entry.order)
+        if entry.shown(user)
+    ]

@@ -16,6 +16,9 @@ class EventsConfig(AppConfig):
         navigation.register(
             order=115, url_name="events:manage", label=_("Veranstaltungen verwalten"), shown=selectors.can_manage_events
         )
+        navigation.register_personal(
+            order=20, url_name="events:mine", label=_("Meine Anmeldungen"), shown=lambda user: user.is_authenticated
+        )
         housekeeping.register("event_registrations", services.expire_overdue)
         housekeeping.register("event_feedback", services.invite_feedback)
         housekeeping.register("event_retention", services.purge_personal_data)

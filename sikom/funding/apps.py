@@ -32,6 +32,10 @@ class FundingConfig(AppConfig):
         navigation.register(
             order=125, url_name="funding:applications", label=_("Förderanträge"), shown=selectors.sees_applications_menu
         )
+        # An assigned reviewer of another office has no menu entry (its rule asks the database): »Mein Bereich« links it.
+        navigation.register_personal(
+            order=40, url_name="funding:applications", label=_("Förderanträge"), shown=selectors.can_list_applications
+        )
         figures.register(
             figures.Figure(
                 key="funded_projects",

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from sikom.accounts.selectors import confirmed_totp_device, is_verified_staff, organisations_editable_by
 from sikom.cases.selectors import handles_cases
+from sikom.core import navigation
 from sikom.offers.vocabulary import Situation
 
 
@@ -29,5 +30,6 @@ def my_area(request: HttpRequest) -> HttpResponse:
             "can_edit_own_contact": is_verified_staff(user)
             and organisations_editable_by(user).filter(pk=user.organisation_id).exists(),
             "handles_cases": handles_cases(user),
+            "personal_links": navigation.personal_links(user),
         },
     )

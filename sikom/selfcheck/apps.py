@@ -12,3 +12,9 @@ class SelfcheckConfig(AppConfig):
         from sikom.core import navigation
 
         navigation.register(order=45, url_name="selfcheck:start", label=_("Selbstcheck"))
+        navigation.register_personal(
+            order=30,
+            url_name="selfcheck:saved_list",
+            label=_("Meine gespeicherten Selbstchecks"),
+            shown=lambda user: user.is_authenticated,
+        )

@@ -43,6 +43,23 @@ def test_each_role_sees_the_work_areas_its_app_registered(client, zastex, asskom
     assert "Plattformverwaltung" in [label for label, _ in _navigation(client)]
 
 
+def test_my_area_links_what_a_persons_own_rules_admit(client, zastex, official):
+    """»Mein Bereich« lists the personal links the apps registered, each by its rule: a reviewer of another office
+    assigned to a funding application finds the applications there (the main menu does not ask the database)."""
+    from sikom.funding.models import ReviewerAssignment
+    from sikom.funding.tests.factories import make_application, make_call
+
+    def links(user):
+        testing.login(client, user)
+        return [str(link["label"]) for link in client.get(reverse("portal:my_area")).context["personal_links"]]
+
+    assert links(official) == ["Meine Anmeldungen", "Meine gespeicherten Selbstchecks"]
+    assert "Förderanträge" not in links(zastex)
+    ReviewerAssignment.objects.create(application=make_application(make_call()), reviewer=zastex)
+    assert links(zastex) == ["Meine Anmeldungen", "Meine gespeicherten Selbstchecks", "Förderanträge"]
+    assert reverse("funding:applications") in client.get(reverse("portal:my_area")).content.decode()
+
+
 def test_staff_without_the_second_factor_see_no_work_area(client, zastex):
     testing.login(client, zastex, verified=False)
     assert "Fälle" not in [label for label, _ in _navigation(client)]
