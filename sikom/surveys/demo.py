@@ -1,7 +1,7 @@
 """A demo safety analysis for Pirna (only in the demo set-up, marked as demo): running with the standard
 questionnaire, field period around today, 60 access codes in two strata of which 24 were used on the days before,
 generated answers (labelled demo: random numbers, no real figures) and the open link switched on. Two unused codes
-are printed so the questionnaire can be tried at /umfrage/."""
+are printed so the questionnaire can be tried at /umfrage/. Before it, the earlier wave of 2023 (`wave_demo`)."""
 
 import random
 from datetime import timedelta
@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from sikom.geo.models import Municipality
-from sikom.surveys import bank, services
+from sikom.surveys import bank, services, wave_demo
 from sikom.surveys.models import AnalysisState, Invitation, SafetyAnalysis
 
 PIRNA = "14628270"
@@ -65,6 +65,7 @@ def load() -> list[str]:
         return []
     municipality = Municipality.objects.get(ags=PIRNA)
     today = timezone.localdate()
+    earlier = wave_demo.load(municipality)  # first: done before the current one starts
     analysis = services.create_analysis(
         municipality=municipality,
         title=f"Sicherheitsanalyse Pirna {today.year} {DEMO}",
@@ -92,5 +93,6 @@ def load() -> list[str]:
     return [
         f"Demo-Sicherheitsanalyse Pirna: läuft, {len(issued)} Zugangscodes, {ANSWERED} Demo-Antworten; "
         f"Fragebogen unter /umfrage/ mit den Demo-Zugangscodes {unused[0]} und {unused[1]} "
-        f"oder über den offenen Link /umfrage/offen/{analysis.open_token}/"
+        f"oder über den offenen Link /umfrage/offen/{analysis.open_token}/",
+        earlier,
     ]

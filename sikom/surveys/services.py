@@ -155,15 +155,18 @@ def update_milestones(*, analysis: SafetyAnalysis, dates: dict[str, tuple[date |
         audit.log("surveys.milestones_updated", actor=by, obj=analysis)
 
 
-def change_status(*, analysis: SafetyAnalysis, to: str, by: User | None, reason: str = "") -> SafetyAnalysis:
+def change_status(
+    *, analysis: SafetyAnalysis, to: str, by: User | None, reason: str = "", on: date | None = None
+) -> SafetyAnalysis:
     """Move the analysis along its workflow and drive the municipality's row in `councils.SafetyAnalysisStatus`
     (decision 0022): starting creates it (or takes over an open row entered by hand), completing sets it done,
-    cancelling a started analysis removes it."""
+    cancelling a started analysis removes it. ``on``: the day it was completed, when not today — only for the demo's
+    earlier wave (`wave_demo`), whose councils row must carry its 2023 date."""
     try:
         with transaction.atomic():
             current = SafetyAnalysis.objects.select_for_update().get(pk=analysis.pk)
             ANALYSIS.check(current.status, to, reason=reason)
-            today = timezone.localdate()
+            today = on or timezone.localdate()
             if to == AnalysisState.RUNNING:
                 if not current.questionnaire.questions.exists():
                     raise Refused(_("Der Fragebogen hat noch keine Fragen."))
