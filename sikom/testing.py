@@ -7,6 +7,7 @@ import os
 import struct
 from typing import BinaryIO
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -214,3 +215,57 @@ def in_parallel(work, count: int) -> list[Exception]:
     for thread in threads:
         thread.join()
     return errors
+
+
+def verified(user, passed: bool = True):
+    """The user as the OTP middleware hands it to a view after (or without) the second factor in this session:
+    selectors read `is_verified`, which outside a request nothing else sets."""
+    user.is_verified = lambda: passed
+    return user
+
+
+# The personas of the root conftest with the second factor passed, for an app's conftest to import (each replaces
+# the persona of the same name there).
+@pytest.fixture(name="asskomm")
+def verified_asskomm(asskomm):
+    return verified(asskomm)
+
+
+@pytest.fixture(name="municipality_user")
+def verified_municipality_user(municipality_user):
+    return verified(municipality_user)
+
+
+@pytest.fixture(name="zastex")
+def verified_zastex(zastex):
+    return verified(zastex)
+
+
+@pytest.fixture(name="zmi")
+def verified_zmi(zmi):
+    return verified(zmi)
+
+
+@pytest.fixture(name="pd_dresden")
+def verified_pd_dresden(pd_dresden):
+    return verified(pd_dresden)
+
+
+@pytest.fixture(name="expert_network")
+def verified_expert_network(expert_network):
+    return verified(expert_network)
+
+
+@pytest.fixture(name="operator")
+def verified_operator(operator):
+    return verified(operator)
+
+
+@pytest.fixture(name="outsider")
+def verified_outsider(outsider):
+    return verified(outsider)
+
+
+@pytest.fixture(name="official")
+def verified_official(official):
+    return verified(official)

@@ -285,6 +285,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     open_query = services.open_query(application)
     overdue = open_query is not None and open_query.deadline < today
+    proof = proof_of(application)
     return render(
         request,
         "funding/application_detail.html",
@@ -302,12 +303,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "payments": application.payments.all(),
             "instalments": application.instalments.all(),
-            "proof": proof_of(application),
-            "can_file_proof": own and application.status in FUNDED and proof_of(application) is None,
+            "proof": proof,
+            "can_file_proof": own and application.status in FUNDED and proof is None,
             "close_form": forms.CloseProofForm(
-                initial={"final_amount": services.proposed_final_amount(application, proof_of(application))}
+                initial={"final_amount": services.proposed_final_amount(application, proof)}
             )
-            if staff and proof_of(application) and proof_of(application).status == "filed"
+            if staff and proof and proof.status == "filed"
             else None,
             "is_staff": staff,
             "is_applicant": own,
@@ -334,12 +335,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def proof_of(application) -> ProofOfUse | None:
-    """The application's proof of use with its lines, or None (cached on the application for one request)."""
-    if not hasattr(application, "_proof_cache"):
-        application._proof_cache = (
-            ProofOfUse.objects.filter(application=application).prefetch_related("lines__cost_line__category").first()
-        )
-    return application._proof_cache
+    """The application's proof of use with its lines, or None."""
+    return ProofOfUse.objects.filter(application=application).prefetch_related("lines__cost_line__category").first()
 
 
 def _pdf(pdf: bytes, filename: str) -> HttpResponse:

@@ -5,6 +5,7 @@ import pytest
 from sikom.alliance import services
 from sikom.alliance.models import MeetingFormat
 from sikom.geo.models import Municipality
+from sikom.testing import verified  # noqa: F401  (the tests import it from here)
 
 PIRNA, LEIPZIG, FREITAL = "14628270", "14713000", "14628110"
 
@@ -55,9 +56,3 @@ def world(db):
         "with_pirna": meeting(PIRNA, LEIPZIG, topic="Mit Pirna"),
         "without_pirna": meeting(LEIPZIG, topic="Ohne Pirna"),
     }
-
-
-def verified(user):
-    """The user as the OTP middleware hands it to a view after the second factor (selectors read `is_verified`)."""
-    user.is_verified = lambda: True
-    return user

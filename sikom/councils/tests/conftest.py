@@ -6,6 +6,7 @@ from django.utils import timezone
 from sikom.councils import services
 from sikom.councils.models import AnalysisStatus, FormatKind, FormatStatus
 from sikom.geo.models import Municipality
+from sikom.testing import verified  # noqa: F401  (the tests import it from here)
 
 PIRNA = "14628270"
 DRESDEN = "14612000"
@@ -75,9 +76,3 @@ def world(db, expert_network, pd_dresden):
         "held_pirna": make_held_format(PIRNA, title="Nachbarschaftsgespräch"),
         "planned_dresden": make_format(DRESDEN, title="Sicherheitskonferenz Dresden"),
     }
-
-
-def verified(user, passed: bool = True):
-    """The persona as a request would carry it after (or without) the second factor (django-otp sets this)."""
-    user.is_verified = lambda: passed
-    return user

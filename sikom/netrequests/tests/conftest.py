@@ -3,27 +3,13 @@ OTP middleware sets `is_verified`; outside a request the tests set it)."""
 
 import pytest
 
-from sikom.netrequests.tests.factories import make_request, verified
-
-
-@pytest.fixture
-def municipality_user(municipality_user):
-    return verified(municipality_user)
-
-
-@pytest.fixture
-def expert_network(expert_network):
-    return verified(expert_network)
-
-
-@pytest.fixture
-def pd_dresden(pd_dresden):
-    return verified(pd_dresden)
-
-
-@pytest.fixture
-def zastex(zastex):
-    return verified(zastex)
+from sikom.netrequests.tests.factories import make_request
+from sikom.testing import (  # noqa: F401  (fixtures: each replaces the persona of the same name here)
+    verified_expert_network,
+    verified_municipality_user,
+    verified_pd_dresden,
+    verified_zastex,
+)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from sikom import testing
 from sikom.netrequests import services
+from sikom.testing import verified
 
 
 def request_data(*, days: int = 5, **fields) -> dict:
@@ -20,11 +21,6 @@ def request_data(*, days: int = 5, **fields) -> dict:
         "done_so_far": "Versammlungsbehörde informiert.",
         "needs": "Einschätzung und rechtliche Möglichkeiten.",
     } | fields
-
-
-def verified(user):
-    user.is_verified = lambda: True
-    return user
 
 
 def municipality_member(ags: str):
